@@ -1,0 +1,235 @@
+package geo
+
+import (
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/planar"
+	"github.com/tidwall/rtree"
+)
+
+// Hit is one point found by a query: its ID and, for queries around a
+// point, its great-circle distance in metres.
+type Hit struct {
+	ID     uint32
+	Meters float64
+}
+
+// Bound is a longitude/latitude box. MinLon > MaxLon means the box crosses
+// the antimeridian.
+type Bound struct {
+	MinLon, MinLat, MaxLon, MaxLat float64
+}
+
+// Polygon is a GeoJSON-style polygon: an outer ring then holes, each ring a
+// list of [lon, lat] positions.
+type Polygon [][][2]float64
+
+// Index is an in-memory R-tree of points identified by uint32 IDs. It is
+// not safe for concurrent writes; concurrent reads are fine once built.
+type Index struct {
+	tr rtree.RTreeG[uint32]
+}
+
+// New returns an empty Index.
+func New() *Index { return &Index{} }
+
+// Insert adds the point (lon, lat) under id. Inserting the same id twice
+// stores it twice; callers own uniqueness.
+func (ix *Index) Insert(id uint32, lon, lat float64) {
+	p := [2]float64{lon, lat}
+	ix.tr.Insert(p, p, id)
+}
+
+// Delete removes the point stored under id at (lon, lat).
+func (ix *Index) Delete(id uint32, lon, lat float64) {
+	p := [2]float64{lon, lat}
+	ix.tr.Delete(p, p, id)
+}
+
+// Len is the number of points stored.
+func (ix *Index) Len() int { return ix.tr.Len() }
+
+// BoundAround returns the smallest longitude/latitude box that contains
+// every point within radiusMeters of (lon, lat), rounded outward so float
+// error never drops a point on the edge.
+func BoundAround(lon, lat, radiusMeters float64) Bound {
+	// orb measures with its own (equatorial) radius: scale the distance so
+	// the angular radius is ours.
+	b := orbgeo.NewBoundAroundPoint(orb.Point{lon, lat}, radiusMeters*orb.EarthRadius/EarthRadiusMeters)
+	const pad = 1e-9
+	return Bound{
+		MinLon: math.Nextafter(b.Min[0], math.Inf(-1)) - pad,
+		MinLat: math.Max(-90, b.Min[1]-pad),
+		MaxLon: math.Nextafter(b.Max[0], math.Inf(1)) + pad,
+		MaxLat: math.Min(90, b.Max[1]+pad),
+	}
+}
+
+// searchBound calls fn for every point inside b, splitting boxes that cross
+// the antimeridian.
+func (ix *Index) searchBound(b Bound, fn func(id uint32, lon, lat float64) bool) {
+	iter := func(min, _ [2]float64, id uint32) bool { return fn(id, min[0], min[1]) }
+	if b.MinLon <= b.MaxLon {
+		ix.tr.Search([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, iter)
+		return
+	}
+	cont := true
+	ix.tr.Search([2]float64{b.MinLon, b.MinLat}, [2]float64{180, b.MaxLat}, func(min, max [2]float64, id uint32) bool {
+		cont = iter(min, max, id)
+		return cont
+	})
+	if cont {
+		ix.tr.Search([2]float64{-180, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, iter)
+	}
+}
+
+// Within returns the points within radiusMeters of (lon, lat), nearest
+// first, ties by ID. The R-tree narrows to a box; the exact distance
+// confirms, so the result equals a scan of every point.
+func (ix *Index) Within(lon, lat, radiusMeters float64) []Hit {
+	var hits []Hit
+	ix.WithinFunc(lon, lat, radiusMeters, func(h Hit) bool {
+		hits = append(hits, h)
+		return true
+	})
+	SortHits(hits)
+	return hits
+}
+
+// WithinFunc calls fn, in no particular order, for each point within
+// radiusMeters of (lon, lat) until fn returns false.
+func (ix *Index) WithinFunc(lon, lat, radiusMeters float64, fn func(Hit) bool) {
+	if radiusMeters >= MaxDistanceMeters {
+		ix.searchBound(Bound{-180, -90, 180, 90}, func(id uint32, plon, plat float64) bool {
+			return fn(Hit{ID: id, Meters: Distance(lon, lat, plon, plat)})
+		})
+		return
+	}
+	ix.searchBound(BoundAround(lon, lat, radiusMeters), func(id uint32, plon, plat float64) bool {
+		d := Distance(lon, lat, plon, plat)
+		if d > radiusMeters {
+			return true
+		}
+		return fn(Hit{ID: id, Meters: d})
+	})
+}
+
+// InBound returns the IDs of the points inside b (edges included), sorted.
+func (ix *Index) InBound(b Bound) []uint32 {
+	var ids []uint32
+	ix.searchBound(b, func(id uint32, _, _ float64) bool {
+		ids = append(ids, id)
+		return true
+	})
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// InPolygon returns the IDs of the points inside p (holes excluded), sorted.
+func (ix *Index) InPolygon(p Polygon) []uint32 {
+	if len(p) == 0 || len(p[0]) == 0 {
+		return nil
+	}
+	poly := make(orb.Polygon, len(p))
+	for i, ring := range p {
+		r := make(orb.Ring, len(ring))
+		for j, pt := range ring {
+			r[j] = orb.Point(pt)
+		}
+		poly[i] = r
+	}
+	bb := poly.Bound()
+	var ids []uint32
+	ix.searchBound(Bound{bb.Min[0], bb.Min[1], bb.Max[0], bb.Max[1]}, func(id uint32, lon, lat float64) bool {
+		if planar.PolygonContains(poly, orb.Point{lon, lat}) {
+			ids = append(ids, id)
+		}
+		return true
+	})
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// Nearest returns up to k points nearest to (lon, lat) that accept lets
+// through (nil accepts all), nearest first, ties by ID. maxMeters > 0 stops
+// the walk at that distance.
+func (ix *Index) Nearest(lon, lat float64, k int, maxMeters float64, accept func(id uint32) bool) []Hit {
+	if k <= 0 {
+		return nil
+	}
+	var hits []Hit
+	// Ties at the k-th distance are resolved by ID, so keep walking while
+	// the next candidate is as close as the last one taken.
+	ix.tr.Nearby(func(min, max [2]float64, _ uint32, item bool) float64 {
+		if item {
+			return Distance(lon, lat, min[0], min[1])
+		}
+		return lowerBoundMeters(lon, lat, min, max)
+	}, func(_, _ [2]float64, id uint32, d float64) bool {
+		if maxMeters > 0 && d > maxMeters {
+			return false
+		}
+		if len(hits) >= k && d > hits[len(hits)-1].Meters {
+			return false
+		}
+		if accept == nil || accept(id) {
+			hits = append(hits, Hit{ID: id, Meters: d})
+		}
+		return true
+	})
+	SortHits(hits)
+	if len(hits) > k {
+		hits = hits[:k]
+	}
+	return hits
+}
+
+// SortHits orders hits nearest first, ties by ID, so results are stable.
+func SortHits(hits []Hit) {
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Meters != hits[j].Meters {
+			return hits[i].Meters < hits[j].Meters
+		}
+		return hits[i].ID < hits[j].ID
+	})
+}
+
+// lowerBoundMeters never exceeds the great-circle distance from (lon, lat)
+// to any point of the box, which is what a best-first k-nearest walk needs
+// to be exact. Two bounds hold and the larger is taken: the latitude gap
+// (no path is shorter than its change of latitude) and, when the point is
+// west or east of the box, the cross-track distance to the nearer bounding
+// meridian's great circle.
+func lowerBoundMeters(lon, lat float64, min, max [2]float64) float64 {
+	var latGap float64
+	switch {
+	case lat < min[1]:
+		latGap = min[1] - lat
+	case lat > max[1]:
+		latGap = lat - max[1]
+	}
+	best := latGap * math.Pi / 180 * EarthRadiusMeters
+	if lon >= min[0] && lon <= max[0] {
+		return best
+	}
+	dLon := math.Min(angularGap(lon, min[0]), angularGap(lon, max[0]))
+	if dLon >= 90 {
+		return best
+	}
+	s := math.Cos(lat*math.Pi/180) * math.Sin(dLon*math.Pi/180)
+	xt := math.Asin(math.Min(1, math.Abs(s))) * EarthRadiusMeters
+	return math.Max(best, xt)
+}
+
+// angularGap is the absolute difference between two longitudes, in
+// degrees, the short way round.
+func angularGap(a, b float64) float64 {
+	d := math.Abs(a - b)
+	if d > 180 {
+		d = 360 - d
+	}
+	return d
+}

@@ -1,0 +1,230 @@
+package ingest
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Term is one entry of the controlled vocabulary: a stable ID, French and
+// English labels, and the other ways people write it.
+type Term struct {
+	ID       string   `json:"id"`
+	FR       string   `json:"fr"`
+	EN       string   `json:"en"`
+	Synonyms []string `json:"synonyms,omitempty"`
+}
+
+// Types are the typologies of the Tiers-Lieux Occitanie network.
+var Types = []Term{
+	{ID: "coworking", FR: "Coworking", EN: "Coworking space", Synonyms: []string{
+		"co-working", "cowork", "espace de coworking", "coworking space", "espace de travail partagé",
+		"espaces de travail partagés", "bureau partagé", "bureaux partagés", "shared office", "shared workspace",
+		"espace de travail collaboratif", "télétravail", "telework", "remote work"}},
+	{ID: "fablab", FR: "Fablab", EN: "Fab lab", Synonyms: []string{
+		"fab lab", "fab-lab", "makerspace", "maker space", "hackerspace", "hacklab",
+		"atelier de fabrication numérique", "atelier de fabrication", "laboratoire de fabrication"}},
+	{ID: "mediation-numerique", FR: "Médiation numérique", EN: "Digital inclusion", Synonyms: []string{
+		"médiation", "espace de médiation numérique", "espace public numérique", "EPN", "inclusion numérique",
+		"digital inclusion", "digital inclusion space", "digital help", "conseiller numérique", "point numérique"}},
+}
+
+// Services are the services and equipment a place may offer.
+var Services = []Term{
+	{ID: "impression-3d", FR: "Impression 3D", EN: "3D printing", Synonyms: []string{
+		"imprimante 3D", "imprimantes 3D", "3D printer", "3D printers", "impression en 3D", "3D print"}},
+	{ID: "decoupe-laser", FR: "Découpe laser", EN: "Laser cutting", Synonyms: []string{
+		"découpeuse laser", "graveuse laser", "gravure laser", "laser cutter", "laser engraving", "laser"}},
+	{ID: "fraiseuse-numerique", FR: "Fraiseuse numérique", EN: "CNC milling", Synonyms: []string{
+		"fraiseuse CNC", "CNC", "CNC router", "CNC mill", "défonceuse numérique", "fraisage numérique"}},
+	{ID: "brodeuse-numerique", FR: "Brodeuse numérique", EN: "Digital embroidery", Synonyms: []string{
+		"machine à broder", "broderie numérique", "embroidery machine", "embroidery"}},
+	{ID: "decoupe-vinyle", FR: "Découpe vinyle", EN: "Vinyl cutting", Synonyms: []string{
+		"plotter de découpe", "traceur de découpe", "vinyl cutter", "vinyle"}},
+	{ID: "electronique", FR: "Électronique", EN: "Electronics", Synonyms: []string{
+		"atelier électronique", "arduino", "soudure électronique", "electronics bench", "electronic"}},
+	{ID: "salle-de-reunion", FR: "Salle de réunion", EN: "Meeting room", Synonyms: []string{
+		"salle de réunions", "salles de réunion", "meeting rooms", "conference room", "salle de séminaire"}},
+	{ID: "bureau-privatif", FR: "Bureau privatif", EN: "Private office", Synonyms: []string{
+		"bureau fermé", "bureaux privatifs", "private offices", "bureau individuel"}},
+	{ID: "poste-nomade", FR: "Poste nomade", EN: "Hot desk", Synonyms: []string{
+		"poste de travail nomade", "bureau nomade", "hot desking", "hot-desk", "open space", "flex desk"}},
+	{ID: "poste-resident", FR: "Poste résident", EN: "Dedicated desk", Synonyms: []string{
+		"poste fixe", "bureau dédié", "dedicated desks", "fixed desk"}},
+	{ID: "fibre", FR: "Fibre", EN: "Fibre broadband", Synonyms: []string{
+		"fibre optique", "très haut débit", "THD", "fiber", "fiber optic", "high-speed internet", "haut débit"}},
+	{ID: "wifi", FR: "Wi-Fi", EN: "Wi-Fi", Synonyms: []string{"wi fi", "wifi gratuit", "free wifi"}},
+	{ID: "visioconference", FR: "Visioconférence", EN: "Video conferencing", Synonyms: []string{
+		"visio", "salle de visioconférence", "video conference", "videoconference", "video call"}},
+	{ID: "domiciliation", FR: "Domiciliation", EN: "Business address", Synonyms: []string{
+		"domiciliation d'entreprise", "domiciliation entreprise", "registered address", "business registration address"}},
+	{ID: "ateliers-numeriques", FR: "Ateliers numériques", EN: "Digital skills workshops", Synonyms: []string{
+		"atelier numérique", "initiation informatique", "formation numérique", "digital workshops", "computer classes", "cours d'informatique"}},
+	{ID: "aide-demarches", FR: "Aide aux démarches en ligne", EN: "Help with online procedures", Synonyms: []string{
+		"démarches en ligne", "démarches administratives", "aide administrative", "accompagnement aux démarches",
+		"e-administration", "online procedures", "paperwork help"}},
+	{ID: "acces-internet", FR: "Accès libre à Internet", EN: "Public internet access", Synonyms: []string{
+		"ordinateurs en libre accès", "postes informatiques en libre accès", "accès internet", "public computers", "internet access"}},
+	{ID: "impression-papier", FR: "Impression et scan", EN: "Printing and scanning", Synonyms: []string{
+		"photocopieuse", "imprimante papier", "scanner", "reprographie", "printer", "printing", "scanning", "photocopies"}},
+	{ID: "studio", FR: "Studio son et vidéo", EN: "Audio and video studio", Synonyms: []string{
+		"studio d'enregistrement", "studio vidéo", "studio son", "podcast", "recording studio", "video studio"}},
+	{ID: "cuisine", FR: "Cuisine partagée", EN: "Shared kitchen", Synonyms: []string{"cuisine", "kitchen", "coin cuisine", "kitchenette"}},
+	{ID: "cafe", FR: "Café associatif", EN: "Community café", Synonyms: []string{"café", "buvette", "bar associatif", "cafe"}},
+	{ID: "accessible-pmr", FR: "Accessible PMR", EN: "Wheelchair accessible", Synonyms: []string{
+		"PMR", "accès PMR", "accessibilité PMR", "accessible aux personnes à mobilité réduite", "wheelchair access", "accessible"}},
+	{ID: "parking", FR: "Parking", EN: "Parking", Synonyms: []string{"stationnement", "car park", "parking gratuit"}},
+	{ID: "local-velo", FR: "Local vélo", EN: "Bike storage", Synonyms: []string{"abri vélo", "parking vélo", "bike parking", "bicycle storage"}},
+}
+
+var (
+	typeIndex    = buildTermIndex(Types)
+	serviceIndex = buildTermIndex(Services)
+)
+
+// TermKey folds a label for vocabulary matching: lower case, no accents,
+// punctuation as single spaces, and a plural "s" dropped from longer words,
+// so "Imprimantes 3D", "imprimante-3d" and "IMPRIMANTE 3D" are one key.
+func TermKey(s string) string {
+	var b strings.Builder
+	space := true
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'œ':
+			b.WriteString("oe")
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+	}
+	words := strings.Fields(b.String())
+	for i, w := range words {
+		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+			words[i] = w[:len(w)-1]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+type termIndex struct {
+	byKey map[string]string // folded label or synonym → term ID
+	keys  []string          // longest first, for phrase search in text
+	terms map[string]*Term
+}
+
+func buildTermIndex(terms []Term) *termIndex {
+	ix := &termIndex{byKey: map[string]string{}, terms: map[string]*Term{}}
+	for i := range terms {
+		t := &terms[i]
+		ix.terms[t.ID] = t
+		for _, s := range append([]string{t.ID, t.FR, t.EN}, t.Synonyms...) {
+			k := TermKey(s)
+			if _, dup := ix.byKey[k]; !dup && k != "" {
+				ix.byKey[k] = t.ID
+				ix.keys = append(ix.keys, k)
+			}
+		}
+	}
+	// Also the joined form of every phrase: "fablab" for "fab lab".
+	for k, id := range ix.byKey {
+		j := strings.ReplaceAll(k, " ", "")
+		if _, dup := ix.byKey[j]; !dup {
+			ix.byKey[j] = id
+			ix.keys = append(ix.keys, j)
+		}
+	}
+	sort.Slice(ix.keys, func(i, j int) bool {
+		if len(ix.keys[i]) != len(ix.keys[j]) {
+			return len(ix.keys[i]) > len(ix.keys[j])
+		}
+		return ix.keys[i] < ix.keys[j]
+	})
+	return ix
+}
+
+// TypeID maps any label or synonym of a type ("Fab Lab", "makerspace") to
+// its ID.
+func TypeID(s string) (string, bool) {
+	id, ok := typeIndex.byKey[TermKey(s)]
+	return id, ok
+}
+
+// ServiceID maps any label or synonym of a service ("imprimante 3D",
+// "3D printing") to its ID.
+func ServiceID(s string) (string, bool) {
+	id, ok := serviceIndex.byKey[TermKey(s)]
+	return id, ok
+}
+
+// TypeTerm returns the type with this ID.
+func TypeTerm(id string) (*Term, bool) {
+	t, ok := typeIndex.terms[id]
+	return t, ok
+}
+
+// ServiceTerm returns the service with this ID.
+func ServiceTerm(id string) (*Term, bool) {
+	t, ok := serviceIndex.terms[id]
+	return t, ok
+}
+
+// Mention is a vocabulary term found in free text.
+type Mention struct {
+	ID         string
+	Service    bool // false: a type
+	Start, End int  // word positions in the folded text
+}
+
+// FindTerms finds type and service mentions in free text, longest phrase
+// first, and returns them with the words left over, folded. "fablab with
+// 3D printing" gives fablab and impression-3d, and the words "with".
+func FindTerms(text string) (found []Mention, rest []string) {
+	words := strings.Fields(TermKey(text))
+	used := make([]bool, len(words))
+	// Try every span, longest first, across both vocabularies, so "atelier
+	// de fabrication numérique" wins over "ateliers numériques".
+	for n := min(len(words), 6); n >= 1; n-- {
+		for i := 0; i+n <= len(words); i++ {
+			if anyUsed(used[i : i+n]) {
+				continue
+			}
+			phrase := strings.Join(words[i:i+n], " ")
+			if id, ok := typeIndex.byKey[phrase]; ok {
+				found = append(found, Mention{ID: id, Start: i, End: i + n})
+			} else if id, ok := serviceIndex.byKey[phrase]; ok {
+				found = append(found, Mention{ID: id, Service: true, Start: i, End: i + n})
+			} else {
+				continue
+			}
+			for j := i; j < i+n; j++ {
+				used[j] = true
+			}
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].Start < found[j].Start })
+	for i, w := range words {
+		if !used[i] {
+			rest = append(rest, w)
+		}
+	}
+	return found, rest
+}
+
+func anyUsed(u []bool) bool {
+	for _, b := range u {
+		if b {
+			return true
+		}
+	}
+	return false
+}
