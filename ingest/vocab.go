@@ -182,14 +182,23 @@ func ServiceTerm(id string) (*Term, bool) {
 type Mention struct {
 	ID         string
 	Service    bool // false: a type
-	Start, End int  // word positions in the folded text
+	Start, End int  // word positions in the text
 }
 
 // FindTerms finds type and service mentions in free text, longest phrase
-// first, and returns them with the words left over, folded. "fablab with
-// 3D printing" gives fablab and impression-3d, and the words "with".
+// first, and returns them with the words left over, as written. "fablab
+// with 3D printing" gives fablab and impression-3d, and the word "with".
+// Start and End of a Mention index those words.
 func FindTerms(text string) (found []Mention, rest []string) {
-	words := strings.Fields(TermKey(text))
+	var words, keys []string
+	for _, w := range strings.FieldsFunc(norm.NFC.String(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	}) {
+		if k := TermKey(w); k != "" {
+			words = append(words, w)
+			keys = append(keys, k)
+		}
+	}
 	used := make([]bool, len(words))
 	// Try every span, longest first, across both vocabularies, so "atelier
 	// de fabrication numérique" wins over "ateliers numériques".
@@ -198,7 +207,7 @@ func FindTerms(text string) (found []Mention, rest []string) {
 			if anyUsed(used[i : i+n]) {
 				continue
 			}
-			phrase := strings.Join(words[i:i+n], " ")
+			phrase := strings.Join(keys[i:i+n], " ")
 			if id, ok := typeIndex.byKey[phrase]; ok {
 				found = append(found, Mention{ID: id, Start: i, End: i + n})
 			} else if id, ok := serviceIndex.byKey[phrase]; ok {

@@ -17,7 +17,11 @@ import (
 const usage = `Usage: tierslieux COMMAND [flags] [args]
 
 Commands:
-  geocode QUERY      resolve a French place name, INSEE code or postcode
+  ingest -index DIR FILE...   build a search index from place exports (CSV, GeoJSON, JSON, NDJSON)
+  geocode QUERY               resolve a French place name, INSEE code or postcode
+  synth [-n N] [-format F]    write N synthetic places, for benchmarks and scale tests
+
+Run "tierslieux COMMAND -h" for a command's flags.
 `
 
 func main() {
@@ -53,6 +57,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "geocode":
 		return runGeocode(rest, stdout, stderr)
+	case "ingest":
+		return runIngest(ctx, rest, stdout, stderr)
+	case "synth":
+		return runSynth(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
