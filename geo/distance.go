@@ -84,8 +84,12 @@ func ParseDistance(s string) (float64, error) {
 	return m, nil
 }
 
-// FormatDistance writes metres the way ParseDistance reads them back:
-// kilometres with up to three decimals.
+// FormatDistance writes metres the way ParseDistance reads them back
+// exactly: whole kilometres as "30km", anything else in metres ("2500m",
+// "3.97m").
 func FormatDistance(meters float64) string {
-	return strconv.FormatFloat(meters/1000, 'f', -1, 64) + "km"
+	if km := meters / 1000; km == math.Trunc(km) && km*1000 == meters && km < 1e15 {
+		return strconv.FormatFloat(km, 'f', -1, 64) + "km"
+	}
+	return strconv.FormatFloat(meters, 'f', -1, 64) + "m"
 }

@@ -135,10 +135,10 @@ func TestFormatDistance(t *testing.T) {
 	}{
 		{"zero", 0, "0km"},
 		{"whole km", 30000, "30km"},
-		{"half km", 500, "0.5km"},
-		{"decimal", 2500, "2.5km"},
-		{"metre", 1, "0.001km"},
-		{"mile and a half", 1.5 * mile, "2.414016km"},
+		{"half km", 500, "500m"},
+		{"decimal", 2500, "2500m"},
+		{"metre", 1, "1m"},
+		{"mile and a half", 1.5 * mile, "2414.016m"},
 		{"large", 20000e3, "20000km"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -34,8 +34,8 @@ func ExampleParseDistance() {
 	}
 	// Output:
 	// "30km" = 30000 m = 30km
-	// "2,5 km" = 2500 m = 2.5km
+	// "2,5 km" = 2500 m = 2500m
 	// "30" = 30000 m = 30km
-	// "1.5mi" = 2414.016 m = 2.414016km
+	// "1.5mi" = 2414.016 m = 2414.016m
 	// invalid distance: "-5km" is negative
 }

@@ -59,13 +59,26 @@ func BoundAround(lon, lat, radiusMeters float64) Bound {
 	// orb measures with its own (equatorial) radius: scale the distance so
 	// the angular radius is ours.
 	b := orbgeo.NewBoundAroundPoint(orb.Point{lon, lat}, radiusMeters*orb.EarthRadius/EarthRadiusMeters)
+	if math.IsNaN(b.Min[0]) || math.IsNaN(b.Max[0]) {
+		// The circle touches a pole within rounding: every longitude.
+		b.Min[0], b.Max[0] = -180, 180
+	}
 	const pad = 1e-9
-	return Bound{
+	out := Bound{
 		MinLon: math.Nextafter(b.Min[0], math.Inf(-1)) - pad,
 		MinLat: math.Max(-90, b.Min[1]-pad),
 		MaxLon: math.Nextafter(b.Max[0], math.Inf(1)) + pad,
 		MaxLat: math.Min(90, b.Max[1]+pad),
 	}
+	// Carry the padding across the antimeridian.
+	switch {
+	case out.MinLon < -180 && out.MaxLon > 180:
+	case out.MinLon < -180:
+		out.MinLon += 360
+	case out.MaxLon > 180:
+		out.MaxLon -= 360
+	}
+	return out
 }
 
 // searchBound calls fn for every point inside b, splitting boxes that cross
@@ -102,6 +115,9 @@ func (ix *Index) Within(lon, lat, radiusMeters float64) []Hit {
 // WithinFunc calls fn, in no particular order, for each point within
 // radiusMeters of (lon, lat) until fn returns false.
 func (ix *Index) WithinFunc(lon, lat, radiusMeters float64, fn func(Hit) bool) {
+	if math.IsNaN(radiusMeters) || radiusMeters < 0 {
+		return
+	}
 	if radiusMeters >= MaxDistanceMeters {
 		ix.searchBound(Bound{-180, -90, 180, 90}, func(id uint32, plon, plat float64) bool {
 			return fn(Hit{ID: id, Meters: Distance(lon, lat, plon, plat)})

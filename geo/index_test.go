@@ -721,7 +721,7 @@ func TestBoundAround(t *testing.T) {
 				if rng.IntN(6) == 0 {
 					r = rng.Float64() * 19e6
 				}
-				b := BoundAroundChecked(t, tc.lon, tc.lat, r)
+				b := MustBoundAround(t, tc.lon, tc.lat, r)
 				try := func(lon, lat float64) {
 					if geo.Distance(tc.lon, tc.lat, lon, lat) > r {
 						return
@@ -747,9 +747,9 @@ func TestBoundAround(t *testing.T) {
 	}
 }
 
-// BoundAroundChecked calls geo.BoundAround and checks the box is well
+// MustBoundAround calls geo.BoundAround and checks the box is well
 // formed: no NaN, latitudes ordered within [-90, 90].
-func BoundAroundChecked(tb testing.TB, lon, lat, r float64) geo.Bound {
+func MustBoundAround(tb testing.TB, lon, lat, r float64) geo.Bound {
 	tb.Helper()
 	b := geo.BoundAround(lon, lat, r)
 	if math.IsNaN(b.MinLon) || math.IsNaN(b.MaxLon) || math.IsNaN(b.MinLat) || math.IsNaN(b.MaxLat) {
@@ -768,7 +768,7 @@ func TestBoundAroundTight(t *testing.T) {
 	for i := range 200 {
 		lon, lat := franceMinLon+rng.Float64()*(franceMaxLon-franceMinLon), franceMinLat+rng.Float64()*(franceMaxLat-franceMinLat)
 		r := math.Exp(math.Log(100) + rng.Float64()*(math.Log(5e5)-math.Log(100)))
-		b := BoundAroundChecked(t, lon, lat, r)
+		b := MustBoundAround(t, lon, lat, r)
 		minLon, minLat, maxLon, maxLat := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 		for j := range 3600 {
 			x, y := destination(lon, lat, r, float64(j)*math.Pi/1800)

@@ -190,14 +190,42 @@ type Mention struct {
 // with 3D printing" gives fablab and impression-3d, and the word "with".
 // Start and End of a Mention index those words.
 func FindTerms(text string) (found []Mention, rest []string) {
-	var words, keys []string
+	words := Words(text)
+	found = FindTermsIn(words)
+	used := make([]bool, len(words))
+	for _, m := range found {
+		for j := m.Start; j < m.End; j++ {
+			used[j] = true
+		}
+	}
+	for i, w := range words {
+		if !used[i] {
+			rest = append(rest, w)
+		}
+	}
+	return found, rest
+}
+
+// Words splits text into words as FindTerms sees them: runs of letters and
+// digits, in NFC, as written.
+func Words(text string) []string {
+	var words []string
 	for _, w := range strings.FieldsFunc(norm.NFC.String(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
 	}) {
-		if k := TermKey(w); k != "" {
+		if TermKey(w) != "" {
 			words = append(words, w)
-			keys = append(keys, k)
 		}
+	}
+	return words
+}
+
+// FindTermsIn finds vocabulary mentions in a list of words (from Words),
+// longest phrase first.
+func FindTermsIn(words []string) (found []Mention) {
+	keys := make([]string, len(words))
+	for i, w := range words {
+		keys[i] = TermKey(w)
 	}
 	used := make([]bool, len(words))
 	// Try every span, longest first, across both vocabularies, so "atelier
@@ -221,12 +249,7 @@ func FindTerms(text string) (found []Mention, rest []string) {
 		}
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].Start < found[j].Start })
-	for i, w := range words {
-		if !used[i] {
-			rest = append(rest, w)
-		}
-	}
-	return found, rest
+	return found
 }
 
 func anyUsed(u []bool) bool {

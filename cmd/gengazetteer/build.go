@@ -103,7 +103,7 @@ func readSources(src string) (*sources, error) {
 		line++
 		c := strings.Split(sc.Text(), "\t")
 		if len(c) < 15 {
-			return nil, fmt.Errorf("%s:%d: %d columns, want 19", path, line, len(c))
+			return nil, fmt.Errorf("%s:%d: %d columns, want at least 15", path, line, len(c))
 		}
 		p := gnPlace{name: c[1], ascii: c[2], feature: c[7], country: c[8], dept: c[11], insee: c[13]}
 		if c[8] != "FR" {
@@ -224,7 +224,7 @@ func build(s *sources) *gazetteerOut {
 			}
 		}
 		if best == nil {
-			own := map[string]bool{e.c.Code: true}
+			own := map[string]bool{e.c.Code: true, e.parent: true}
 			for _, a := range e.c.AnciensCodes {
 				own[a] = true
 			}
@@ -255,6 +255,19 @@ func build(s *sources) *gazetteerOut {
 	}
 	for _, e := range out.entries {
 		if e.kind != 'c' || e.located() {
+			continue
+		}
+		// The chef-lieu's own délégué commune, placed in step 1, is the
+		// surest point; GeoNames rows under the code come next.
+		var chef *entry
+		for _, ch := range children[e.c.Code] {
+			if ch.c.Code == e.c.Code && ch.source == "geonames" {
+				chef = ch
+			}
+		}
+		if chef != nil {
+			e.lon, e.lat, e.source = chef.lon, chef.lat, "delegated"
+			e.alt = mergeNames(gazetteer.Normalize(e.c.Nom), append([]string{chef.c.Nom}, chef.alt...))
 			continue
 		}
 		var best *gnPlace
@@ -428,4 +441,17 @@ func latinName(s string) bool {
 	}
 	// All-capital short strings are airport or postal codes, not names.
 	return !(upper && len([]rune(s)) <= 5)
+}
+
+// mergeNames keeps the names that do not fold to key or to each other.
+func mergeNames(key string, names []string) []string {
+	seen := map[string]bool{key: true}
+	var out []string
+	for _, n := range names {
+		if k := gazetteer.Normalize(n); !seen[k] {
+			seen[k] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }

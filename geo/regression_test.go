@@ -1,11 +1,5 @@
-//go:build knownbugs
-
-// Tests for bugs found in package geo and not yet fixed. They fail today;
-// run them with
-//
-//	go test -tags knownbugs -run KnownBug ./geo/
-//
-// and drop the build tag (moving them into the ordinary files) once fixed.
+// Regression tests for bugs found in package geo near the poles, on the
+// antimeridian and with a NaN radius, and in FormatDistance's round trip.
 package geo_test
 
 import (

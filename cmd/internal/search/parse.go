@@ -1,0 +1,314 @@
+package search
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tierslieux/tierslieux/geo"
+	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/ingest"
+)
+
+var (
+	// "43.6,1.44" or "43.6, 1.44": latitude then longitude, dotted decimals.
+	coordRE = regexp.MustCompile(`(-?\d{1,2}\.\d+)\s*[,;]\s*(-?\d{1,3}\.\d+)`)
+	// "30 km", "30km", "2,5 km", "500 m", "10 miles".
+	distanceRE = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)\s*(kms?|kilom[eè]tres?|kilometers?|m|m[eè]tres?|meters?|mi|miles?)\b`)
+)
+
+// stopWords are connective words of both languages, dropped from the
+// full-text part (folded: no accents, lower case).
+var stopWords = setOf(
+	// French
+	"a", "au", "aux", "avec", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "pour", "sur",
+	"un", "une", "dans", "pres", "proche", "proches", "autour", "moins", "rayon", "plus", "chez", "vers",
+	"alentours", "proximite", "qui", "offre", "offrant", "propose", "proposant", "equipe", "ayant", "y", "son",
+	"sa", "ses", "mon", "ma", "mes", "cote", "environ", "lieu", "lieux", "tiers", "espace", "espaces", "cherche", "trouver", "je", "nous", "ici",
+	// English
+	"an", "and", "around", "at", "close", "for", "from", "in", "near", "nearby", "nearest", "closest", "of",
+	"on", "or", "the", "to", "with", "within", "that", "offering", "has", "have", "having", "me", "my",
+	"place", "places", "find", "show", "any", "some",
+)
+
+// placeMarkers say that a place name follows; when none resolves, the
+// query is refused rather than searched world-wide.
+var placeMarkers = setOf("pres", "proche", "autour", "alentours", "proximite", "near", "nearby", "around", "within", "close", "rayon", "moins", "nearest", "closest")
+
+// weakMarkers introduce a place only sometimes ("à Toulouse", "in
+// Aveyron", "dans le Gers", "en Lozère").
+var weakMarkers = setOf("a", "in", "en", "dans", "at", "au", "aux", "sur", "de", "of", "to")
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+func fold(w string) string { return gazetteer.Normalize(w) }
+
+// Parser turns free text into a Query.
+type Parser struct {
+	Gazetteer *gazetteer.Gazetteer
+}
+
+// Parse reads free text in French or English: vocabulary terms become
+// type and service filters, a place name becomes a point (commune) or a
+// filter (département, région), a distance becomes a radius, "nearest"
+// asks for the k nearest, and what is left is the full-text part. A place
+// name that cannot be resolved is an error with suggestions.
+func (p *Parser) Parse(text string) (Query, error) {
+	var q Query
+	if len(text) > MaxQueryLen {
+		return q, errorf(CodeTooLong, "q", "is %d bytes long; the limit is %d", len(text), MaxQueryLen)
+	}
+	if !utf8.ValidString(text) {
+		return q, errorf(CodeInvalid, "q", "is not valid UTF-8")
+	}
+	if m := coordRE.FindStringSubmatchIndex(text); m != nil {
+		lat, _ := strconv.ParseFloat(text[m[2]:m[3]], 64)
+		lon, _ := strconv.ParseFloat(text[m[4]:m[5]], 64)
+		if !geo.ValidPoint(lon, lat) {
+			return q, errorf(CodeOutOfRange, "q", "%q is not a latitude,longitude pair in range", text[m[0]:m[1]])
+		}
+		q.Near = &Anchor{Name: fmt.Sprintf("%g,%g", lat, lon), Lat: lat, Lon: lon}
+		text = text[:m[0]] + " " + text[m[1]:]
+	}
+	if m := distanceRE.FindStringSubmatchIndex(text); m != nil {
+		d, err := geo.ParseDistance(text[m[2]:m[3]] + unitOf(text[m[4]:m[5]]))
+		if err != nil {
+			return q, errorf(CodeOutOfRange, "q", "distance %q: %v", text[m[0]:m[1]], err)
+		}
+		q.RadiusMeters = d
+		text = text[:m[0]] + " " + text[m[1]:]
+	}
+
+	words := ingest.Words(text)
+	keys := make([]string, len(words))
+	for i, w := range words {
+		keys[i] = fold(w)
+	}
+	used := make([]bool, len(words))
+	for _, m := range ingest.FindTermsIn(words) {
+		if m.Service {
+			q.Services = appendUnique(q.Services, m.ID)
+		} else {
+			q.Types = appendUnique(q.Types, m.ID)
+		}
+		for j := m.Start; j < m.End; j++ {
+			used[j] = true
+		}
+	}
+	strong := q.RadiusMeters > 0
+	for i, k := range keys {
+		if used[i] {
+			continue
+		}
+		if k == "nearest" || k == "closest" || (k == "proche" && i > 0 && keys[i-1] == "plus") {
+			q.Nearest = true
+		}
+		if placeMarkers[k] {
+			strong = true
+		}
+	}
+
+	if q.Near == nil {
+		if err := p.findPlace(&q, words, keys, used, strong); err != nil {
+			return q, err
+		}
+	}
+	if q.Near != nil && q.RadiusMeters == 0 && !q.Nearest {
+		q.AutoRadius = true
+	}
+	var rest []string
+	for i, w := range words {
+		if !used[i] && !stopWords[keys[i]] {
+			rest = append(rest, w)
+		}
+	}
+	q.Text = strings.Join(rest, " ")
+	return q, nil
+}
+
+// unitOf maps the unit words distanceRE accepts to ParseDistance's.
+func unitOf(u string) string {
+	switch f := fold(u); {
+	case strings.HasPrefix(f, "k"):
+		return "km"
+	case strings.HasPrefix(f, "mi"):
+		return "mi"
+	}
+	return "m"
+}
+
+// findPlace looks for the longest run of unused words naming a place,
+// preferring one right after a marker. It sets Near, Dept or Region and
+// marks the words used.
+func (p *Parser) findPlace(q *Query, words, keys []string, used []bool, strong bool) error {
+	var best *cand
+	for i := range words {
+		if used[i] || stopWords[keys[i]] {
+			continue
+		}
+		marked := i > 0 && (placeMarkers[keys[i-1]] || weakMarkers[keys[i-1]] || isArticle(keys[i-1]))
+		for j := i + 1; j <= len(words) && j-i <= 6; j++ {
+			if used[j-1] {
+				break
+			}
+			last := keys[j-1]
+			if stopWords[last] && !isLinkWord(last) {
+				continue
+			}
+			span := strings.Join(words[i:j], " ")
+			// A lone short word without a marker is too often a common word
+			// that happens to name a commune ("Eu", "Bar", "Lot").
+			if !marked && j-i == 1 && utf8.RuneCountInString(keys[i]) < 4 {
+				continue
+			}
+			ms := p.Gazetteer.Lookup(span, 1)
+			if len(ms) == 0 || ms[0].Via == "postcode" || ms[0].Via == "insee" || ms[0].Via == "code" {
+				continue
+			}
+			c := cand{i, j, ms[0], marked}
+			if best == nil || better(c, *best, words) {
+				best = &c
+			}
+		}
+	}
+	if best == nil {
+		return p.unresolved(words, keys, used, strong)
+	}
+	for k := best.i; k < best.j; k++ {
+		used[k] = true
+	}
+	m := best.m
+	switch m.Kind {
+	case gazetteer.KindDepartement:
+		q.Dept = m.Area.Code
+	case gazetteer.KindRegion:
+		q.Region = m.Area.Code
+	default:
+		a, err := anchorOf(p.Gazetteer, m.Commune, "q")
+		if err != nil {
+			return err
+		}
+		q.Near = a
+	}
+	return nil
+}
+
+type cand struct {
+	i, j   int
+	m      gazetteer.Match
+	marked bool
+}
+
+// better prefers, in order: a name after a marker ("près de Millau"), a
+// capitalised one, one in Occitanie, a longer one, a later one (place
+// names tend to end a query).
+func better(a, b cand, words []string) bool {
+	if a.marked != b.marked {
+		return a.marked
+	}
+	ca, cb := unicode.IsUpper([]rune(words[a.i])[0]), unicode.IsUpper([]rune(words[b.i])[0])
+	if ca != cb {
+		return ca
+	}
+	if oa, ob := inOccitanie(a.m), inOccitanie(b.m); oa != ob {
+		return oa
+	}
+	if a.j-a.i != b.j-b.i {
+		return a.j-a.i > b.j-b.i
+	}
+	return a.i > b.i
+}
+
+func inOccitanie(m gazetteer.Match) bool {
+	switch {
+	case m.Commune != nil:
+		return m.Commune.Region == gazetteer.Occitanie
+	case m.Kind == gazetteer.KindRegion:
+		return m.Area.Code == gazetteer.Occitanie
+	}
+	return m.Area.Region == gazetteer.Occitanie
+}
+
+// unresolved decides whether words that look like a place name but are
+// not one make the query an error: after a strong marker ("près de",
+// "near", a distance), or a capitalised word after "à", "in", "en".
+func (p *Parser) unresolved(words, keys []string, used []bool, strong bool) error {
+	start := -1
+	for i := range words {
+		if used[i] || stopWords[keys[i]] {
+			continue
+		}
+		prevMarker := i > 0 && (placeMarkers[keys[i-1]] || weakMarkers[keys[i-1]] || isArticle(keys[i-1]))
+		capital := unicode.IsUpper([]rune(words[i])[0])
+		if prevMarker && (strong || capital) {
+			start = i
+		}
+	}
+	if start < 0 {
+		if strong {
+			return &Error{Code: CodeUnknownPlace, Param: "q", Message: "names a distance or says \"near\" but no place this service knows; add a commune, département or région, or use the near parameter"}
+		}
+		return nil
+	}
+	end := start
+	for end < len(words) && !used[end] && (!stopWords[keys[end]] || isLinkWord(keys[end])) {
+		end++
+	}
+	name := strings.Join(words[start:end], " ")
+	e := &Error{Code: CodeUnknownPlace, Param: "q", Message: fmt.Sprintf("place %q is not a French commune, département or région", name)}
+	for _, s := range p.Gazetteer.Suggest(name, 5) {
+		e.Suggestions = append(e.Suggestions, describe(s))
+	}
+	if len(e.Suggestions) > 0 {
+		e.Message += "; did you mean " + strings.Join(e.Suggestions, ", ") + "?"
+	}
+	return e
+}
+
+// isLinkWord: words inside commune names ("Saint-Cyprien-sur-Dourdou",
+// "Villefranche-de-Rouergue") that are stop words elsewhere.
+func isLinkWord(k string) bool {
+	switch k {
+	case "sur", "de", "du", "des", "en", "la", "le", "les", "l", "d", "et", "sous", "aux", "au":
+		return true
+	}
+	return false
+}
+
+func isArticle(k string) bool { return k == "le" || k == "la" || k == "les" || k == "l" }
+
+func describe(m gazetteer.Match) string {
+	if m.Commune != nil {
+		return fmt.Sprintf("%s (%s)", m.Commune.Name, m.Commune.Dept)
+	}
+	return m.Name()
+}
+
+// anchorOf turns a commune into the point a query is measured from.
+func anchorOf(g *gazetteer.Gazetteer, c *gazetteer.Commune, param string) (*Anchor, error) {
+	if !c.HasPoint() {
+		c = g.Current(c)
+	}
+	if !c.HasPoint() {
+		return nil, errorf(CodeUnknownPlace, param, "%s (%s) has no known location", c.Name, c.Dept)
+	}
+	return &Anchor{Name: c.Name, INSEE: c.INSEE, Lat: c.Lat, Lon: c.Lon}, nil
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, v := range list {
+		if v == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
