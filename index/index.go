@@ -31,8 +31,13 @@ type Hit struct {
 
 // Index is a full-text index of Docs.
 type Index struct {
-	b bleve.Index
+	b        bleve.Index
+	readOnly bool
 }
+
+// ErrReadOnly is returned by writes to an index opened with Open: Bleve
+// would block on them forever.
+var ErrReadOnly = errors.New("index is open read-only")
 
 // New creates an index at path, which must not exist. An empty path makes
 // an in-memory index. Both use scorch: Bleve's NewMemOnly builds the older
@@ -59,7 +64,7 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %q: %w", path, err)
 	}
-	return &Index{b: b}, nil
+	return &Index{b: b, readOnly: true}, nil
 }
 
 // Close releases the index; on disk, it flushes what is pending.
@@ -70,6 +75,9 @@ func (ix *Index) Count() (uint64, error) { return ix.b.DocCount() }
 
 // Add indexes docs in one batch; a doc whose ID exists replaces it.
 func (ix *Index) Add(docs []Doc) error {
+	if ix.readOnly {
+		return ErrReadOnly
+	}
 	batch := ix.b.NewBatch()
 	for i := range docs {
 		if err := batch.Index(docs[i].ID, docs[i].fields()); err != nil {
@@ -84,6 +92,9 @@ func (ix *Index) Add(docs []Doc) error {
 
 // Delete removes documents by ID.
 func (ix *Index) Delete(ids ...string) error {
+	if ix.readOnly {
+		return ErrReadOnly
+	}
 	batch := ix.b.NewBatch()
 	for _, id := range ids {
 		batch.Delete(id)

@@ -1,19 +1,63 @@
 package index
 
 import (
+	"strings"
+	gounicode "unicode"
+
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"golang.org/x/text/unicode/norm"
 )
 
 // analyzerName is the French analyzer every text field uses. Bleve's own
 // "fr" folds accents only inside its stemmer, on longer words; folding
 // first makes "Béziers", "beziers" and "BEZIERS" one term everywhere.
 const analyzerName = "tierslieux_fr"
+
+// Text is folded before stop words are removed, so the stop list must be
+// folded too: Bleve's own keeps "à" and "été", which never reach it.
+const (
+	stopMapName    = "tierslieux_stop_fr_map"
+	stopFilterName = "tierslieux_stop_fr"
+)
+
+func foldedStopWords() []any {
+	tm := analysis.NewTokenMap()
+	if err := tm.LoadBytes(fr.FrenchStopWords); err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []any
+	for w := range tm {
+		for _, v := range []string{w, foldASCII(w)} {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// foldASCII removes accents the way the asciifolding filter does for
+// French letters.
+func foldASCII(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !gounicode.Is(gounicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // Field names in the Bleve documents, with the boost a match in each
 // earns: a name says more than a description.
@@ -36,11 +80,17 @@ var fieldBoosts = []struct {
 
 func newMapping() (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
+	if err := im.AddCustomTokenMap(stopMapName, map[string]any{"type": tokenmap.Name, "tokens": foldedStopWords()}); err != nil {
+		return nil, err
+	}
+	if err := im.AddCustomTokenFilter(stopFilterName, map[string]any{"type": stop.Name, "stop_token_map": stopMapName}); err != nil {
+		return nil, err
+	}
 	err := im.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":          custom.Name,
 		"char_filters":  []any{asciifolding.Name},
 		"tokenizer":     unicode.Name,
-		"token_filters": []any{lowercase.Name, fr.ElisionName, fr.StopName, fr.LightStemmerName},
+		"token_filters": []any{lowercase.Name, fr.ElisionName, stopFilterName, fr.LightStemmerName},
 	})
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -48,11 +47,11 @@ type ReadOptions struct {
 // can report them.
 func ReadCSV(r io.Reader, name string, opts ReadOptions, fn func(Record) error) (unmapped []string, err error) {
 	br := bufio.NewReaderSize(r, sniffSize)
-	head, _ := br.Peek(sniffSize)
+	head, peekErr := br.Peek(sniffSize)
 	enc := opts.Encoding
 	if enc == EncodingAuto {
 		enc = EncodingUTF8
-		if !validUTF8Prefix(head) {
+		if !validUTF8Prefix(head, peekErr == nil) {
 			enc = EncodingWindows1252
 		}
 	}
@@ -75,12 +74,9 @@ func ReadCSV(r io.Reader, name string, opts ReadOptions, fn func(Record) error) 
 	if comma == 0 {
 		comma = detectComma(head)
 	}
-	cr := csv.NewReader(src)
-	cr.Comma = comma
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	rr := &recordReader{r: bufio.NewReaderSize(src, 64<<10), comma: comma}
 
-	header, err := cr.Read()
+	header, _, err := rr.next()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: empty file, no header row", name)
 	}
@@ -90,6 +86,7 @@ func ReadCSV(r io.Reader, name string, opts ReadOptions, fn func(Record) error) 
 	fields := make([]string, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(h)
+		header[i] = h
 		fields[i] = opts.Mapping.Field(h)
 		if fields[i] == "" && h != "" {
 			unmapped = append(unmapped, h)
@@ -97,31 +94,22 @@ func ReadCSV(r io.Reader, name string, opts ReadOptions, fn func(Record) error) 
 	}
 
 	for index := 1; ; index++ {
-		row, err := cr.Read()
+		row, line, err := rr.next()
 		if err == io.EOF {
 			return unmapped, nil
 		}
-		rec := Record{File: name, Index: index}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			rec.Line = pe.StartLine
-			rec.Err = &FieldError{Field: "row", Reason: ReasonMalformedRow, Message: pe.Err.Error()}
-			if pe.Err == csv.ErrQuote || pe.Err == csv.ErrBareQuote {
-				rec.Err.Message = fmt.Sprintf("broken quoting at line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
-			}
-			if ferr := fn(rec); ferr != nil {
-				return unmapped, ferr
-			}
-			continue
-		}
-		if err != nil {
+		rec := Record{File: name, Index: index, Line: line}
+		var pe *rowError
+		switch {
+		case errors.As(err, &pe):
+			rec.Err = &FieldError{Field: "row", Reason: ReasonMalformedRow, Message: pe.msg}
+		case err != nil:
 			return unmapped, fmt.Errorf("%s: %w", name, err)
-		}
-		rec.Line, _ = cr.FieldPos(0)
-		if n := trimEmptyTail(row, len(header)); n != len(header) {
+		case trimEmptyTail(row, len(header)) != len(header):
+			n := trimEmptyTail(row, len(header))
 			rec.Err = &FieldError{Field: "row", Reason: ReasonMalformedRow, Value: fmt.Sprint(n),
 				Message: fmt.Sprintf("has %d columns, the header has %d", n, len(header))}
-		} else {
+		default:
 			for i, v := range row[:len(header)] {
 				if utf8In && !utf8.ValidString(v) {
 					rec.Err = &FieldError{Field: header[i], Reason: ReasonBadEncoding, Value: strings.ToValidUTF8(v, "?"),
@@ -142,6 +130,156 @@ func ReadCSV(r io.Reader, name string, opts ReadOptions, fn func(Record) error) 
 	}
 }
 
+// Limits on one CSV record: a quoted field may span lines, but an
+// unclosed quote must not swallow the rest of the file.
+const (
+	maxRecordLines = 200
+	maxRecordBytes = 1 << 20
+)
+
+type rowError struct{ msg string }
+
+func (e *rowError) Error() string { return e.msg }
+
+// recordReader reads CSV records line by line, so a broken row costs only
+// itself: a record whose quotes never close within maxRecordLines (or by
+// the end of the file) is reported on its first line, and reading resumes
+// on the next one.
+type recordReader struct {
+	r       *bufio.Reader
+	comma   rune
+	line    int      // lines consumed from r
+	pending []string // lines read ahead, not yet part of a record
+	start   int      // line number of pending[0]
+	eof     bool
+}
+
+func (rr *recordReader) readLine() (string, bool, error) {
+	if rr.eof {
+		return "", false, nil
+	}
+	s, err := rr.r.ReadString('\n')
+	if err == io.EOF {
+		rr.eof = true
+		if s == "" {
+			return "", false, nil
+		}
+	} else if err != nil {
+		return "", false, err
+	}
+	rr.line++
+	return strings.TrimRight(s, "\r\n"), true, nil
+}
+
+// next returns the next record's fields and the line it starts on; io.EOF
+// at the end. Blank lines are skipped.
+func (rr *recordReader) next() ([]string, int, error) {
+	for {
+		if len(rr.pending) == 0 {
+			l, ok, err := rr.readLine()
+			if err != nil {
+				return nil, 0, err
+			}
+			if !ok {
+				return nil, 0, io.EOF
+			}
+			rr.pending = append(rr.pending, l)
+			rr.start = rr.line
+		}
+		if strings.TrimSpace(rr.pending[0]) == "" && len(rr.pending) == 1 {
+			rr.pending = rr.pending[:0]
+			continue
+		}
+		// Gather lines until the quotes balance.
+		n := 1
+		size := len(rr.pending[0])
+		quotes := strings.Count(rr.pending[0], `"`)
+		for quotes%2 == 1 && n < maxRecordLines && size < maxRecordBytes {
+			if n == len(rr.pending) {
+				l, ok, err := rr.readLine()
+				if err != nil {
+					return nil, 0, err
+				}
+				if !ok {
+					break
+				}
+				rr.pending = append(rr.pending, l)
+			}
+			quotes += strings.Count(rr.pending[n], `"`)
+			size += len(rr.pending[n])
+			n++
+		}
+		line := rr.start
+		if quotes%2 == 1 {
+			// Never closed: the first line alone is the broken row.
+			rr.pending = rr.pending[1:]
+			rr.start++
+			return nil, line, &rowError{msg: fmt.Sprintf("broken quoting at line %d: a quoted field is never closed", line)}
+		}
+		text := strings.Join(rr.pending[:n], "\n")
+		rr.pending = rr.pending[n:]
+		rr.start += n
+		row, err := splitRecord(text, rr.comma)
+		if err != nil {
+			return nil, line, &rowError{msg: fmt.Sprintf("broken quoting at line %d: %v", line, err)}
+		}
+		return row, line, nil
+	}
+}
+
+// splitRecord splits one CSV record (RFC 4180: fields may be quoted, with
+// "" for a quote inside). A quote inside an unquoted field, or text after
+// a closing quote, is an error.
+func splitRecord(s string, comma rune) ([]string, error) {
+	var fields []string
+	var b strings.Builder
+	i := 0
+	for {
+		b.Reset()
+		if i < len(s) && s[i] == '"' {
+			i++
+			for {
+				j := strings.IndexByte(s[i:], '"')
+				if j < 0 {
+					return nil, errors.New("a quoted field is never closed")
+				}
+				b.WriteString(s[i : i+j])
+				i += j + 1
+				if i < len(s) && s[i] == '"' {
+					b.WriteByte('"')
+					i++
+					continue
+				}
+				break
+			}
+			if i < len(s) {
+				r, size := utf8.DecodeRuneInString(s[i:])
+				if r != comma {
+					return nil, fmt.Errorf("text after the closing quote of field %d", len(fields)+1)
+				}
+				i += size
+				fields = append(fields, b.String())
+				continue
+			}
+			fields = append(fields, b.String())
+			return fields, nil
+		}
+		j := strings.IndexRune(s[i:], comma)
+		field := s[i:]
+		if j >= 0 {
+			field = s[i : i+j]
+		}
+		if strings.Contains(field, `"`) {
+			return nil, fmt.Errorf("a quote inside unquoted field %d", len(fields)+1)
+		}
+		fields = append(fields, field)
+		if j < 0 {
+			return fields, nil
+		}
+		i += j + utf8.RuneLen(comma)
+	}
+}
+
 // trimEmptyTail returns the row's length once empty cells beyond want are
 // dropped: spreadsheets often pad rows with trailing separators.
 func trimEmptyTail(row []string, want int) int {
@@ -153,10 +291,13 @@ func trimEmptyTail(row []string, want int) int {
 }
 
 // validUTF8Prefix is utf8.Valid, forgiving a rune cut at the end of the
-// sniffed window.
-func validUTF8Prefix(b []byte) bool {
+// sniffed window when the file goes on beyond it.
+func validUTF8Prefix(b []byte, more bool) bool {
 	if utf8.Valid(b) {
 		return true
+	}
+	if !more {
+		return false
 	}
 	for cut := 1; cut < utf8.UTFMax && cut < len(b); cut++ {
 		if utf8.Valid(b[:len(b)-cut]) {

@@ -311,8 +311,11 @@ func TestRunCSV(t *testing.T) {
 		{
 			name:  "four-digit postcode gets its leading zero back",
 			file:  "csv/postcode_4digits.csv",
-			stats: ingest.Stats{Read: 2, Indexed: 2, Geocoded: 2, GeocodedBy: map[string]int{ingest.GeocodedPostcode: 1, ingest.GeocodedOnlyCP: 1}},
+			stats: ingest.Stats{Read: 3, Indexed: 3, Geocoded: 3, GeocodedBy: map[string]int{ingest.GeocodedPostcode: 2, ingest.GeocodedOnlyCP: 1}},
 			check: func(tb testing.TB, rep *ingest.Report, places []ingest.Place) {
+				if p := MustPlace(tb, places, "pc-ain"); p.Postcode != "01000" || p.INSEE != "01053" || p.Dept != "01" {
+					tb.Errorf("pc-ain = %+v, want 01000 Bourg-en-Bresse (01053)", p)
+				}
 				for _, id := range []string{"pc-foix", "pc-only"} {
 					if p := MustPlace(tb, places, id); p.Postcode != "09000" || p.INSEE != "09122" || p.Commune != "Foix" {
 						tb.Errorf("%s = %+v, want 09000 Foix (09122)", id, p)

@@ -12,37 +12,56 @@ import (
 	"strings"
 )
 
-// lineTracker counts newlines in what a json.Decoder has read, so the
-// line of any offset not yet passed can be found with memory bounded by
-// the decoder's buffer.
+// lineTracker keeps the bytes a json.Decoder has read but not yet
+// passed, so the line of any later offset can be found, with memory
+// bounded by the decoder's read-ahead.
 type lineTracker struct {
-	r        io.Reader
-	read     int64   // bytes read so far
-	newlines []int64 // offsets of newlines not yet passed
-	passed   int     // newlines before the last offset asked about
+	r       io.Reader
+	pending []byte // bytes from offset base on
+	base    int64
+	line    int // newlines before base
 }
 
 func (t *lineTracker) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
-	for i := 0; i < n; i++ {
-		if p[i] == '\n' {
-			t.newlines = append(t.newlines, t.read+int64(i))
-		}
-	}
-	t.read += int64(n)
+	t.pending = append(t.pending, p[:n]...)
 	return n, err
 }
 
 // lineAt returns the 1-based line of offset; offsets must not decrease.
 func (t *lineTracker) lineAt(off int64) int {
-	i := 0
-	for i < len(t.newlines) && t.newlines[i] < off {
-		i++
+	k := int(off - t.base)
+	if k > len(t.pending) {
+		k = len(t.pending)
 	}
-	t.passed += i
-	t.newlines = t.newlines[i:]
-	return t.passed + 1
+	if k > 0 {
+		t.line += bytes.Count(t.pending[:k], []byte{'\n'})
+		t.pending = t.pending[k:]
+		t.base += int64(k)
+	}
+	return t.line + 1
 }
+
+// nextValueLine returns the line of the first byte at or after offset
+// that can start a value, skipping whitespace and separators: where a
+// record that failed to decode began.
+func (t *lineTracker) nextValueLine(off int64) int {
+	line := t.lineAt(off)
+	for _, c := range t.pending {
+		switch c {
+		case '\n':
+			line++
+		case ' ', '\t', '\r', ',', ':':
+		default:
+			return line
+		}
+	}
+	return line
+}
+
+// errStop ends a file after a record that could not be decoded has been
+// reported: nothing after it can be read.
+var errStop = errors.New("stop")
 
 // ReadGeoJSON reads an RFC 7946 FeatureCollection (or a single Feature,
 // or a bare array of Features) feature by feature, so memory stays bounded
@@ -59,7 +78,7 @@ func ReadGeoJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) err
 	}
 	switch tok {
 	case json.Delim('['):
-		return streamArray(dec, t, name, opts, true, fn)
+		return stopped(streamArray(dec, t, name, opts, true, fn))
 	case json.Delim('{'):
 	default:
 		return fmt.Errorf("%s: not GeoJSON: starts with %v, want an object", name, tok)
@@ -80,7 +99,7 @@ func ReadGeoJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) err
 				return fmt.Errorf("%s: \"features\" is not an array", name)
 			}
 			if err := streamArray(dec, t, name, opts, true, fn); err != nil {
-				return err
+				return stopped(err)
 			}
 			continue
 		}
@@ -118,7 +137,14 @@ func ReadJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) error)
 	if tok != json.Delim('[') {
 		return fmt.Errorf("%s: want a JSON array of objects, got %v (for one object a line, use NDJSON)", name, tok)
 	}
-	return streamArray(dec, t, name, opts, false, fn)
+	return stopped(streamArray(dec, t, name, opts, false, fn))
+}
+
+func stopped(err error) error {
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
 }
 
 // ReadNDJSON reads newline-delimited JSON: one object a line; blank lines
@@ -129,7 +155,8 @@ func ReadNDJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) erro
 	line, index := 0, 0
 	for sc.Scan() {
 		line++
-		b := bytes.TrimSpace(sc.Bytes())
+		// RFC 8142 GeoJSON text sequences start each record with RS.
+		b := bytes.TrimSpace(bytes.TrimLeft(sc.Bytes(), "\x1e"))
 		if len(b) == 0 {
 			continue
 		}
@@ -155,10 +182,14 @@ func ReadNDJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) erro
 func streamArray(dec *json.Decoder, t *lineTracker, name string, opts ReadOptions, features bool, fn func(Record) error) error {
 	for index := 1; dec.More(); index++ {
 		var raw json.RawMessage
+		before := dec.InputOffset()
 		if err := dec.Decode(&raw); err != nil {
-			line := t.lineAt(dec.InputOffset())
-			return fn(Record{File: name, Line: line, Index: index, Err: &FieldError{Field: "record", Reason: ReasonMalformedJSON,
-				Message: fmt.Sprintf("%v; the rest of the file cannot be read", jsonErr(err))}})
+			line := t.nextValueLine(before)
+			if ferr := fn(Record{File: name, Line: line, Index: index, Err: &FieldError{Field: "record", Reason: ReasonMalformedJSON,
+				Message: fmt.Sprintf("%v; the rest of the file cannot be read", jsonErr(err))}}); ferr != nil {
+				return ferr
+			}
+			return errStop
 		}
 		line := t.lineAt(dec.InputOffset() - int64(len(raw)))
 		var rec Record
@@ -172,8 +203,11 @@ func streamArray(dec *json.Decoder, t *lineTracker, name string, opts ReadOption
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return fn(Record{File: name, Line: t.lineAt(dec.InputOffset()), Index: -1, Err: &FieldError{Field: "record", Reason: ReasonMalformedJSON,
-			Message: fmt.Sprintf("%v: the file ends early", jsonErr(err))}})
+		if ferr := fn(Record{File: name, Line: t.lineAt(dec.InputOffset()), Index: -1, Err: &FieldError{Field: "record", Reason: ReasonMalformedJSON,
+			Message: fmt.Sprintf("%v: the file ends early", jsonErr(err))}}); ferr != nil {
+			return ferr
+		}
+		return errStop
 	}
 	return nil
 }
@@ -186,10 +220,10 @@ func jsonErr(err error) error {
 }
 
 type feature struct {
-	Type       string                     `json:"type"`
-	ID         any                        `json:"id"`
-	Geometry   *geometry                  `json:"geometry"`
-	Properties map[string]json.RawMessage `json:"properties"`
+	Type       string          `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	Geometry   *geometry       `json:"geometry"`
+	Properties json.RawMessage `json:"properties"`
 }
 
 type geometry struct {
@@ -208,11 +242,18 @@ func featureRecord(raw []byte, name string, line, index int, opts ReadOptions) R
 		rec.Err = &FieldError{Field: "type", Reason: ReasonMalformedJSON, Value: f.Type, Message: "is not \"Feature\""}
 		return rec
 	}
-	for k, v := range f.Properties {
-		addJSONValue(&rec, opts.Mapping.Field(k), v)
+	if p := bytes.TrimSpace(f.Properties); len(p) > 0 && string(p) != "null" {
+		err := eachMember(p, func(k string, v json.RawMessage) {
+			addJSONValue(&rec, opts.Mapping.Field(k), v)
+		})
+		if err != nil {
+			rec.Err = &FieldError{Field: "properties", Reason: ReasonMalformedJSON, Message: "is not a JSON object"}
+			rec.Fields = nil
+			return rec
+		}
 	}
-	if f.ID != nil && rec.Get(FieldID) == "" {
-		rec.set(FieldID, fmt.Sprint(f.ID))
+	if id := scalarText(f.ID); id != "" && rec.Get(FieldID) == "" {
+		rec.set(FieldID, id)
 	}
 	if f.Geometry != nil {
 		rec.Geometry = f.Geometry.Type
@@ -286,15 +327,25 @@ func (g *geometry) point() ([2]float64, error) {
 
 func objectRecord(raw []byte, name string, line, index int, opts ReadOptions) Record {
 	rec := Record{File: name, Line: line, Index: index}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
+	type member struct {
+		k string
+		v json.RawMessage
+	}
+	var obj []member
+	isFeature := false
+	err := eachMember(raw, func(k string, v json.RawMessage) {
+		obj = append(obj, member{k, v})
+		isFeature = isFeature || (k == "type" && string(bytes.TrimSpace(v)) == `"Feature"`)
+	})
+	if err != nil {
 		rec.Err = &FieldError{Field: "record", Reason: ReasonMalformedJSON, Message: fmt.Sprintf("not a JSON object: %v", err)}
 		return rec
 	}
-	if t, ok := obj["type"]; ok && string(bytes.TrimSpace(t)) == `"Feature"` {
+	if isFeature {
 		return featureRecord(raw, name, line, index, opts)
 	}
-	for k, v := range obj {
+	for _, m := range obj {
+		k, v := m.k, m.v
 		if k == "geometry" {
 			var g geometry
 			if json.Unmarshal(v, &g) == nil && g.Type != "" {
@@ -331,15 +382,11 @@ func addJSONValue(rec *Record, field string, v json.RawMessage) {
 			addJSONValue(rec, field, it)
 		}
 	case '{':
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(v, &obj) != nil {
-			return
-		}
-		for k, sub := range obj {
+		eachMember(v, func(k string, sub json.RawMessage) {
 			if f := aliasIndex[TermKey(k)]; f == FieldLat || f == FieldLon {
 				addJSONValue(rec, f, sub)
 			}
-		}
+		})
 	case '"':
 		var s string
 		if json.Unmarshal(v, &s) == nil && field != "" && strings.TrimSpace(s) != "" {
@@ -364,4 +411,56 @@ func stripBOM(r io.Reader) io.Reader {
 		br.Discard(3)
 	}
 	return br
+}
+
+// eachMember calls fn for each member of a JSON object, in document
+// order, so that which of two keys mapping to one field comes first does
+// not change from run to run. Anything but an object is an error.
+func eachMember(raw []byte, fn func(key string, value json.RawMessage)) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != json.Delim('{') {
+		return fmt.Errorf("%v is not an object", tok)
+	}
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return err
+		}
+		fn(kt.(string), v)
+	}
+	if _, err := dec.Token(); err != nil {
+		return jsonErr(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the object")
+	}
+	return nil
+}
+
+// scalarText is a JSON string's text or a number's literal digits; ""
+// for anything else.
+func scalarText(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return strings.TrimSpace(s)
+		}
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return string(raw)
+	}
+	return ""
 }

@@ -94,7 +94,6 @@ func Run(ctx context.Context, fsys fs.FS, names []string, opts Options, sink Sin
 			return r.report, err
 		}
 	}
-	r.report.Indexed -= r.superseded
 	r.progress("", true)
 	return r.report, nil
 }
@@ -102,7 +101,9 @@ func Run(ctx context.Context, fsys fs.FS, names []string, opts Options, sink Sin
 type seenAt struct {
 	file        string
 	line, index int
-	entry       int // index in report.Files of the file that holds it
+	entry       int    // index in report.Files of the file that holds it
+	warned      bool   // counted in Warned
+	geocoded    string // geocoding step counted, if any
 }
 
 type run struct {
@@ -212,10 +213,26 @@ func (r *run) record(rec *Record, fileIdx int) error {
 				r.report.Entries = append(r.report.Entries, Entry{File: prev.file, Line: prev.line, Record: prev.index, ID: p.ID,
 					Severity: SeverityRejected, Field: FieldID, Reason: ReasonDuplicateID, Value: p.ID,
 					Message: fmt.Sprintf("replaced by the record at %s:%d with the same id", rec.File, rec.Line)})
+				// The earlier record is no longer indexed: move it from the
+				// indexed counts to the rejected ones.
 				r.superseded++
+				pf := &r.report.Files[prev.entry]
 				r.report.Rejected++
-				r.report.Files[prev.entry].Rejected++
-				r.report.Files[prev.entry].Indexed--
+				pf.Rejected++
+				r.report.Indexed--
+				pf.Indexed--
+				if prev.warned {
+					r.report.Warned--
+					pf.Warned--
+				}
+				if prev.geocoded != "" {
+					r.report.Geocoded--
+					pf.Geocoded--
+					r.report.GeocodedBy[prev.geocoded]--
+					if r.report.GeocodedBy[prev.geocoded] == 0 {
+						delete(r.report.GeocodedBy, prev.geocoded)
+					}
+				}
 			}
 		}
 	}
@@ -236,7 +253,7 @@ func (r *run) record(rec *Record, fileIdx int) error {
 		r.progress(rec.File, false)
 		return nil
 	}
-	r.seen[p.ID] = seenAt{file: rec.File, line: rec.Line, index: rec.Index, entry: fileIdx}
+	r.seen[p.ID] = seenAt{file: rec.File, line: rec.Line, index: rec.Index, entry: fileIdx, warned: warned, geocoded: step}
 	fst.Indexed++
 	r.report.Indexed++
 	if warned {

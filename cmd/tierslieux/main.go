@@ -17,6 +17,8 @@ import (
 const usage = `Usage: tierslieux COMMAND [flags] [args]
 
 Commands:
+  serve [-addr :8080] [-index DIR]   serve the search API (default: the embedded demo data)
+  search [-index DIR] QUERY          search from the command line
   ingest -index DIR FILE...   build a search index from place exports (CSV, GeoJSON, JSON, NDJSON)
   geocode QUERY               resolve a French place name, INSEE code or postcode
   synth [-n N] [-format F]    write N synthetic places, for benchmarks and scale tests
@@ -55,6 +57,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stderr)
+	case "search":
+		return runSearch(ctx, rest, stdout, stderr)
 	case "geocode":
 		return runGeocode(rest, stdout, stderr)
 	case "ingest":

@@ -84,16 +84,16 @@ func NewBuilder(dir string, g *gazetteer.Gazetteer) (*Builder, error) {
 	b.enc = json.NewEncoder(b.w)
 	// Index batches in the background so reading and checking the next
 	// records overlaps with Bleve's work.
-	go b.indexBatches()
+	go b.indexBatches(b.batches)
 	return b, nil
 }
 
 // indexBatches runs Bleve batches one after the other: Bleve already
 // analyses a batch's documents on every core, and two batches in flight
 // measured slower on two cores.
-func (b *Builder) indexBatches() {
+func (b *Builder) indexBatches(batches <-chan []index.Doc) {
 	var err error
-	for docs := range b.batches {
+	for docs := range batches {
 		if err == nil {
 			err = b.text.Add(docs)
 		}

@@ -174,6 +174,12 @@ func (p *Parser) findPlace(q *Query, words, keys []string, used []bool, strong b
 			if len(ms) == 0 || ms[0].Via == "postcode" || ms[0].Via == "insee" || ms[0].Via == "code" {
 				continue
 			}
+			// Without a marker, a lower-case word is a place only if it is
+			// one of ours or a city: "atelier bois" is not about Bois (17).
+			if !marked && !unicode.IsUpper([]rune(words[i])[0]) && !inOccitanie(ms[0]) &&
+				(ms[0].Commune == nil || ms[0].Commune.Population < 20000) {
+				continue
+			}
 			c := cand{i, j, ms[0], marked}
 			if best == nil || better(c, *best, words) {
 				best = &c

@@ -1,0 +1,282 @@
+package httpapi
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/search"
+	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/ingest"
+)
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "places": s.places})
+}
+
+// searchParams reads the search parameters of a request.
+func searchParams(r *http.Request) (search.Params, string, error) {
+	v := r.URL.Query()
+	p := search.Params{
+		Q: v.Get("q"), Types: v["type"], Services: v["service"], Dept: v.Get("dept"), Near: v.Get("near"),
+		Radius: v.Get("radius"), BBox: v.Get("bbox"), Polygon: v.Get("polygon"), Sort: v.Get("sort"),
+		Limit: v.Get("limit"), Offset: v.Get("offset"), Facets: v.Get("facets"), Demo: v.Get("demo"),
+	}
+	format := v.Get("format")
+	switch format {
+	case "", "json", "geojson":
+	default:
+		return p, "", &search.Error{Code: search.CodeInvalid, Param: "format", Message: fmt.Sprintf("%q: want json or geojson", format)}
+	}
+	return p, format, nil
+}
+
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	p, format, err := searchParams(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q, err := s.svc.Build(p)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.svc.Search(r.Context(), q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	body := s.searchBody(res)
+	if format == "geojson" {
+		writeEncoded(w, http.StatusOK, "application/geo+json; charset=utf-8", geoJSONBody(body))
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// searchResponse is the JSON answer of /v1/search.
+type searchResponse struct {
+	Query   queryJSON                 `json:"query"`
+	Total   int                       `json:"total"`
+	Results []resultJSON              `json:"results"`
+	Facets  map[string]map[string]int `json:"facets,omitempty"`
+	TookMS  float64                   `json:"took_ms"`
+}
+
+type queryJSON struct {
+	Text       string         `json:"text"`
+	Types      []string       `json:"types"`
+	Services   []string       `json:"services"`
+	Dept       string         `json:"dept,omitempty"`
+	Region     string         `json:"region,omitempty"`
+	Near       *search.Anchor `json:"near,omitempty"`
+	RadiusKM   *float64       `json:"radius_km,omitempty"`
+	RadiusAuto bool           `json:"radius_auto,omitempty"`
+	Nearest    bool           `json:"nearest,omitempty"`
+	BBox       []float64      `json:"bbox,omitempty"`
+	Polygon    bool           `json:"polygon,omitempty"`
+	Sort       string         `json:"sort"`
+	Limit      int            `json:"limit"`
+	Offset     int            `json:"offset"`
+}
+
+type resultJSON struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Types        []string `json:"types"`
+	Services     []string `json:"services"`
+	Tags         []string `json:"tags,omitempty"`
+	Commune      string   `json:"commune"`
+	INSEE        string   `json:"insee"`
+	Dept         string   `json:"dept"`
+	Lat          float64  `json:"lat"`
+	Lon          float64  `json:"lon"`
+	Precision    string   `json:"precision"`
+	Demo         bool     `json:"demo"`
+	DistanceKM   *float64 `json:"distance_km,omitempty"`
+	Score        *float64 `json:"score,omitempty"`
+	Address      string   `json:"address,omitempty"`
+	Postcode     string   `json:"postcode,omitempty"`
+	Website      string   `json:"website,omitempty"`
+	OpeningHours string   `json:"opening_hours,omitempty"`
+	Description  string   `json:"description,omitempty"`
+}
+
+func round(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}
+
+func (s *Server) searchBody(res *search.Result) searchResponse {
+	q := res.Query
+	body := searchResponse{
+		Query: queryJSON{Text: q.Text, Types: nonNil(q.Types), Services: nonNil(q.Services), Dept: q.Dept, Region: q.Region,
+			Near: q.Near, RadiusAuto: q.AutoRadius, Nearest: q.Nearest, Polygon: len(q.Polygon) > 0, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset},
+		Total:   res.Total,
+		Results: make([]resultJSON, 0, len(res.Hits)),
+		Facets:  res.Facets,
+		TookMS:  round(float64(res.Took.Microseconds())/1000, 3),
+	}
+	if q.RadiusMeters > 0 {
+		km := q.RadiusMeters / 1000
+		body.Query.RadiusKM = &km
+	}
+	if q.BBox != nil {
+		body.Query.BBox = []float64{q.BBox.MinLon, q.BBox.MinLat, q.BBox.MaxLon, q.BBox.MaxLat}
+	}
+	hasText := q.Text != ""
+	for _, h := range res.Hits {
+		body.Results = append(body.Results, resultOf(h, hasText))
+	}
+	return body
+}
+
+func resultOf(h search.Hit, hasText bool) resultJSON {
+	p := h.Place
+	r := resultJSON{ID: p.ID, Name: p.Name, Types: nonNil(p.Types), Services: nonNil(p.Services), Tags: p.Tags,
+		Commune: p.Commune, INSEE: p.INSEE, Dept: p.Dept, Lat: p.Lat, Lon: p.Lon, Precision: p.Precision, Demo: p.Demo,
+		Address: p.Address, Postcode: p.Postcode, Website: p.Website, OpeningHours: p.OpeningHours, Description: p.Description}
+	if h.HasDistance {
+		km := round(h.Meters/1000, 3)
+		r.DistanceKM = &km
+	}
+	if hasText {
+		sc := round(h.Score, 4)
+		r.Score = &sc
+	}
+	return r
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// geoJSON is an RFC 7946 FeatureCollection with the interpreted query,
+// the total and the facets as foreign members.
+type geoJSON struct {
+	Type     string                    `json:"type"`
+	Query    queryJSON                 `json:"query"`
+	Total    int                       `json:"total"`
+	Facets   map[string]map[string]int `json:"facets,omitempty"`
+	TookMS   float64                   `json:"took_ms"`
+	Features []feature                 `json:"features"`
+}
+
+type feature struct {
+	Type       string     `json:"type"`
+	ID         string     `json:"id"`
+	Geometry   point      `json:"geometry"`
+	Properties resultJSON `json:"properties"`
+}
+
+type point struct {
+	Type        string     `json:"type"`
+	Coordinates [2]float64 `json:"coordinates"`
+}
+
+func geoJSONBody(b searchResponse) geoJSON {
+	g := geoJSON{Type: "FeatureCollection", Query: b.Query, Total: b.Total, Facets: b.Facets, TookMS: b.TookMS, Features: make([]feature, len(b.Results))}
+	for i, r := range b.Results {
+		g.Features[i] = feature{Type: "Feature", ID: r.ID, Geometry: point{Type: "Point", Coordinates: [2]float64{r.Lon, r.Lat}}, Properties: r}
+	}
+	return g
+}
+
+func (s *Server) handlePlace(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	p, ok := s.svc.Place(id)
+	if !ok {
+		s.writeError(w, r, &search.Error{Code: search.CodeNotFound, Param: "id", Message: fmt.Sprintf("no place with id %q", id)})
+		return
+	}
+	writeJSON(w, http.StatusOK, placeBody(s.svc.Gazetteer(), p))
+}
+
+// placeJSON is a whole place with the names of its département and
+// région, for a details card.
+type placeJSON struct {
+	*ingest.Place
+	DeptName   string `json:"dept_name,omitempty"`
+	RegionName string `json:"region_name,omitempty"`
+}
+
+func placeBody(g *gazetteer.Gazetteer, p *ingest.Place) placeJSON {
+	out := placeJSON{Place: p}
+	if g != nil {
+		if d, ok := g.Departement(p.Dept); ok {
+			out.DeptName = d.Name
+		}
+		if r, ok := g.Region(p.Region); ok {
+			out.RegionName = r.Name
+		}
+	}
+	return out
+}
+
+type geocodeResponse struct {
+	Query       string        `json:"query"`
+	Results     []geocodeJSON `json:"results"`
+	Suggestions []geocodeJSON `json:"suggestions,omitempty"`
+}
+
+type geocodeJSON struct {
+	Kind        string   `json:"kind"`
+	Name        string   `json:"name"`
+	Code        string   `json:"code"`
+	Status      string   `json:"status,omitempty"`
+	Dept        string   `json:"dept,omitempty"`
+	Region      string   `json:"region,omitempty"`
+	Postcodes   []string `json:"postcodes,omitempty"`
+	Population  int      `json:"population,omitempty"`
+	Lat         *float64 `json:"lat,omitempty"`
+	Lon         *float64 `json:"lon,omitempty"`
+	Source      string   `json:"source,omitempty"`
+	Approximate bool     `json:"approximate,omitempty"`
+	Matched     string   `json:"matched"`
+}
+
+func geocodeOf(m gazetteer.Match) geocodeJSON {
+	out := geocodeJSON{Kind: string(m.Kind), Name: m.Name(), Code: m.Code(), Matched: m.Via}
+	if c := m.Commune; c != nil {
+		out.Status, out.Dept, out.Region, out.Postcodes, out.Population = string(c.Status), c.Dept, c.Region, c.Postcodes, c.Population
+		if c.HasPoint() {
+			lat, lon := c.Lat, c.Lon
+			out.Lat, out.Lon, out.Source, out.Approximate = &lat, &lon, c.Source, c.Approximate()
+		}
+	} else if m.Kind == gazetteer.KindDepartement {
+		out.Region = m.Area.Region
+	}
+	return out
+}
+
+func (s *Server) handleGeocode(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	q := v.Get("q")
+	limit := 5
+	if l := v.Get("limit"); l != "" {
+		if _, err := fmt.Sscanf(l, "%d", &limit); err != nil || limit < 1 || limit > 50 || strings.TrimSpace(l) != fmt.Sprint(limit) {
+			s.writeError(w, r, &search.Error{Code: search.CodeOutOfRange, Param: "limit", Message: fmt.Sprintf("%q: want a whole number from 1 to 50", l)})
+			return
+		}
+	}
+	ms, sugs, err := s.svc.Geocode(q, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	body := geocodeResponse{Query: q, Results: make([]geocodeJSON, 0, len(ms))}
+	for _, m := range ms {
+		body.Results = append(body.Results, geocodeOf(m))
+	}
+	for _, m := range sugs {
+		body.Suggestions = append(body.Suggestions, geocodeOf(m))
+	}
+	writeJSON(w, http.StatusOK, body)
+}

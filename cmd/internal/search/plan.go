@@ -1,0 +1,278 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/tierslieux/tierslieux/geo"
+	"github.com/tierslieux/tierslieux/index"
+)
+
+// geoCandidates returns the places inside the query's area (radius, box
+// or polygon), with distances when it has a point, or nil when it has no
+// area. Filters are applied later, so facets can count without them.
+func (e *Engine) geoCandidates(q *Query, f *filter) []match {
+	var out []match
+	dist := func(o uint32) float64 {
+		if q.Near == nil {
+			return 0
+		}
+		p := &e.cat.Places[o]
+		return geo.Distance(q.Near.Lon, q.Near.Lat, p.Lon, p.Lat)
+	}
+	switch {
+	case q.Polygon != nil:
+		for _, o := range e.cat.Geo.InPolygon(q.Polygon) {
+			if m := (match{o: o, meters: dist(o)}); q.RadiusMeters == 0 || m.meters <= q.RadiusMeters {
+				out = append(out, m)
+			}
+		}
+		return nonNil(out)
+	case q.BBox != nil:
+		for _, o := range e.cat.Geo.InBound(*q.BBox) {
+			if m := (match{o: o, meters: dist(o)}); q.RadiusMeters == 0 || m.meters <= q.RadiusMeters {
+				out = append(out, m)
+			}
+		}
+		return nonNil(out)
+	case q.Near != nil && q.RadiusMeters > 0:
+		e.cat.Geo.WithinFunc(q.Near.Lon, q.Near.Lat, q.RadiusMeters, func(h geo.Hit) bool {
+			out = append(out, match{o: h.ID, meters: h.Meters})
+			return true
+		})
+		return nonNil(out)
+	}
+	return nil
+}
+
+func nonNil(m []match) []match {
+	if m == nil {
+		return []match{}
+	}
+	return m
+}
+
+// allCandidates is the candidate list of a query with no area: the text
+// matches when there is text, else every place passing the filters.
+func (e *Engine) allCandidates(f *filter, text map[uint32]float64, q *Query) []match {
+	dist := func(o uint32) float64 {
+		if q.Near == nil {
+			return 0
+		}
+		p := &e.cat.Places[o]
+		return geo.Distance(q.Near.Lon, q.Near.Lat, p.Lon, p.Lat)
+	}
+	var out []match
+	if text != nil {
+		out = make([]match, 0, len(text))
+		for o := range text {
+			out = append(out, match{o: o, meters: dist(o)})
+		}
+		return out
+	}
+	if f.all == nil {
+		out = make([]match, e.n)
+		for i := range out {
+			out[i] = match{o: uint32(i), meters: dist(uint32(i))}
+		}
+		return out
+	}
+	f.all.each(func(o uint32) { out = append(out, match{o: o, meters: dist(o)}) })
+	return out
+}
+
+// nearest walks the R-tree outward from the point and keeps the first
+// offset+limit places passing the filters and the text.
+func (e *Engine) nearest(q *Query, f *filter, text map[uint32]float64) []match {
+	accept := func(o uint32) bool {
+		if !f.pass(o) {
+			return false
+		}
+		if text != nil {
+			_, ok := text[o]
+			return ok
+		}
+		return true
+	}
+	hits := e.cat.Geo.Nearest(q.Near.Lon, q.Near.Lat, q.Offset+q.Limit, q.RadiusMeters, accept)
+	out := make([]match, len(hits))
+	for i, h := range hits {
+		out[i] = match{o: h.ID, meters: h.Meters}
+	}
+	return out
+}
+
+// countAll counts the places passing the filters and the text, wherever
+// they are: the total of a k-nearest query.
+func (e *Engine) countAll(f *filter, text map[uint32]float64) int {
+	if text != nil {
+		n := 0
+		for o := range text {
+			if f.pass(o) {
+				n++
+			}
+		}
+		return n
+	}
+	if f.all == nil {
+		return e.n
+	}
+	return f.all.count()
+}
+
+// autoRadius widens the radius from 5 km until AutoRadiusTarget places
+// pass every filter, up to the cap, and returns the candidates within the
+// radius chosen. Rural Lozère needs 50 km where Toulouse needs 5.
+func (e *Engine) autoRadius(q *Query, f *filter, text map[uint32]float64) ([]match, float64) {
+	var cands []match
+	for _, r := range autoRadii {
+		cands = cands[:0]
+		n := 0
+		e.cat.Geo.WithinFunc(q.Near.Lon, q.Near.Lat, r, func(h geo.Hit) bool {
+			cands = append(cands, match{o: h.ID, meters: h.Meters})
+			if f.pass(h.ID) {
+				if _, ok := text[h.ID]; text == nil || ok {
+					n++
+				}
+			}
+			return true
+		})
+		if n >= AutoRadiusTarget || r == AutoRadiusCapMeter {
+			return nonNil(cands), r
+		}
+	}
+	return nonNil(cands), AutoRadiusCapMeter
+}
+
+// text asks the full-text index, optionally restricted to IDs, and maps
+// the hits to place ordinals with scores normalised to (0, 1].
+func (e *Engine) text(ctx context.Context, text string, only []string) (map[uint32]float64, error) {
+	hits, _, err := e.cat.Text.Search(ctx, text, only, 0)
+	if errors.Is(err, index.ErrNoTerms) {
+		// Only stop words: no text condition.
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint32]float64, len(hits))
+	maxScore := 0.0
+	for _, h := range hits {
+		maxScore = math.Max(maxScore, h.Score)
+	}
+	for _, h := range hits {
+		if o, ok := e.cat.Ordinal(h.ID); ok {
+			s := 1.0
+			if maxScore > 0 {
+				s = h.Score / maxScore
+			}
+			out[o] = s
+		}
+	}
+	return out, nil
+}
+
+// rank sorts matches for the query's sort order, ties by place ID so
+// pages are stable.
+func (e *Engine) rank(q *Query, ms []match, hasText bool) {
+	if q.Sort == SortDecay {
+		// Half the score at half the radius (or 10 km when unbounded).
+		half := 10_000.0
+		if q.RadiusMeters > 0 {
+			half = q.RadiusMeters / 2
+		}
+		for i := range ms {
+			base := ms[i].score
+			if !hasText {
+				base = 1
+			}
+			ms[i].score = base * math.Exp2(-ms[i].meters/half)
+		}
+	}
+	id := func(m match) string { return e.cat.Places[m.o].ID }
+	byName := !hasText && q.Sort == SortRelevance
+	sort.Slice(ms, func(i, j int) bool {
+		a, b := ms[i], ms[j]
+		switch {
+		case q.Sort == SortDistance:
+			if a.meters != b.meters {
+				return a.meters < b.meters
+			}
+			if a.score != b.score {
+				return a.score > b.score
+			}
+		case byName:
+			// Nothing to rank by: alphabetical reads best in a list.
+			na, nb := strings.ToLower(e.cat.Places[a.o].Name), strings.ToLower(e.cat.Places[b.o].Name)
+			if na != nb {
+				return na < nb
+			}
+		default:
+			if a.score != b.score {
+				return a.score > b.score
+			}
+			if a.meters != b.meters {
+				return a.meters < b.meters
+			}
+		}
+		return id(a) < id(b)
+	})
+}
+
+// facets counts, for each facet, the candidates that pass the text and
+// every filter except that facet's own, so a filter chip shows what
+// choosing it would give.
+func (e *Engine) facets(names []string, cands []match, text map[uint32]float64, f *filter) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, name := range names {
+		out[name] = map[string]int{}
+	}
+	dims := []struct {
+		name string
+		b    bitset
+	}{{FacetType, f.types}, {FacetService, f.services}, {FacetDept, f.dept}, {"region", f.region}, {"demo", f.demo}}
+	for _, c := range cands {
+		if text != nil {
+			if _, ok := text[c.o]; !ok {
+				continue
+			}
+		}
+		failed := -1 // index of the only dimension failing, -2 for several
+		for i, d := range dims {
+			if d.b != nil && !d.b.has(c.o) {
+				if failed == -1 {
+					failed = i
+				} else {
+					failed = -2
+					break
+				}
+			}
+		}
+		if failed == -2 {
+			continue
+		}
+		p := &e.cat.Places[c.o]
+		count := func(facet string, values []string) {
+			m, want := out[facet]
+			if !want {
+				return
+			}
+			for _, v := range values {
+				m[v]++
+			}
+		}
+		if failed == -1 || dims[failed].name == FacetType {
+			count(FacetType, p.Types)
+		}
+		if failed == -1 || dims[failed].name == FacetService {
+			count(FacetService, p.Services)
+		}
+		if (failed == -1 || dims[failed].name == FacetDept) && p.Dept != "" {
+			count(FacetDept, []string{p.Dept})
+		}
+	}
+	return out
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/search"
+)
+
+func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	index := fs.String("index", "", "index directory (default: the embedded demo data)")
+	limit := fs.String("limit", "", "number of results (default 20, at most 100)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: tierslieux search [-index DIR] [-limit N] QUERY\n\nQUERY is free text in French or English, e.g. \"fablab with 3D printing within 30 km of Rodez\".")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	text := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(text) == "" {
+		fs.Usage()
+		return exitError(2)
+	}
+	eng, err := openEngine(ctx, *index)
+	if err != nil {
+		return err
+	}
+	defer eng.Catalog().Close()
+	q, err := eng.Build(search.Params{Q: text, Limit: *limit})
+	if err == nil {
+		var res *search.Result
+		if res, err = eng.Search(ctx, q); err == nil {
+			return printResults(stdout, res)
+		}
+	}
+	if e, ok := search.AsError(err); ok {
+		fmt.Fprintln(stderr, "tierslieux search:", e.Message)
+		return exitError(1)
+	}
+	return err
+}
+
+func printResults(w io.Writer, res *search.Result) error {
+	q := res.Query
+	fmt.Fprintf(w, "query: %s\n", q.String())
+	if q.AutoRadius {
+		fmt.Fprintf(w, "radius widened to %g km to find places\n", q.RadiusMeters/1000)
+	}
+	fmt.Fprintf(w, "%d places, %d shown (%s)\n\n", res.Total, len(res.Hits), res.Took.Round(10_000))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPES\tCOMMUNE\tDISTANCE")
+	for _, h := range res.Hits {
+		dist := ""
+		if h.HasDistance {
+			dist = fmt.Sprintf("%.1f km", h.Meters/1000)
+		}
+		types := strings.Join(h.Place.Types, ", ")
+		if types == "" {
+			types = "(non publiée)"
+		}
+		name := h.Place.Name
+		if h.Place.Demo {
+			name += " *"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s (%s)\t%s\n", name, types, h.Place.Commune, h.Place.Dept, dist)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, h := range res.Hits {
+		if h.Place.Demo {
+			fmt.Fprintln(w, "\n* fictional demo entry")
+			break
+		}
+	}
+	return nil
+}

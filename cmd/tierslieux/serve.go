@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
+	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
+	"github.com/tierslieux/tierslieux/cmd/internal/search"
+	"github.com/tierslieux/tierslieux/geo/gazetteer"
+)
+
+// serveConfig is what serve needs; flags fill it, with environment
+// variables as fallbacks.
+type serveConfig struct {
+	Addr  string // TIERSLIEUX_ADDR
+	Index string // TIERSLIEUX_INDEX; empty serves the embedded demo data
+	Debug bool   // log every request
+}
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg serveConfig
+	fs.StringVar(&cfg.Addr, "addr", envOr("TIERSLIEUX_ADDR", ":8080"), "address to listen on (env TIERSLIEUX_ADDR)")
+	fs.StringVar(&cfg.Index, "index", os.Getenv("TIERSLIEUX_INDEX"), "index directory built by `tierslieux ingest` (env TIERSLIEUX_INDEX; default: the embedded demo data)")
+	fs.BoolVar(&cfg.Debug, "debug", false, "log every request")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return exitError(2)
+	}
+	level := slog.LevelInfo
+	if cfg.Debug {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	return serve(ctx, cfg, log, nil)
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// openEngine loads the gazetteer and the catalog (an index directory, or
+// the embedded demo data) and builds the search engine.
+func openEngine(ctx context.Context, index string) (*search.Engine, error) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		return nil, err
+	}
+	var cat *catalog.Catalog
+	if index == "" {
+		cat, err = catalog.Embedded(ctx, g)
+	} else {
+		cat, err = catalog.Open(index)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return search.New(cat, g), nil
+}
+
+// serve runs the HTTP API until ctx is done, then shuts down gracefully.
+// ready, when set, is told the address once listening (tests use ":0").
+func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(addr string)) error {
+	start := time.Now()
+	eng, err := openEngine(ctx, cfg.Index)
+	if err != nil {
+		return err
+	}
+	defer eng.Catalog().Close()
+	source := "embedded demo data"
+	if cfg.Index != "" {
+		source = cfg.Index
+	}
+	log.Info("catalog ready", "source", source, "places", len(eng.Catalog().Places), "took", time.Since(start).Round(time.Millisecond))
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           httpapi.NewServer(eng, log, len(eng.Catalog().Places)),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
