@@ -50,10 +50,11 @@ func NewServer(svc Service, log *slog.Logger, places int) *Server {
 func (s *Server) routes() {
 	r := s.router
 	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
-	v1 := r.PathPrefix("/v1").Subrouter()
-	v1.HandleFunc("/search", s.handleSearch).Methods(http.MethodGet, http.MethodHead)
-	v1.HandleFunc("/places/{id}", s.handlePlace).Methods(http.MethodGet, http.MethodHead)
-	v1.HandleFunc("/geocode", s.handleGeocode).Methods(http.MethodGet, http.MethodHead)
+	// Full paths on the root router, not a /v1 subrouter: mux answers 404
+	// instead of 405 for a wrong method on a subrouter's route.
+	r.HandleFunc("/v1/search", s.handleSearch).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/v1/places/{id}", s.handlePlace).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/v1/geocode", s.handleGeocode).Methods(http.MethodGet, http.MethodHead)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		s.writeError(w, req, &search.Error{Code: search.CodeNotFound, Message: fmt.Sprintf("no route %s", req.URL.Path)})
 	})
