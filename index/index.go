@@ -132,7 +132,7 @@ func (ix *Index) Terms(text string) []string {
 }
 
 // Search returns the documents matching every term of text, in any field,
-// best first, ties by ID. With only non-nil, the search is restricted to
+// best first, ties by ID when limit > 0 (in no set order otherwise). With only non-nil, the search is restricted to
 // those IDs (an empty slice matches nothing). limit <= 0 returns all
 // matches. total counts every match, whatever the limit.
 func (ix *Index) Search(ctx context.Context, text string, only []string, limit int) (hits []Hit, total int, err error) {
@@ -166,7 +166,11 @@ func (ix *Index) Search(ctx context.Context, text string, only []string, limit i
 		size = int(n)
 	}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(conj), size, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
+	if limit > 0 {
+		// Ties by ID make pages stable. Asking for every match, the caller
+		// sorts: loading each ID to sort by it would double the cost.
+		req.SortBy([]string{"-_score", "_id"})
+	}
 	res, err := ix.b.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", strings.Join(terms, " "), err)
@@ -176,4 +180,40 @@ func (ix *Index) Search(ctx context.Context, text string, only []string, limit i
 		hits[i] = Hit{ID: h.ID, Score: h.Score}
 	}
 	return hits, int(res.Total), nil
+}
+
+// Estimate returns an upper bound on the number of documents matching
+// text, cheaply, from term document frequencies: for each term, the sum of
+// its frequencies over the fields; the smallest of those over the terms.
+// A planner compares it with the size of other candidate sets.
+func (ix *Index) Estimate(ctx context.Context, text string) (int, error) {
+	terms := ix.Terms(text)
+	if len(terms) == 0 {
+		return 0, ErrNoTerms
+	}
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return 0, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	best := -1
+	for _, t := range terms {
+		n := 0
+		for _, f := range fieldBoosts {
+			tfr, err := r.TermFieldReader(ctx, []byte(t), f.name, false, false, false)
+			if err != nil {
+				return 0, err
+			}
+			n += int(tfr.Count())
+			tfr.Close()
+		}
+		if best < 0 || n < best {
+			best = n
+		}
+	}
+	return best, nil
 }

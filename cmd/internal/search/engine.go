@@ -2,12 +2,15 @@ package search
 
 import (
 	"context"
+	"errors"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -22,10 +25,11 @@ const (
 	PlanTextFirst      // Bleve over everything, then the geographic filter
 )
 
-// geoFirstMax is the number of candidates up to which asking Bleve about
-// their IDs beats asking it about everything: measured with
-// BenchmarkPlan, a DocID restriction costs about a microsecond an ID.
-const geoFirstMax = 3000
+// idCostRatio is how many text matches cost as much as one candidate ID
+// passed to Bleve: restricting a search to IDs costs about 2 µs an ID,
+// collecting a match about 0.25 µs. The engine asks Bleve about the
+// candidates only when that is cheaper than taking every text match.
+const idCostRatio = 8
 
 // Engine answers queries over a catalog.
 type Engine struct {
@@ -41,6 +45,7 @@ type Engine struct {
 	depts    map[string]bitset
 	regions  map[string]bitset
 	demo     bitset
+	sortName []string // lower-case names, for alphabetical order
 }
 
 // New builds an engine and its filter bitmaps over a catalog.
@@ -48,6 +53,7 @@ func New(cat *catalog.Catalog, g *gazetteer.Gazetteer) *Engine {
 	e := &Engine{cat: cat, g: g, Parser: Parser{Gazetteer: g}, n: len(cat.Places),
 		types: map[string]bitset{}, services: map[string]bitset{}, depts: map[string]bitset{}, regions: map[string]bitset{}}
 	e.demo = newBitset(e.n)
+	e.sortName = make([]string, e.n)
 	get := func(m map[string]bitset, k string) bitset {
 		b, ok := m[k]
 		if !ok {
@@ -59,6 +65,7 @@ func New(cat *catalog.Catalog, g *gazetteer.Gazetteer) *Engine {
 	for i := range cat.Places {
 		p := &cat.Places[i]
 		o := uint32(i)
+		e.sortName[i] = strings.ToLower(p.Name)
 		for _, t := range p.Types {
 			get(e.types, t).set(o)
 		}
@@ -131,19 +138,58 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	res := &Result{Query: q}
 
 	var textScores map[uint32]float64 // nil: no text part
-	var err error
+	hasText := q.Text != ""
+	est := 0
+	if hasText {
+		n, err := e.cat.Text.Estimate(ctx, q.Text)
+		switch {
+		case errors.Is(err, index.ErrNoTerms):
+			hasText = false // only stop words: no text condition
+		case err != nil:
+			return nil, err
+		}
+		est = n
+	}
 	textFirst := func() error {
+		var err error
 		textScores, err = e.text(ctx, q.Text, nil)
 		return err
 	}
-	hasText := q.Text != ""
+	// geoFirst asks the text index about candidates only: those passing
+	// the filters, or all of them when facets must count the others.
+	geoFirst := func(cands []match) error {
+		ids := make([]string, 0, len(cands))
+		for _, c := range cands {
+			if len(q.Facets) > 0 || f.pass(c.o) {
+				ids = append(ids, e.cat.Places[c.o].ID)
+			}
+		}
+		var err error
+		textScores, err = e.text(ctx, q.Text, ids)
+		return err
+	}
+	choose := func(cands []match) Plan {
+		if e.Plan != PlanAuto {
+			return e.Plan
+		}
+		n := 0
+		for _, c := range cands {
+			if len(q.Facets) > 0 || f.pass(c.o) {
+				n++
+			}
+		}
+		if n*idCostRatio < est {
+			return PlanGeoFirst
+		}
+		return PlanTextFirst
+	}
 
 	var cands []match
 	point := q.Near != nil
 	switch {
 	case q.Nearest:
-		res.Plan = PlanTextFirst
 		if hasText {
+			res.Plan = PlanTextFirst
 			if err := textFirst(); err != nil {
 				return nil, err
 			}
@@ -151,32 +197,24 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 		cands = e.nearest(&q, f, textScores)
 		res.Total = e.countAll(f, textScores)
 	case q.AutoRadius && point:
-		if hasText {
-			res.Plan = PlanTextFirst
-			if err := textFirst(); err != nil {
-				return nil, err
-			}
-		}
 		var r float64
-		cands, r = e.autoRadius(&q, f, textScores)
+		var err error
+		cands, r, res.Plan, err = e.autoRadius(&q, f, hasText, choose, textFirst, geoFirst, &textScores)
+		if err != nil {
+			return nil, err
+		}
 		res.Query.RadiusMeters, res.Query.AutoRadius = r, true
 	default:
 		cands = e.geoCandidates(&q, f)
 		if hasText {
-			plan := e.Plan
-			if plan == PlanAuto {
-				plan = PlanTextFirst
-				if cands != nil && len(cands) <= geoFirstMax {
-					plan = PlanGeoFirst
-				}
+			plan := PlanTextFirst
+			if cands != nil {
+				plan = choose(cands)
 			}
 			res.Plan = plan
+			var err error
 			if plan == PlanGeoFirst && cands != nil {
-				ids := make([]string, len(cands))
-				for i, c := range cands {
-					ids[i] = e.cat.Places[c.o].ID
-				}
-				textScores, err = e.text(ctx, q.Text, ids)
+				err = geoFirst(cands)
 			} else {
 				err = textFirst()
 			}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/index"
@@ -13,9 +12,15 @@ import (
 
 // geoCandidates returns the places inside the query's area (radius, box
 // or polygon), with distances when it has a point, or nil when it has no
-// area. Filters are applied later, so facets can count without them.
+// area. With facets, places failing the filters stay, so each facet can
+// count without its own filter.
 func (e *Engine) geoCandidates(q *Query, f *filter) []match {
 	var out []match
+	// Without facets, places failing the filters can go at once.
+	keep := f.pass
+	if len(q.Facets) > 0 {
+		keep = func(uint32) bool { return true }
+	}
 	dist := func(o uint32) float64 {
 		if q.Near == nil {
 			return 0
@@ -26,6 +31,9 @@ func (e *Engine) geoCandidates(q *Query, f *filter) []match {
 	switch {
 	case q.Polygon != nil:
 		for _, o := range e.cat.Geo.InPolygon(q.Polygon) {
+			if !keep(o) {
+				continue
+			}
 			if m := (match{o: o, meters: dist(o)}); q.RadiusMeters == 0 || m.meters <= q.RadiusMeters {
 				out = append(out, m)
 			}
@@ -33,6 +41,9 @@ func (e *Engine) geoCandidates(q *Query, f *filter) []match {
 		return nonNil(out)
 	case q.BBox != nil:
 		for _, o := range e.cat.Geo.InBound(*q.BBox) {
+			if !keep(o) {
+				continue
+			}
 			if m := (match{o: o, meters: dist(o)}); q.RadiusMeters == 0 || m.meters <= q.RadiusMeters {
 				out = append(out, m)
 			}
@@ -40,7 +51,9 @@ func (e *Engine) geoCandidates(q *Query, f *filter) []match {
 		return nonNil(out)
 	case q.Near != nil && q.RadiusMeters > 0:
 		e.cat.Geo.WithinFunc(q.Near.Lon, q.Near.Lat, q.RadiusMeters, func(h geo.Hit) bool {
-			out = append(out, match{o: h.ID, meters: h.Meters})
+			if keep(h.ID) {
+				out = append(out, match{o: h.ID, meters: h.Meters})
+			}
 			return true
 		})
 		return nonNil(out)
@@ -124,27 +137,65 @@ func (e *Engine) countAll(f *filter, text map[uint32]float64) int {
 }
 
 // autoRadius widens the radius from 5 km until AutoRadiusTarget places
-// pass every filter, up to the cap, and returns the candidates within the
-// radius chosen. Rural Lozère needs 50 km where Toulouse needs 5.
-func (e *Engine) autoRadius(q *Query, f *filter, text map[uint32]float64) ([]match, float64) {
-	var cands []match
-	for _, r := range autoRadii {
-		cands = cands[:0]
-		n := 0
+// pass every filter and the text, up to the cap, and returns the
+// candidates within the radius chosen: rural Lozère needs 50 km where
+// Toulouse needs 5. Filters alone give a first radius (text can only
+// lower the count); the text is then asked once, by the cheaper plan, and
+// the radius widened further if needed.
+func (e *Engine) autoRadius(q *Query, f *filter, hasText bool, choose func([]match) Plan,
+	textFirst func() error, geoFirst func([]match) error, text *map[uint32]float64) ([]match, float64, Plan, error) {
+	within := func(r float64) []match {
+		var out []match
 		e.cat.Geo.WithinFunc(q.Near.Lon, q.Near.Lat, r, func(h geo.Hit) bool {
-			cands = append(cands, match{o: h.ID, meters: h.Meters})
-			if f.pass(h.ID) {
-				if _, ok := text[h.ID]; text == nil || ok {
+			out = append(out, match{o: h.ID, meters: h.Meters})
+			return true
+		})
+		return nonNil(out)
+	}
+	count := func(cands []match) int {
+		n := 0
+		for _, c := range cands {
+			if f.pass(c.o) {
+				if _, ok := (*text)[c.o]; *text == nil || ok {
 					n++
 				}
 			}
-			return true
-		})
-		if n >= AutoRadiusTarget || r == AutoRadiusCapMeter {
-			return nonNil(cands), r
+		}
+		return n
+	}
+	step := 0
+	var cands []match
+	for ; step < len(autoRadii); step++ {
+		cands = within(autoRadii[step])
+		if count(cands) >= AutoRadiusTarget {
+			break
 		}
 	}
-	return nonNil(cands), AutoRadiusCapMeter
+	step = min(step, len(autoRadii)-1)
+	if !hasText {
+		return cands, autoRadii[step], PlanAuto, nil
+	}
+	plan := choose(cands)
+	if plan == PlanTextFirst {
+		if err := textFirst(); err != nil {
+			return nil, 0, plan, err
+		}
+	}
+	for first := true; step < len(autoRadii); step, first = step+1, false {
+		if !first {
+			cands = within(autoRadii[step])
+		}
+		if plan == PlanGeoFirst {
+			if err := geoFirst(cands); err != nil {
+				return nil, 0, plan, err
+			}
+		}
+		if count(cands) >= AutoRadiusTarget {
+			break
+		}
+	}
+	step = min(step, len(autoRadii)-1)
+	return cands, autoRadii[step], plan, nil
 }
 
 // text asks the full-text index, optionally restricted to IDs, and maps
@@ -206,7 +257,7 @@ func (e *Engine) rank(q *Query, ms []match, hasText bool) {
 			}
 		case byName:
 			// Nothing to rank by: alphabetical reads best in a list.
-			na, nb := strings.ToLower(e.cat.Places[a.o].Name), strings.ToLower(e.cat.Places[b.o].Name)
+			na, nb := e.sortName[a.o], e.sortName[b.o]
 			if na != nb {
 				return na < nb
 			}
