@@ -96,10 +96,22 @@ func (gen *Generator) Next() ingest.Place {
 	}
 	// Within a few kilometres of the town centre, further in the country.
 	spread := 400 + 6000/math.Sqrt(1+float64(c.Population)/2000)
-	d := math.Abs(r.NormFloat64()) * spread
-	bearing := r.Float64() * 2 * math.Pi
-	lat := c.Lat + d*math.Cos(bearing)/111195
-	lon := c.Lon + d*math.Sin(bearing)/(111195*math.Cos(c.Lat*math.Pi/180))
+	var lon, lat float64
+	for try := 0; ; try++ {
+		d := math.Abs(r.NormFloat64()) * spread
+		bearing := r.Float64() * 2 * math.Pi
+		lat = c.Lat + d*math.Cos(bearing)/111195
+		lon = c.Lon + d*math.Sin(bearing)/(111195*math.Cos(c.Lat*math.Pi/180))
+		// A border town's spread may cross out of France: draw again, and
+		// after a few tries stand at the town centre.
+		if ingest.France.Contains(lon, lat) {
+			break
+		}
+		if try == 8 {
+			lon, lat = c.Lon, c.Lat
+			break
+		}
+	}
 	label := t.names[r.IntN(len(t.names))]
 	return ingest.Place{
 		ID:           fmt.Sprintf("syn-%07d", gen.n),
