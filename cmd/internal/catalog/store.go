@@ -227,21 +227,11 @@ func current(dir string) (string, error) {
 // leftovers of ingests that failed or were killed.
 func cleanStale(dir string) {
 	cur, _ := current(dir)
-	builds := listBuilds(dir)
-	// Keep the current build and the newest one before it.
-	keepPrev := ""
-	for _, b := range builds {
-		if b < cur {
-			keepPrev = b
-		}
-	}
-	for _, b := range builds {
-		if b != cur && b != keepPrev {
-			os.RemoveAll(filepath.Join(dir, b))
-		}
-	}
+	removeOldBuilds(dir, cur)
 }
 
+// removeOldBuilds keeps the build named keep and the newest one before
+// it, and removes the others.
 func removeOldBuilds(dir, keep string) {
 	builds := listBuilds(dir)
 	prev := ""

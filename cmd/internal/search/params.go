@@ -53,28 +53,15 @@ func (e *Engine) Build(p Params) (Query, error) {
 			return q, err
 		}
 	}
+	var err error
 	if len(p.Types) > 0 {
-		q.Types = nil
-		for _, t := range p.Types {
-			for _, v := range splitComma(t) {
-				id, ok := ingest.TypeID(v)
-				if !ok {
-					return q, errorf(CodeUnknownType, "type", "%q is not a type (coworking, fablab, mediation-numerique)", v)
-				}
-				q.Types = appendUnique(q.Types, id)
-			}
+		if q.Types, err = vocabParam("type", p.Types, ingest.TypeID, CodeUnknownType, "is not a type (coworking, fablab, mediation-numerique)"); err != nil {
+			return q, err
 		}
 	}
 	if len(p.Services) > 0 {
-		q.Services = nil
-		for _, s := range p.Services {
-			for _, v := range splitComma(s) {
-				id, ok := ingest.ServiceID(v)
-				if !ok {
-					return q, errorf(CodeUnknownService, "service", "%q is not a service of the vocabulary", v)
-				}
-				q.Services = appendUnique(q.Services, id)
-			}
+		if q.Services, err = vocabParam("service", p.Services, ingest.ServiceID, CodeUnknownService, "is not a service of the vocabulary"); err != nil {
+			return q, err
 		}
 	}
 	if p.Dept != "" {
@@ -128,7 +115,6 @@ func (e *Engine) Build(p Params) (Query, error) {
 			return q, errorf(CodeInvalid, "sort", "%q: want relevance or distance", p.Sort)
 		}
 	}
-	var err error
 	if q.Limit, err = intParam("limit", p.Limit, DefaultLimit, 1, MaxLimit); err != nil {
 		return q, err
 	}
@@ -261,6 +247,21 @@ func parsePolygon(s string) (geo.Polygon, error) {
 		}
 	}
 	return geo.Polygon(g.Coordinates), nil
+}
+
+// vocabParam maps repeated, comma-separated values to vocabulary IDs.
+func vocabParam(name string, values []string, id func(string) (string, bool), code, msg string) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		for _, s := range splitComma(v) {
+			got, ok := id(s)
+			if !ok {
+				return nil, errorf(code, name, "%q %s", s, msg)
+			}
+			out = appendUnique(out, got)
+		}
+	}
+	return out, nil
 }
 
 func intParam(name, s string, def, lo, hi int) (int, error) {
