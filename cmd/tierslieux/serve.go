@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
@@ -24,6 +25,9 @@ type serveConfig struct {
 	Addr  string // TIERSLIEUX_ADDR
 	Index string // TIERSLIEUX_INDEX; empty serves the embedded demo data
 	Debug bool   // log every request
+	// CORSOrigins lists the partner origins allowed to call the API from a
+	// browser (TIERSLIEUX_CORS_ORIGINS); empty allows all, for GET only.
+	CORSOrigins string
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -33,6 +37,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.Addr, "addr", envOr("TIERSLIEUX_ADDR", ":8080"), "address to listen on (env TIERSLIEUX_ADDR)")
 	fs.StringVar(&cfg.Index, "index", os.Getenv("TIERSLIEUX_INDEX"), "index directory built by `tierslieux ingest` (env TIERSLIEUX_INDEX; default: the embedded demo data)")
 	fs.BoolVar(&cfg.Debug, "debug", false, "log every request")
+	fs.StringVar(&cfg.CORSOrigins, "cors-origins", os.Getenv("TIERSLIEUX_CORS_ORIGINS"), "comma-separated origins allowed to call the API from a browser, e.g. https://www.example.org (env TIERSLIEUX_CORS_ORIGINS; default: any origin, read-only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -94,7 +99,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           httpapi.NewServer(eng, log, len(eng.Catalog().Places)),
+		Handler:           httpapi.NewServer(eng, log, len(eng.Catalog().Places), httpapi.Options{CORSOrigins: splitList(cfg.CORSOrigins)}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -123,4 +128,14 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		return err
 	}
 	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

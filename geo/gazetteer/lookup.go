@@ -89,16 +89,21 @@ func (g *Gazetteer) Prefix(prefix string, limit int) []Match {
 // insertTop adds r to top, kept sorted by descending score and at most
 // limit long, ignoring a place already there under another name.
 func (g *Gazetteer) insertTop(top []ref, r ref, limit int) []ref {
-	s := g.scores[r.kind][r.i]
-	if len(top) == limit && s <= g.scores[top[len(top)-1].kind][top[len(top)-1].i] {
+	s := g.rankOf(r)
+	if len(top) == limit && s <= g.rankOf(top[len(top)-1]) {
 		return top
 	}
-	for _, t := range top {
+	for k, t := range top {
 		if t.kind == r.kind && t.i == r.i {
+			if t.alt && !r.alt {
+				// Found again by its official name: rank it as such.
+				top = append(top[:k], top[k+1:]...)
+				break
+			}
 			return top
 		}
 	}
-	j := sort.Search(len(top), func(k int) bool { return g.scores[top[k].kind][top[k].i] < s })
+	j := sort.Search(len(top), func(k int) bool { return g.rankOf(top[k]) < s })
 	top = append(top, ref{})
 	copy(top[j+1:], top[j:])
 	top[j] = r
@@ -110,31 +115,42 @@ func (g *Gazetteer) insertTop(top []ref, r ref, limit int) []ref {
 
 // score ranks a place for autocompletion: Occitanie, then régions and
 // départements, then current communes by population; ties go to the lower
-// index, so the order is deterministic.
+// index, so the order is deterministic. rankOf adds the name's weight.
 func (g *Gazetteer) score(r ref) int64 {
-	var s int64
+	var occ, kind, pop int64
 	switch r.kind {
 	case KindRegion:
-		s = 2 << 40
+		kind = 3
 		if g.regions[r.i].Code == Occitanie {
-			s |= 1 << 42
+			occ = 1
 		}
 	case KindDepartement:
-		s = 1 << 40
+		kind = 2
 		if g.depts[r.i].Region == Occitanie {
-			s |= 1 << 42
+			occ = 1
 		}
 	default:
 		c := &g.communes[r.i]
-		s = int64(c.Population)
+		pop = min(int64(c.Population), 1<<24-1)
 		if c.Region == Occitanie {
-			s |= 1 << 42
+			occ = 1
 		}
 		if c.Status == Current {
-			s |= 1 << 39
+			kind = 1
 		}
 	}
-	return s<<20 - int64(r.i)
+	return ((occ<<2|kind)<<24|pop)<<20 - int64(r.i)
+}
+
+// rankOf is a ref's autocompletion rank: a match on the official name
+// beats one on a variant (typing "rod" wants Rodez, not Rouen's Latin
+// name), then score.
+func (g *Gazetteer) rankOf(r ref) int64 {
+	s := g.scores[r.kind][r.i]
+	if !r.alt {
+		s += 1 << 50
+	}
+	return s
 }
 
 var kindRank = map[Kind]int{KindRegion: 0, KindDepartement: 1, KindCommune: 2}

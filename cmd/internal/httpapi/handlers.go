@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -279,4 +280,105 @@ func (s *Server) handleGeocode(w http.ResponseWriter, r *http.Request) {
 		body.Suggestions = append(body.Suggestions, geocodeOf(m))
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+type suggestResponse struct {
+	Query       string              `json:"query"`
+	Suggestions []search.Suggestion `json:"suggestions"`
+}
+
+func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	limit, err := limitParam(v.Get("limit"), 8, search.MaxSuggestions)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sugs, err := s.svc.Suggest(v.Get("q"), limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, suggestResponse{Query: v.Get("q"), Suggestions: sugs})
+}
+
+// limitParam reads a small positive limit, def when empty.
+func limitParam(s string, def, max int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		return 0, &search.Error{Code: search.CodeOutOfRange, Param: "limit", Message: fmt.Sprintf("%q: want a whole number from 1 to %d", s, max)}
+	}
+	return n, nil
+}
+
+// clustersResponse is a GeoJSON FeatureCollection: a cluster is a Point
+// feature with cluster=true and a count; a lone place is a Point feature
+// with the place's fields, as in a search result.
+type clustersResponse struct {
+	Type     string           `json:"type"`
+	Query    queryJSON        `json:"query"`
+	Total    int              `json:"total"`
+	Zoom     int              `json:"zoom"`
+	TookMS   float64          `json:"took_ms"`
+	Features []clusterFeature `json:"features"`
+}
+
+type clusterFeature struct {
+	Type       string `json:"type"`
+	ID         string `json:"id,omitempty"`
+	Geometry   point  `json:"geometry"`
+	Properties any    `json:"properties"`
+}
+
+type clusterProps struct {
+	Cluster bool       `json:"cluster"`
+	Count   int        `json:"count"`
+	BBox    [4]float64 `json:"bbox"`
+}
+
+type placeProps struct {
+	Cluster bool `json:"cluster"`
+	Count   int  `json:"count"`
+	resultJSON
+}
+
+func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
+	p, _, err := searchParams(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	zs := r.URL.Query().Get("zoom")
+	zoom, err := strconv.Atoi(zs)
+	if err != nil {
+		s.writeError(w, r, &search.Error{Code: search.CodeInvalid, Param: "zoom", Message: fmt.Sprintf("%q: want a whole number from 0 to %d", zs, search.MaxZoom)})
+		return
+	}
+	q, err := s.svc.Build(p)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.svc.Clusters(r.Context(), q, zoom)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&search.Result{Query: res.Query}).Query,
+		Total: res.Total, Zoom: res.Zoom, TookMS: round(float64(res.Took.Microseconds())/1000, 3), Features: make([]clusterFeature, 0, len(res.Clusters))}
+	hasText := res.Query.Text != ""
+	for _, c := range res.Clusters {
+		f := clusterFeature{Type: "Feature", Geometry: point{Type: "Point", Coordinates: [2]float64{round(c.Lon, 6), round(c.Lat, 6)}}}
+		if c.Place != nil {
+			f.ID = c.Place.Place.ID
+			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText)}
+		} else {
+			f.Properties = clusterProps{Cluster: true, Count: c.Count, BBox: c.Bound}
+		}
+		body.Features = append(body.Features, f)
+	}
+	writeEncoded(w, http.StatusOK, "application/geo+json; charset=utf-8", body)
 }

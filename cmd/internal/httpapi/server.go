@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -24,7 +25,16 @@ type Service interface {
 	Search(context.Context, search.Query) (*search.Result, error)
 	Place(id string) (*ingest.Place, bool)
 	Geocode(q string, limit int) (matches, suggestions []gazetteer.Match, err error)
+	Suggest(prefix string, limit int) ([]search.Suggestion, error)
+	Clusters(ctx context.Context, q search.Query, zoom int) (*search.ClusterResult, error)
 	Gazetteer() *gazetteer.Gazetteer
+}
+
+// Options configure a server.
+type Options struct {
+	// CORSOrigins lists the origins allowed to call the read-only API from
+	// a browser; empty allows every origin.
+	CORSOrigins []string
 }
 
 // Server is the HTTP API.
@@ -33,15 +43,19 @@ type Server struct {
 	log    *slog.Logger
 	router *mux.Router
 	places int
+	opts   Options
 }
 
 // NewServer builds the server and its routes. places is reported by
 // /healthz.
-func NewServer(svc Service, log *slog.Logger, places int) *Server {
+func NewServer(svc Service, log *slog.Logger, places int, opts ...Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{svc: svc, log: log, router: mux.NewRouter(), places: places}
+	if len(opts) > 0 {
+		s.opts = opts[0]
+	}
 	s.routes()
 	return s
 }
@@ -55,13 +69,20 @@ func (s *Server) routes() {
 	r.HandleFunc("/v1/search", s.handleSearch).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/places/{id}", s.handlePlace).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/geocode", s.handleGeocode).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/v1/suggest", s.handleSuggest).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/v1/clusters", s.handleClusters).Methods(http.MethodGet, http.MethodHead)
+	// Browsers ask before a cross-origin call with custom headers.
+	r.PathPrefix("/v1/").Methods(http.MethodOptions).HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		s.writeError(w, req, &search.Error{Code: search.CodeNotFound, Message: fmt.Sprintf("no route %s", req.URL.Path)})
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD") // every route is GET and HEAD; RFC 9110 requires Allow on a 405
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: search.Error{Code: "method_not_allowed", Message: req.Method + " is not allowed here; use GET"}})
 	})
-	r.Use(s.recoverPanics, s.logRequests)
+	r.Use(s.recoverPanics, s.logRequests, s.cors)
 }
 
 // ServeHTTP makes the server an http.Handler.
@@ -77,6 +98,38 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				writeJSON(w, http.StatusInternalServerError, errorBody{Error: search.Error{Code: "internal", Message: "internal error"}})
 			}
 		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cors lets pages on partner sites call the read-only API: GET, HEAD and
+// preflight OPTIONS under /v1/, from any origin or from the allow-list.
+// Nothing else is exposed cross-origin.
+func (s *Server) cors(next http.Handler) http.Handler {
+	allowed := map[string]bool{}
+	for _, o := range s.opts.CORSOrigins {
+		allowed[strings.TrimRight(o, "/")] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin != "" && strings.HasPrefix(r.URL.Path, "/v1/") {
+			switch r.Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+				h := w.Header()
+				h.Add("Vary", "Origin")
+				switch {
+				case len(allowed) == 0:
+					h.Set("Access-Control-Allow-Origin", "*")
+				case allowed[origin]:
+					h.Set("Access-Control-Allow-Origin", origin)
+				}
+				if r.Method == http.MethodOptions {
+					h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+					h.Set("Access-Control-Allow-Headers", "Content-Type")
+					h.Set("Access-Control-Max-Age", "86400")
+				}
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }

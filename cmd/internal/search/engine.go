@@ -45,7 +45,8 @@ type Engine struct {
 	depts    map[string]bitset
 	regions  map[string]bitset
 	demo     bitset
-	sortName []string // lower-case names, for alphabetical order
+	sortName []string    // lower-case names, for alphabetical order
+	names    []placeName // folded names and their tails, for suggestions
 }
 
 // New builds an engine and its filter bitmaps over a catalog.
@@ -82,6 +83,7 @@ func New(cat *catalog.Catalog, g *gazetteer.Gazetteer) *Engine {
 			e.demo.set(o)
 		}
 	}
+	e.buildPlaceNames()
 	return e
 }
 
@@ -113,6 +115,8 @@ type Result struct {
 	// Plan is the strategy the engine chose.
 	Plan Plan
 	Took time.Duration
+
+	hasText bool
 }
 
 // Facet names.
@@ -128,11 +132,30 @@ type match struct {
 	score  float64
 }
 
-// Search runs a structured query.
+// Search runs a structured query: every match counted, one page ranked.
 func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
-	if err := e.validate(&q); err != nil {
+	res, matches, err := e.match(ctx, q)
+	if err != nil {
 		return nil, err
+	}
+	q = res.Query
+	point := q.Near != nil
+	e.rank(&res.Query, matches, res.hasText)
+	lo := min(q.Offset, len(matches))
+	hi := min(lo+q.Limit, len(matches))
+	for _, m := range matches[lo:hi] {
+		res.Hits = append(res.Hits, Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score})
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// match finds every match of a query, unordered, with the total and the
+// facets.
+func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
+	if err := e.validate(&q); err != nil {
+		return nil, nil, err
 	}
 	f := e.filters(&q)
 	res := &Result{Query: q}
@@ -146,7 +169,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 		case errors.Is(err, index.ErrNoTerms):
 			hasText = false // only stop words: no text condition
 		case err != nil:
-			return nil, err
+			return nil, nil, err
 		}
 		est = n
 	}
@@ -191,7 +214,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 		if hasText {
 			res.Plan = PlanTextFirst
 			if err := textFirst(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		cands = e.nearest(&q, f, textScores)
@@ -201,7 +224,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 		var err error
 		cands, r, res.Plan, err = e.autoRadius(&q, f, hasText, choose, textFirst, geoFirst, &textScores)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		res.Query.RadiusMeters, res.Query.AutoRadius = r, true
 	default:
@@ -219,7 +242,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 				err = textFirst()
 			}
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if cands == nil {
@@ -250,14 +273,8 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	if !q.Nearest {
 		res.Total = len(matches)
 	}
-	e.rank(&res.Query, matches, textScores != nil)
-	lo := min(q.Offset, len(matches))
-	hi := min(lo+q.Limit, len(matches))
-	for _, m := range matches[lo:hi] {
-		res.Hits = append(res.Hits, Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score})
-	}
-	res.Took = time.Since(start)
-	return res, nil
+	res.hasText = textScores != nil
+	return res, matches, nil
 }
 
 func (e *Engine) validate(q *Query) error {
