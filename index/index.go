@@ -155,7 +155,12 @@ func (ix *Index) Search(ctx context.Context, text string, only []string, limit i
 		conj = append(conj, query.NewDisjunctionQuery(disj))
 	}
 	if only != nil {
-		conj = append(conj, query.NewDocIDQuery(only))
+		// Boost 0: the restriction must not change the scores (neither by
+		// its own constant nor through the query norm), so a restricted
+		// search ranks exactly as an unrestricted one.
+		idq := query.NewDocIDQuery(only)
+		idq.SetBoost(0)
+		conj = append(conj, idq)
 	}
 	size := limit
 	if size <= 0 {
@@ -216,4 +221,32 @@ func (ix *Index) Estimate(ctx context.Context, text string) (int, error) {
 		}
 	}
 	return best, nil
+}
+
+// TermDocs returns the IDs of the documents holding an analysed term (one
+// of Terms' results) in any field, in no set order. A caller that keeps
+// these sets can intersect them with its own candidates instead of asking
+// the index each time.
+func (ix *Index) TermDocs(ctx context.Context, term string) ([]string, error) {
+	disj := make([]query.Query, 0, len(fieldBoosts))
+	for _, f := range fieldBoosts {
+		tq := query.NewTermQuery(term)
+		tq.SetField(f.name)
+		disj = append(disj, tq)
+	}
+	n, err := ix.b.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(disj), int(n), 0, false)
+	req.Score = "none"
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("term %q: %w", term, err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
 }

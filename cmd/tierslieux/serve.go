@@ -28,6 +28,9 @@ type serveConfig struct {
 	// CORSOrigins lists the partner origins allowed to call the API from a
 	// browser (TIERSLIEUX_CORS_ORIGINS); empty allows all, for GET only.
 	CORSOrigins string
+	// TileURL and Attribution set the page's base map (TIERSLIEUX_TILES,
+	// TIERSLIEUX_ATTRIBUTION); OpenStreetMap's by default.
+	TileURL, Attribution string
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -38,6 +41,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.Index, "index", os.Getenv("TIERSLIEUX_INDEX"), "index directory built by `tierslieux ingest` (env TIERSLIEUX_INDEX; default: the embedded demo data)")
 	fs.BoolVar(&cfg.Debug, "debug", false, "log every request")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", os.Getenv("TIERSLIEUX_CORS_ORIGINS"), "comma-separated origins allowed to call the API from a browser, e.g. https://www.example.org (env TIERSLIEUX_CORS_ORIGINS; default: any origin, read-only)")
+	fs.StringVar(&cfg.TileURL, "tiles", envOr("TIERSLIEUX_TILES", httpapi.DefaultTileURL), "base-map tile URL template for the page (env TIERSLIEUX_TILES)")
+	fs.StringVar(&cfg.Attribution, "attribution", envOr("TIERSLIEUX_ATTRIBUTION", httpapi.DefaultAttribution), "base-map attribution shown on the page (env TIERSLIEUX_ATTRIBUTION)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,7 +104,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           httpapi.NewServer(eng, log, len(eng.Catalog().Places), httpapi.Options{CORSOrigins: splitList(cfg.CORSOrigins)}),
+		Handler:           httpapi.NewServer(eng, log, len(eng.Catalog().Places), httpapi.Options{CORSOrigins: splitList(cfg.CORSOrigins), TileURL: cfg.TileURL, Attribution: cfg.Attribution}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

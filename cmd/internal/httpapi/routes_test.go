@@ -154,7 +154,6 @@ func TestRoutes(t *testing.T) {
 		{"geocode limit 3x", http.MethodGet, "/v1/geocode?q=Rodez&limit=3x", http.StatusBadRequest, wantError("out_of_range", "limit")},
 		{"unknown route", http.MethodGet, "/nope", http.StatusNotFound, wantError("not_found", "")},
 		{"unknown v1 route", http.MethodGet, "/v1/nope", http.StatusNotFound, wantError("not_found", "")},
-		{"root", http.MethodGet, "/", http.StatusNotFound, wantError("not_found", "")},
 		{"search trailing slash", http.MethodGet, "/v1/search/", http.StatusNotFound, wantError("not_found", "")},
 		{"unknown route POST", http.MethodPost, "/nope", http.StatusNotFound, wantError("not_found", "")},
 		{"search POST", http.MethodPost, "/v1/search", http.StatusMethodNotAllowed, wantAllow},

@@ -35,6 +35,9 @@ type Options struct {
 	// CORSOrigins lists the origins allowed to call the read-only API from
 	// a browser; empty allows every origin.
 	CORSOrigins []string
+	// TileURL and Attribution configure the page's base map; empty means
+	// OpenStreetMap's.
+	TileURL, Attribution string
 }
 
 // Server is the HTTP API.
@@ -71,18 +74,26 @@ func (s *Server) routes() {
 	r.HandleFunc("/v1/geocode", s.handleGeocode).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/suggest", s.handleSuggest).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/clusters", s.handleClusters).Methods(http.MethodGet, http.MethodHead)
-	// Browsers ask before a cross-origin call with custom headers.
-	r.PathPrefix("/v1/").Methods(http.MethodOptions).HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	})
+	// Browsers ask before a cross-origin call with custom headers. One
+	// route a path: a prefix would turn unknown /v1/ paths into 405s.
+	for _, p := range []string{"/v1/search", "/v1/places/{id}", "/v1/geocode", "/v1/suggest", "/v1/clusters"} {
+		r.Path(p).Methods(http.MethodOptions).HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusNoContent)
+		})
+	}
+	s.webRoutes()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		s.writeError(w, req, &search.Error{Code: search.CodeNotFound, Message: fmt.Sprintf("no route %s", req.URL.Path)})
+		s.writeError(w, req, notFound(req.URL.Path))
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Allow", "GET, HEAD") // every route is GET and HEAD; RFC 9110 requires Allow on a 405
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: search.Error{Code: "method_not_allowed", Message: req.Method + " is not allowed here; use GET"}})
 	})
 	r.Use(s.recoverPanics, s.logRequests, s.cors)
+}
+
+func notFound(path string) error {
+	return &search.Error{Code: search.CodeNotFound, Message: fmt.Sprintf("no route %s", path)}
 }
 
 // ServeHTTP makes the server an http.Handler.

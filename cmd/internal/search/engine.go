@@ -45,8 +45,9 @@ type Engine struct {
 	depts    map[string]bitset
 	regions  map[string]bitset
 	demo     bitset
-	sortName []string    // lower-case names, for alphabetical order
-	names    []placeName // folded names and their tails, for suggestions
+	sortName []string   // lower-case names, for alphabetical order
+	names    *nameIndex // folded names and their tails, for suggestions
+	terms    *termCache
 }
 
 // New builds an engine and its filter bitmaps over a catalog.
@@ -83,7 +84,9 @@ func New(cat *catalog.Catalog, g *gazetteer.Gazetteer) *Engine {
 			e.demo.set(o)
 		}
 	}
-	e.buildPlaceNames()
+	e.terms = newTermCache(e.n)
+	e.names = &nameIndex{}
+	e.Parser.PlaceName = e.isPlaceName
 	return e
 }
 
@@ -99,8 +102,8 @@ type Hit struct {
 	// Meters is the distance from the query's point, when it has one.
 	Meters      float64
 	HasDistance bool
-	// Score is the relevance used for ordering: the text score normalised
-	// to (0, 1], times the distance decay when sorting by both.
+	// Score is the relevance used for ordering: the text score, times the
+	// distance decay when sorting by both.
 	Score float64
 }
 
@@ -181,13 +184,14 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 	// geoFirst asks the text index about candidates only: those passing
 	// the filters, or all of them when facets must count the others.
 	geoFirst := func(cands []match) error {
-		ids := make([]string, 0, len(cands))
-		for _, c := range cands {
-			if len(q.Facets) > 0 || f.pass(c.o) {
-				ids = append(ids, e.cat.Places[c.o].ID)
-			}
+		keep := f.pass
+		if len(q.Facets) > 0 {
+			keep = func(uint32) bool { return true }
 		}
-		var err error
+		ids, err := e.textMatches(ctx, q.Text, cands, keep)
+		if err != nil {
+			return err
+		}
 		textScores, err = e.text(ctx, q.Text, ids)
 		return err
 	}
@@ -303,6 +307,10 @@ func (e *Engine) validate(q *Query) error {
 	case q.Nearest && q.Near == nil:
 		return errorf(CodeInvalid, "near", "is required for the nearest places")
 	}
+	if q.Nearest && q.RadiusMeters > 0 {
+		// The nearest within a radius are the places within it, by distance.
+		q.Nearest, q.Sort = false, SortDistance
+	}
 	if q.Near != nil && !geo.ValidPoint(q.Near.Lon, q.Near.Lat) {
 		return errorf(CodeOutOfRange, "near", "latitude must be within [-90, 90] and longitude within [-180, 180]")
 	}
@@ -379,6 +387,10 @@ func (e *Engine) filters(q *Query) *filter {
 			f.demo = e.demo.clone()
 			for i := range f.demo {
 				f.demo[i] = ^f.demo[i]
+			}
+			// Clear the bits past the last place, or counts include them.
+			if r := e.n % 64; r != 0 {
+				f.demo[len(f.demo)-1] &= 1<<r - 1
 			}
 		}
 	}

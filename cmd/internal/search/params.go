@@ -82,6 +82,9 @@ func (e *Engine) Build(p Params) (Query, error) {
 	radiusGiven := p.Radius != ""
 	if radiusGiven {
 		m, err := geo.ParseDistance(p.Radius)
+		if err != nil && (strings.Contains(err.Error(), "negative") || strings.Contains(err.Error(), "beyond")) {
+			return q, errorf(CodeOutOfRange, "radius", "%q: want more than 0 and at most %s", p.Radius, geo.FormatDistance(MaxRadiusMeters))
+		}
 		if err != nil {
 			return q, errorf(CodeInvalid, "radius", "%q is not a distance such as 30km, 500m or 30", p.Radius)
 		}
@@ -238,6 +241,11 @@ func parsePolygon(s string) (geo.Polygon, error) {
 	}
 	if len(g.Coordinates) == 0 || len(g.Coordinates[0]) < 4 {
 		return nil, errorf(CodeInvalid, "polygon", "the outer ring needs at least 4 positions, the last equal to the first")
+	}
+	for i, ring := range g.Coordinates {
+		if len(ring) < 4 || ring[0] != ring[len(ring)-1] {
+			return nil, errorf(CodeInvalid, "polygon", "ring %d is not closed: its last position must equal its first (RFC 7946)", i+1)
+		}
 	}
 	for _, ring := range g.Coordinates {
 		for _, pt := range ring {

@@ -17,7 +17,9 @@ var (
 	// "43.6,1.44" or "43.6, 1.44": latitude then longitude, dotted decimals.
 	coordRE = regexp.MustCompile(`(-?\d{1,2}\.\d+)\s*[,;]\s*(-?\d{1,3}\.\d+)`)
 	// "30 km", "30km", "2,5 km", "500 m", "10 miles".
-	distanceRE = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)\s*(kms?|kilom[eè]tres?|kilometers?|m|m[eè]tres?|meters?|mi|miles?)\b`)
+	// The unit must end the word: "20 m²" and "12 mégapixels" are not
+	// distances (Go's \b knows only ASCII letters).
+	distanceRE = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)\s*(kms?|kilom[eè]tres?|kilometers?|m[eè]tres?|meters?|miles?|mi|m)(?:[\s,.;:!?)]|$)`)
 )
 
 // stopWords are connective words of both languages, dropped from the
@@ -55,6 +57,10 @@ func fold(w string) string { return gazetteer.Normalize(w) }
 // Parser turns free text into a Query.
 type Parser struct {
 	Gazetteer *gazetteer.Gazetteer
+	// PlaceName, when set, reports whether folded words begin the name of
+	// a place in the catalog: "Le Pré Vert" is a place to find by name,
+	// not a search near Vert (78).
+	PlaceName func(folded string) bool
 }
 
 // Parse reads free text in French or English: vocabulary terms become
@@ -82,10 +88,13 @@ func (p *Parser) Parse(text string) (Query, error) {
 	if m := distanceRE.FindStringSubmatchIndex(text); m != nil {
 		d, err := geo.ParseDistance(text[m[2]:m[3]] + unitOf(text[m[4]:m[5]]))
 		if err != nil {
-			return q, errorf(CodeOutOfRange, "q", "distance %q: %v", text[m[0]:m[1]], err)
+			return q, errorf(CodeOutOfRange, "q", "distance %q: %v", strings.TrimSpace(text[m[0]:m[5]]), err)
+		}
+		if d == 0 || d > MaxRadiusMeters {
+			return q, errorf(CodeOutOfRange, "q", "distance %q: want more than 0 and at most %s", strings.TrimSpace(text[m[0]:m[5]]), geo.FormatDistance(MaxRadiusMeters))
 		}
 		q.RadiusMeters = d
-		text = text[:m[0]] + " " + text[m[1]:]
+		text = text[:m[0]] + " " + text[m[5]:]
 	}
 
 	words := ingest.Words(text)
@@ -117,7 +126,7 @@ func (p *Parser) Parse(text string) (Query, error) {
 		}
 	}
 
-	if q.Near == nil {
+	if q.Near == nil && !p.namesPlace(words, used) {
 		if err := p.findPlace(&q, words, keys, used, strong); err != nil {
 			return q, err
 		}
@@ -133,6 +142,22 @@ func (p *Parser) Parse(text string) (Query, error) {
 	}
 	q.Text = strings.Join(rest, " ")
 	return q, nil
+}
+
+// namesPlace reports whether the words left after the vocabulary are the
+// beginning of a catalog place's name, in which case they are all text.
+func (p *Parser) namesPlace(words []string, used []bool) bool {
+	if p.PlaceName == nil {
+		return false
+	}
+	var rest []string
+	for i, w := range words {
+		if !used[i] {
+			rest = append(rest, w)
+		}
+	}
+	folded := gazetteer.Normalize(strings.Join(rest, " "))
+	return utf8.RuneCountInString(folded) >= 4 && strings.Contains(folded, " ") && p.PlaceName(folded)
 }
 
 // unitOf maps the unit words distanceRE accepts to ParseDistance's.

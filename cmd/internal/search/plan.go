@@ -86,7 +86,7 @@ func (e *Engine) allCandidates(f *filter, text map[uint32]float64, q *Query) []m
 		}
 		return out
 	}
-	if f.all == nil {
+	if f.all == nil || len(q.Facets) > 0 { // with facets, keep every place: each facet counts without its own filter
 		out = make([]match, e.n)
 		for i := range out {
 			out[i] = match{o: uint32(i), meters: dist(uint32(i))}
@@ -199,7 +199,9 @@ func (e *Engine) autoRadius(q *Query, f *filter, hasText bool, choose func([]mat
 }
 
 // text asks the full-text index, optionally restricted to IDs, and maps
-// the hits to place ordinals with scores normalised to (0, 1].
+// the hits to place ordinals with their scores. Scores are Bleve's own,
+// not normalised: a restricted search scores exactly as a full one, so
+// both plans rank alike.
 func (e *Engine) text(ctx context.Context, text string, only []string) (map[uint32]float64, error) {
 	hits, _, err := e.cat.Text.Search(ctx, text, only, 0)
 	if errors.Is(err, index.ErrNoTerms) {
@@ -210,17 +212,9 @@ func (e *Engine) text(ctx context.Context, text string, only []string) (map[uint
 		return nil, err
 	}
 	out := make(map[uint32]float64, len(hits))
-	maxScore := 0.0
-	for _, h := range hits {
-		maxScore = math.Max(maxScore, h.Score)
-	}
 	for _, h := range hits {
 		if o, ok := e.cat.Ordinal(h.ID); ok {
-			s := 1.0
-			if maxScore > 0 {
-				s = h.Score / maxScore
-			}
-			out[o] = s
+			out[o] = h.Score
 		}
 	}
 	return out, nil

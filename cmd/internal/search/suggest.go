@@ -2,8 +2,10 @@ package search
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 	"github.com/tierslieux/tierslieux/ingest"
@@ -27,24 +29,36 @@ type placeName struct {
 	o   uint32
 }
 
-func (e *Engine) buildPlaceNames() {
-	e.names = make([]placeName, 0, e.n)
+// nameIndex is built once, on the first suggestion.
+type nameIndex struct {
+	once  sync.Once
+	names []placeName
+}
+
+func (ix *nameIndex) get(e *Engine) []placeName {
+	ix.once.Do(func() { ix.names = e.buildPlaceNames() })
+	return ix.names
+}
+
+func (e *Engine) buildPlaceNames() []placeName {
+	names := make([]placeName, 0, e.n)
 	for i := range e.cat.Places {
 		k := gazetteer.Normalize(e.cat.Places[i].Name)
-		e.names = append(e.names, placeName{k, uint32(i)})
+		names = append(names, placeName{k, uint32(i)})
 		// "Le Bocal" is also found as "bocal": Normalize drops the article;
 		// also index each later word so "fabrique" finds "La Fabrique du Causse".
 		words := strings.Fields(k)
 		for j := 1; j < len(words); j++ {
-			e.names = append(e.names, placeName{strings.Join(words[j:], " "), uint32(i)})
+			names = append(names, placeName{strings.Join(words[j:], " "), uint32(i)})
 		}
 	}
-	sort.Slice(e.names, func(i, j int) bool {
-		if e.names[i].key != e.names[j].key {
-			return e.names[i].key < e.names[j].key
+	slices.SortFunc(names, func(a, b placeName) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
 		}
-		return e.names[i].o < e.names[j].o
+		return int(a.o) - int(b.o)
 	})
+	return names
 }
 
 // Suggest completes what a user is typing: types and services of the
@@ -57,6 +71,7 @@ func (e *Engine) Suggest(prefix string, limit int) ([]Suggestion, error) {
 	if limit <= 0 || limit > MaxSuggestions {
 		return nil, errorf(CodeOutOfRange, "limit", "%d is outside [1, %d]", limit, MaxSuggestions)
 	}
+	names := e.names.get(e) // built on first use: sorting names costs startup time
 	key := gazetteer.Normalize(prefix)
 	if key == "" {
 		return []Suggestion{}, nil
@@ -88,9 +103,9 @@ func (e *Engine) Suggest(prefix string, limit int) ([]Suggestion, error) {
 	// half, the rest of the list going to whichever has more.
 	geo := e.g.Prefix(prefix, limit)
 	var places []Suggestion
-	i := sort.Search(len(e.names), func(i int) bool { return e.names[i].key >= key })
-	for ; i < len(e.names) && strings.HasPrefix(e.names[i].key, key) && len(places) < limit; i++ {
-		p := &e.cat.Places[e.names[i].o]
+	i := sort.Search(len(names), func(i int) bool { return names[i].key >= key })
+	for ; i < len(names) && strings.HasPrefix(names[i].key, key) && len(places) < limit; i++ {
+		p := &e.cat.Places[names[i].o]
 		s := Suggestion{Kind: "place", Label: fmt.Sprintf("%s (%s)", p.Name, p.Commune), Value: p.Name, ID: p.ID}
 		if len(places) == 0 || places[len(places)-1].ID != p.ID {
 			places = append(places, s)
@@ -110,4 +125,13 @@ func (e *Engine) Suggest(prefix string, limit int) ([]Suggestion, error) {
 		add(s)
 	}
 	return out, nil
+}
+
+// isPlaceName reports whether folded words begin a catalog place's name
+// (or the name without its first words: "Filature du Mazel").
+func (e *Engine) isPlaceName(folded string) bool {
+	names := e.names.get(e)
+	i := sort.Search(len(names), func(i int) bool { return names[i].key >= folded })
+	return i < len(names) && strings.HasPrefix(names[i].key, folded) &&
+		(len(names[i].key) == len(folded) || names[i].key[len(folded)] == ' ')
 }

@@ -1,0 +1,123 @@
+package httpapi_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
+	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
+	"github.com/tierslieux/tierslieux/cmd/internal/search"
+	"github.com/tierslieux/tierslieux/cmd/internal/synth"
+	"github.com/tierslieux/tierslieux/geo/gazetteer"
+)
+
+// benchQueries is the load mix: one of each kind of query the API
+// serves, in both small and large catalogs.
+var benchQueries = []struct{ name, query string }{
+	{"combined", "q=atelier&type=fablab&near=Toulouse&radius=50km"},
+	{"structured", "type=coworking&service=wifi&near=Montpellier&radius=30km"},
+	{"radius", "near=Toulouse&radius=20km&sort=distance"},
+	{"bbox", "bbox=1.2,43.4,1.6,43.8"},
+	{"nearest", "near=Albi&sort=distance&limit=10"},
+}
+
+// benchParallelism is how many client goroutines per core drive the
+// server; each keeps one connection alive.
+const benchParallelism = 4
+
+// BenchmarkHTTP drives the real server over HTTP with keep-alive
+// connections and reports requests per second: over the demo data and,
+// with TIERSLIEUX_BENCH_100K=1, over 100,000 synthetic places.
+func BenchmarkHTTP(b *testing.B) {
+	b.Run("demo", func(b *testing.B) {
+		benchServer(b, newTestServer(b))
+	})
+	if os.Getenv("TIERSLIEUX_BENCH_100K") == "1" {
+		b.Run("synth100k", func(b *testing.B) {
+			eng := MustSynthEngine(b, 100_000)
+			benchServer(b, httpapi.NewServer(eng, nil, len(eng.Catalog().Places)))
+		})
+	}
+}
+
+func benchServer(b *testing.B, h http.Handler) {
+	srv := httptest.NewServer(h)
+	b.Cleanup(srv.Close)
+	conns := benchParallelism * runtime.GOMAXPROCS(0)
+	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}
+	b.Cleanup(tr.CloseIdleConnections)
+	client := &http.Client{Transport: tr}
+
+	// Every query must work before it is timed.
+	for _, q := range benchQueries {
+		if a := MustHTTP(b, client, http.MethodGet, srv.URL+"/v1/search?"+q.query); a.status != http.StatusOK {
+			b.Fatalf("%s: status %d: %.300s", q.name, a.status, a.body)
+		}
+	}
+	run := func(b *testing.B, urls []string) {
+		var next atomic.Uint64
+		b.SetParallelism(benchParallelism)
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				u := urls[int(next.Add(1))%len(urls)]
+				resp, err := client.Get(u)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, err = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != http.StatusOK {
+					b.Errorf("GET %s: status %d, %v", u, resp.StatusCode, err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	}
+	var mix []string
+	for _, q := range benchQueries {
+		mix = append(mix, srv.URL+"/v1/search?"+q.query)
+	}
+	b.Run("mix", func(b *testing.B) { run(b, mix) })
+	for i, q := range benchQueries {
+		b.Run(q.name, func(b *testing.B) { run(b, mix[i:i+1]) })
+	}
+}
+
+// MustSynthEngine builds an engine over n synthetic places, through the
+// on-disk catalog builder as an ingest would.
+func MustSynthEngine(tb testing.TB, n int) *search.Engine {
+	tb.Helper()
+	g, err := gazetteer.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir := tb.TempDir()
+	bld, err := catalog.NewBuilder(dir, g)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, p := range synth.New(g, 1).Places(n) {
+		if err := bld.Add(p); err != nil {
+			bld.Abort()
+			tb.Fatal(err)
+		}
+	}
+	if err := bld.Commit(nil); err != nil {
+		tb.Fatal(err)
+	}
+	cat, err := catalog.Open(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { cat.Close() })
+	return search.New(cat, g)
+}
