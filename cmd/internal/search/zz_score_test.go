@@ -1,28 +1,22 @@
 package search_test
 
 import (
-	"context"
 	"os"
 	"testing"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/search"
 )
 
 func TestZZScore(t *testing.T) {
 	if os.Getenv("ZZS") == "" {
 		t.Skip()
 	}
-	e := MustDemoEngine(t)
-	ctx := context.Background()
-	all, _, _ := e.Catalog().Text.Search(ctx, "atelier", nil, 0)
-	ids := []string{}
-	for _, h := range all {
-		ids = append(ids, h.ID)
-	}
-	only, _, _ := e.Catalog().Text.Search(ctx, "atelier", ids, 0)
-	m := map[string]float64{}
-	for _, h := range only {
-		m[h.ID] = h.Score
-	}
-	for _, h := range all[:5] {
-		t.Logf("%s all=%v only=%v diff=%v", h.ID, h.Score, m[h.ID], m[h.ID]-h.Score)
+	e, _ := MustSynthEngine(t, exactN)
+	q := search.Query{Text: "atelier", Near: &search.Anchor{Lat: 43.60426, Lon: 1.44367}, RadiusMeters: 30_000}
+	a := MustSearch(t, withPlan(e, search.PlanGeoFirst), search.Query(q))
+	b := MustSearch(t, withPlan(e, search.PlanTextFirst), q)
+	for i := range a.Hits {
+		x, y := a.Hits[i], b.Hits[i]
+		t.Logf("%2d %s %.6f %.1f | %s %.6f %.1f", i, x.Place.ID, x.Score, x.Meters, y.Place.ID, y.Score, y.Meters)
 	}
 }
