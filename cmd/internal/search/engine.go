@@ -144,7 +144,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	q = res.Query
 	point := q.Near != nil
-	e.rank(&res.Query, matches, res.hasText)
+	e.rank(&res.Query, matches, res.hasText, q.Offset+q.Limit)
 	lo := min(q.Offset, len(matches))
 	hi := min(lo+q.Limit, len(matches))
 	for _, m := range matches[lo:hi] {

@@ -217,7 +217,15 @@ func diffIDs(got, want []string) string {
 	for first < min(len(got), len(want)) && got[first] == want[first] {
 		first++
 	}
-	return fmt.Sprintf("%d results, want %d; extra %.5q, missing %.5q; first difference at %d", len(got), len(want), extra, missing, first)
+	at := func(l []string) string {
+		if first < len(l) {
+			return l[first]
+		}
+		return "(end)"
+	}
+	five := func(l []string) []string { return l[:min(len(l), 5)] }
+	return fmt.Sprintf("%d results, want %d; %d extra %q, %d missing %q; first difference at %d: %s, want %s",
+		len(got), len(want), len(extra), five(extra), len(missing), five(missing), first, at(got), at(want))
 }
 
 // TestWithinExact: the places within R of a point, with filters, equal a
@@ -348,6 +356,12 @@ func TestPlansAgree(t *testing.T) {
 				}
 				if d := diffIDs(hitIDs(hits), hitIDs(first)); d != "" {
 					t.Errorf("%s against %s: %s", pl.name, plans[0].name, d)
+					for i := range min(len(hits), len(first)) {
+						if a, b := hits[i], first[i]; a.Place.ID != b.Place.ID {
+							t.Logf("%d: %s %s scores %v at %v m; %s %s scores %v at %v m", i, pl.name, a.Place.ID, a.Score, a.Meters, plans[0].name, b.Place.ID, b.Score, b.Meters)
+							break
+						}
+					}
 					continue
 				}
 				for i := range hits {
@@ -460,6 +474,31 @@ func TestAreaExact(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestAreaBoxAndPolygon: a box and a polygon together (Build accepts
+// both parameters) find the places inside both, not inside one of them.
+func TestAreaBoxAndPolygon(t *testing.T) {
+	e, places := MustSynthEngine(t, exactN)
+	// The box covers the west half of the Toulouse hexagon.
+	box := geo.Bound{MinLon: 1.0, MinLat: 43.3, MaxLon: 1.45, MaxLat: 43.9}
+	for _, f := range filterSpecs[:3] {
+		t.Run(f.name, func(t *testing.T) {
+			q := search.Query{BBox: &box, Polygon: toulouseHexagon}
+			f.apply(&q)
+			want := bruteScan(places, centres[0], func(p *ingest.Place, _ float64) bool {
+				return insideBound(box, p.Lon, p.Lat) && insidePolygon(toulouseHexagon, p.Lon, p.Lat) && f.pass(p)
+			})
+			sortByName(want, places)
+			hits, total := MustSearchAll(t, e, q)
+			if total != len(want) {
+				t.Errorf("total %d, want the %d places inside both the box and the polygon", total, len(want))
+			}
+			if d := diffIDs(hitIDs(hits), foundIDs(want)); d != "" {
+				t.Error(d)
+			}
+		})
 	}
 }
 
@@ -677,8 +716,8 @@ func TestSortOrders(t *testing.T) {
 			}
 			if tc.q.Text != "" {
 				for _, h := range hits {
-					if h.Score <= 0 || h.Score > 1 {
-						t.Fatalf("%s: score %v outside (0, 1]", h.Place.ID, h.Score)
+					if h.Score <= 0 || math.IsNaN(h.Score) || math.IsInf(h.Score, 0) {
+						t.Fatalf("%s: score %v, want a positive number", h.Place.ID, h.Score)
 					}
 				}
 			}

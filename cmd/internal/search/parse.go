@@ -19,7 +19,7 @@ var (
 	// "30 km", "30km", "2,5 km", "500 m", "10 miles".
 	// The unit must end the word: "20 m²" and "12 mégapixels" are not
 	// distances (Go's \b knows only ASCII letters).
-	distanceRE = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)\s*(kms?|kilom[eè]tres?|kilometers?|m[eè]tres?|meters?|miles?|mi|m)(?:[\s,.;:!?)]|$)`)
+	distanceRE = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)?)[\s\p{Zs}]*(kms?|kilom[eè]tres?|kilometers?|m[eè]tres?|meters?|miles?|mi|m)(?:[\s\p{Zs},.;:!?)]|$)`)
 )
 
 // stopWords are connective words of both languages, dropped from the
@@ -126,6 +126,13 @@ func (p *Parser) Parse(text string) (Query, error) {
 		}
 	}
 
+	if q.Near == nil && q.RadiusMeters == 0 && hasOtherWord(keys, used) && p.isPlaceName(words) {
+		// The whole text is (the start of) a place's name, "L'Atelier
+		// Numérique Catalan": search it by name, vocabulary words included.
+		q.Types, q.Services = nil, nil
+		q.Text = strings.Join(words, " ")
+		return q, nil
+	}
 	if q.Near == nil && !p.namesPlace(words, used) {
 		if err := p.findPlace(&q, words, keys, used, strong); err != nil {
 			return q, err
@@ -156,8 +163,27 @@ func (p *Parser) namesPlace(words []string, used []bool) bool {
 			rest = append(rest, w)
 		}
 	}
-	folded := gazetteer.Normalize(strings.Join(rest, " "))
-	return utf8.RuneCountInString(folded) >= 4 && strings.Contains(folded, " ") && p.PlaceName(folded)
+	return p.isPlaceName(rest)
+}
+
+// hasOtherWord reports whether a word outside the vocabulary and the stop
+// words is left: "fablab" alone is a type, not the start of a name.
+func hasOtherWord(keys []string, used []bool) bool {
+	for i, k := range keys {
+		if !used[i] && !stopWords[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// isPlaceName reports whether words begin a catalog place's name.
+func (p *Parser) isPlaceName(words []string) bool {
+	if p.PlaceName == nil || len(words) == 0 {
+		return false
+	}
+	folded := gazetteer.Normalize(strings.Join(words, " "))
+	return utf8.RuneCountInString(folded) >= 4 && p.PlaceName(folded)
 }
 
 // unitOf maps the unit words distanceRE accepts to ParseDistance's.

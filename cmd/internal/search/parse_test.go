@@ -124,6 +124,10 @@ var parseCases = []struct {
 	{name: "km glued", text: "fablab within 5km of Castres", want: "type=fablab near=" + inseeCastres + " radius=5km"},
 	{name: "decimal point", text: "coworking within 1.5 km of Montpellier", want: "type=coworking near=" + inseeMontpellier + " radius=1500m"},
 	{name: "decimal comma", text: "coworking within 2,5 km of Rodez", want: "type=coworking near=" + inseeRodez + " radius=2500m"},
+	// French typography puts a no-break space between a number and its
+	// unit; phones and word processors type it.
+	{name: "no-break space", text: "fablab à moins de 30\u00a0km de Rodez", want: "type=fablab near=" + inseeRodez + " radius=30km"},
+	{name: "narrow no-break space", text: "fablab à moins de 30\u202fkm de Rodez", want: "type=fablab near=" + inseeRodez + " radius=30km"},
 
 	// Coordinates, and the k nearest.
 	{name: "nearest to coordinates", text: "nearest coworking to 43.6,1.44", want: "type=coworking near=43.6000,1.4400 nearest=true"},

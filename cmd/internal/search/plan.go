@@ -8,6 +8,7 @@ import (
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/ingest"
 )
 
 // geoCandidates returns the places inside the query's area (radius, box
@@ -31,7 +32,7 @@ func (e *Engine) geoCandidates(q *Query, f *filter) []match {
 	switch {
 	case q.Polygon != nil:
 		for _, o := range e.cat.Geo.InPolygon(q.Polygon) {
-			if !keep(o) {
+			if !keep(o) || (q.BBox != nil && !inBound(&e.cat.Places[o], q.BBox)) {
 				continue
 			}
 			if m := (match{o: o, meters: dist(o)}); q.RadiusMeters == 0 || m.meters <= q.RadiusMeters {
@@ -59,6 +60,18 @@ func (e *Engine) geoCandidates(q *Query, f *filter) []match {
 		return nonNil(out)
 	}
 	return nil
+}
+
+// inBound reports whether a place lies in b (edges included; b may cross
+// the antimeridian).
+func inBound(p *ingest.Place, b *geo.Bound) bool {
+	if p.Lat < b.MinLat || p.Lat > b.MaxLat {
+		return false
+	}
+	if b.MinLon <= b.MaxLon {
+		return p.Lon >= b.MinLon && p.Lon <= b.MaxLon
+	}
+	return p.Lon >= b.MinLon || p.Lon <= b.MaxLon
 }
 
 func nonNil(m []match) []match {
@@ -222,7 +235,9 @@ func (e *Engine) text(ctx context.Context, text string, only []string) (map[uint
 
 // rank sorts matches for the query's sort order, ties by place ID so
 // pages are stable.
-func (e *Engine) rank(q *Query, ms []match, hasText bool) {
+// Only the first k (offset+limit) end up in order; the rest of ms is left
+// as it falls.
+func (e *Engine) rank(q *Query, ms []match, hasText bool, k int) {
 	if q.Sort == SortDecay {
 		// Half the score at half the radius (or 10 km when unbounded).
 		half := 10_000.0
@@ -239,8 +254,7 @@ func (e *Engine) rank(q *Query, ms []match, hasText bool) {
 	}
 	id := func(m match) string { return e.cat.Places[m.o].ID }
 	byName := !hasText && q.Sort == SortRelevance
-	sort.Slice(ms, func(i, j int) bool {
-		a, b := ms[i], ms[j]
+	less := func(a, b match) bool {
 		switch {
 		case q.Sort == SortDistance:
 			if a.meters != b.meters {
@@ -264,7 +278,48 @@ func (e *Engine) rank(q *Query, ms []match, hasText bool) {
 			}
 		}
 		return id(a) < id(b)
-	})
+	}
+	if k < len(ms)/4 {
+		// Only the first k are shown: select them with a heap (n log k)
+		// rather than sort every match.
+		selectTop(ms, k, less)
+		ms = ms[:k]
+	}
+	sort.Slice(ms, func(i, j int) bool { return less(ms[i], ms[j]) })
+}
+
+// selectTop moves the k smallest matches under less to ms[:k], in no
+// order, keeping a max-heap of the best so far.
+func selectTop(ms []match, k int, less func(a, b match) bool) {
+	if k <= 0 {
+		return
+	}
+	h := ms[:k]
+	down := func(i int) {
+		for {
+			l, r, big := 2*i+1, 2*i+2, i
+			if l < k && less(h[big], h[l]) {
+				big = l
+			}
+			if r < k && less(h[big], h[r]) {
+				big = r
+			}
+			if big == i {
+				return
+			}
+			h[i], h[big] = h[big], h[i]
+			i = big
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := k; i < len(ms); i++ {
+		if less(ms[i], h[0]) {
+			h[0], ms[i] = ms[i], h[0]
+			down(0)
+		}
+	}
 }
 
 // facets counts, for each facet, the candidates that pass the text and

@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"slices"
 	"testing"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/search"
 	"github.com/tierslieux/tierslieux/geo"
-	"github.com/tierslieux/tierslieux/ingest"
 )
 
 // judgedSet is testdata/judged.json: queries on the demo catalog with the
@@ -185,29 +185,25 @@ func TestRelevanceNearestWithin(t *testing.T) {
 	}
 }
 
-// TestRelevanceRealPlaces: real places (demo false) are found by name
-// like fictional ones, and the demo filter tells them apart.
-func TestRelevanceRealPlaces(t *testing.T) {
+// TestRelevanceEveryName: any place of the demo catalog, real or
+// fictional, is found first by its own name, and the demo filter tells
+// real ones from fictional ones. Names are what people copy from a
+// flyer: "La Rigole", "Le Pré Vert", "Bastide Lab".
+func TestRelevanceEveryName(t *testing.T) {
 	e := MustDemoEngine(t)
-	var real []ingest.Place
 	for _, p := range e.Catalog().Places {
-		if !p.Demo {
-			real = append(real, p)
-		}
-	}
-	if len(real) == 0 {
-		t.Fatal("no real place in the demo catalog")
-	}
-	for _, p := range real {
-		t.Run(p.ID, func(t *testing.T) {
-			q := MustBuild(t, e, search.Params{Q: p.Name, Demo: "false"})
+		t.Run(p.ID+" "+p.Name, func(t *testing.T) {
+			q, err := e.Build(search.Params{Q: p.Name, Demo: strconv.FormatBool(p.Demo)})
+			if err != nil {
+				t.Fatalf("Build(%q): %v", p.Name, err)
+			}
 			res := MustSearch(t, e, q)
 			if len(res.Hits) == 0 || res.Hits[0].Place.ID != p.ID {
-				t.Errorf("%q (%s) → %v, want %s first", p.Name, res.Query.String(), hitIDs(res.Hits), p.ID)
+				t.Errorf("%q (%s) → %.5v, want %s first", p.Name, res.Query.String(), hitIDs(res.Hits), p.ID)
 			}
 			for _, h := range res.Hits {
-				if h.Place.Demo {
-					t.Errorf("demo=false returned fictional %s", h.Place.ID)
+				if h.Place.Demo != p.Demo {
+					t.Errorf("demo=%v returned %s with demo=%v", p.Demo, h.Place.ID, h.Place.Demo)
 				}
 			}
 		})

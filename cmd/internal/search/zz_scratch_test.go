@@ -21,7 +21,8 @@ func TestZZScratch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := search.Parser{Gazetteer: g}
+	p := &MustDemoEngine(t).Parser
+	_ = g
 	fh, _ := os.Open(f)
 	sc := bufio.NewScanner(fh)
 	for sc.Scan() {

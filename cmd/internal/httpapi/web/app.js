@@ -419,7 +419,7 @@ function drawAnchor() {
   if (q?.near) {
     const ll = [q.near.lat, q.near.lon];
     L.marker(ll, { icon: L.divIcon({ className: 'tl-icon', html: '<span class="anchor"></span>', iconSize: [18, 18] }),
-      interactive: false, keyboard: false, title: nearName(q.near) }).addTo(anchorLayer);
+      interactive: false, keyboard: false, zIndexOffset: -1000 }).addTo(anchorLayer);
     if (q.radius_km && !q.nearest) L.circle(ll, { radius: q.radius_km * 1000, color: '#a3123a', weight: 1.5, fillOpacity: 0.04, interactive: false }).addTo(anchorLayer);
   }
   if (q?.bbox) L.rectangle([[q.bbox[1], q.bbox[0]], [q.bbox[3], q.bbox[2]]], { color: '#1d1d1f', weight: 1, dashArray: '6 6', fill: false, interactive: false }).addTo(anchorLayer);
@@ -504,6 +504,7 @@ function addMarker(r) {
   const icon = L.divIcon({ className: 'tl-icon', iconSize: [26, 26],
     html: `<span class="${cls}" data-id="${esc(r.id)}" data-type="${esc(r.types?.[0] || '')}"></span>` });
   const m = L.marker([r.lat, r.lon], { icon, title: r.name, riseOnHover: true, zIndexOffset: r.id === selectedId ? 1000 : 0 });
+  m.bindTooltip(esc(r.name), { direction: 'top', offset: [0, -12] });
   m.on('click', () => select(r.id, true));
   m.on('mouseover', () => highlight(r.id, true, true));
   m.on('mouseout', () => highlight(r.id, false));
@@ -524,7 +525,7 @@ function addCluster(lat, lon, p) {
   m.on('click', () => {
     const [w, s, e, nn] = p.bbox;
     if (w === e && s === nn) map.setView([s, w], map.getZoom() + 3);
-    else map.fitBounds([[s, w], [nn, e]], { padding: [40, 40], maxZoom: 17 });
+    else map.fitBounds([[s, w], [nn, e]], { padding: [60, 60], maxZoom: 17 });
   });
   m.on('add', () => m.getElement().setAttribute('aria-label', t('cluster', n)));
   m.addTo(layer);
@@ -575,8 +576,11 @@ async function select(id, fromMap) {
 
 function centre(r) {
   moveMap(() => {
-    if (markers.has(r.id)) map.panTo([r.lat, r.lon]);
-    else map.setView([r.lat, r.lon], Math.max(map.getZoom(), 13));
+    const z = markers.has(r.id) ? map.getZoom() : Math.max(map.getZoom(), 13);
+    let c = L.latLng(r.lat, r.lon);
+    // On a narrow screen the card covers the bottom of the map: aim higher.
+    if (innerWidth < 700) c = map.unproject(map.project(c, z).add([0, map.getSize().y * 0.3]), z);
+    map.setView(c, z);
   });
 }
 
