@@ -223,26 +223,38 @@ func (ix *Index) Estimate(ctx context.Context, text string) (int, error) {
 	return best, nil
 }
 
-// TermDocs returns the IDs of the documents holding an analysed term (one
-// of Terms' results) in any field, in no set order. A caller that keeps
-// these sets can intersect them with its own candidates instead of asking
-// the index each time.
-func (ix *Index) TermDocs(ctx context.Context, term string) ([]string, error) {
-	disj := make([]query.Query, 0, len(fieldBoosts))
-	for _, f := range fieldBoosts {
-		tq := query.NewTermQuery(term)
-		tq.SetField(f.name)
-		disj = append(disj, tq)
+// Field is a text field of the index and the weight a match in it
+// carries.
+type Field struct {
+	Name  string
+	Boost float64
+}
+
+// Fields lists the index's text fields, most telling first.
+func Fields() []Field {
+	out := make([]Field, len(fieldBoosts))
+	for i, f := range fieldBoosts {
+		out[i] = Field{f.name, f.boost}
 	}
+	return out
+}
+
+// TermDocs returns the IDs of the documents holding an analysed term (one
+// of Terms' results) in a field, in no set order: the term's postings. A
+// caller that keeps them as sets can combine and score them itself, which
+// is much cheaper than a search when it already holds candidates.
+func (ix *Index) TermDocs(ctx context.Context, term, field string) ([]string, error) {
+	tq := query.NewTermQuery(term)
+	tq.SetField(field)
 	n, err := ix.b.DocCount()
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(disj), int(n), 0, false)
+	req := bleve.NewSearchRequestOptions(tq, int(n), 0, false)
 	req.Score = "none"
 	res, err := ix.b.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("term %q: %w", term, err)
+		return nil, fmt.Errorf("term %q in %s: %w", term, field, err)
 	}
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {

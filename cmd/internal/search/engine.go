@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strings"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
-	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -21,15 +19,10 @@ type Plan int
 // that choice against fixed strategies.
 const (
 	PlanAuto      Plan = iota
-	PlanGeoFirst       // R-tree candidates, then Bleve restricted to their IDs
-	PlanTextFirst      // Bleve over everything, then the geographic filter
+	PlanGeoFirst       // R-tree candidates, each checked against the query's terms
+	PlanTextFirst      // every place holding the terms, then the geographic filter
 )
 
-// idCostRatio is how many text matches cost as much as one candidate ID
-// passed to Bleve: restricting a search to IDs costs about 2 µs an ID,
-// collecting a match about 0.25 µs. The engine asks Bleve about the
-// candidates only when that is cheaper than taking every text match.
-const idCostRatio = 8
 
 // Engine answers queries over a catalog.
 type Engine struct {
@@ -164,48 +157,38 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 	res := &Result{Query: q}
 
 	var textScores map[uint32]float64 // nil: no text part
-	hasText := q.Text != ""
-	est := 0
-	if hasText {
-		n, err := e.cat.Text.Estimate(ctx, q.Text)
-		switch {
-		case errors.Is(err, index.ErrNoTerms):
-			hasText = false // only stop words: no text condition
-		case err != nil:
+	var tq *textQuery
+	hasText := false
+	if q.Text != "" {
+		var err error
+		if tq, hasText, err = e.prepareText(ctx, q.Text); err != nil {
 			return nil, nil, err
 		}
-		est = n
+	}
+	est := 0
+	if hasText {
+		est = tq.estimate()
 	}
 	textFirst := func() error {
-		var err error
-		textScores, err = e.text(ctx, q.Text, nil)
-		return err
+		textScores = tq.scoreAll()
+		return nil
 	}
-	// geoFirst asks the text index about candidates only: those passing
-	// the filters, or all of them when facets must count the others.
+	// geoFirst scores the candidates only: those passing the filters, or
+	// all of them when facets must count the others.
 	geoFirst := func(cands []match) error {
 		keep := f.pass
 		if len(q.Facets) > 0 {
 			keep = func(uint32) bool { return true }
 		}
-		ids, err := e.textMatches(ctx, q.Text, cands, keep)
-		if err != nil {
-			return err
-		}
-		textScores, err = e.text(ctx, q.Text, ids)
-		return err
+		textScores = tq.scoreCandidates(cands, keep)
+		return nil
 	}
 	choose := func(cands []match) Plan {
 		if e.Plan != PlanAuto {
 			return e.Plan
 		}
-		n := 0
-		for _, c := range cands {
-			if len(q.Facets) > 0 || f.pass(c.o) {
-				n++
-			}
-		}
-		if n*idCostRatio < est {
+		// Both plans give the same scores; the cheaper walks fewer places.
+		if len(cands) < est {
 			return PlanGeoFirst
 		}
 		return PlanTextFirst

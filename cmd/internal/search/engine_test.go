@@ -812,6 +812,39 @@ func TestFacetsExact(t *testing.T) {
 	}
 }
 
+// TestFacetsAutoRadius: with an adaptive radius, facets count within the
+// radius the engine chose (checked by TestAutoRadiusExact).
+func TestFacetsAutoRadius(t *testing.T) {
+	e, places := MustSynthEngine(t, exactN)
+	facets := []string{search.FacetType, search.FacetService, search.FacetDept}
+	match := MustTextIDs(t, e, "atelier")
+	for _, c := range []point{centres[0], centres[2], centres[7]} {
+		for _, f := range filterSpecs {
+			for _, text := range []string{"", "atelier"} {
+				t.Run(fmt.Sprintf("%s/%s/%q", c.name, f.name, text), func(t *testing.T) {
+					q := search.Query{Text: text, Near: &search.Anchor{Lat: c.lat, Lon: c.lon}, AutoRadius: true, Facets: facets}
+					f.apply(&q)
+					for _, pl := range plans {
+						res := MustSearch(t, withPlan(e, pl.plan), q)
+						r := res.Query.RadiusMeters
+						want := bruteFacets(places, func(p *ingest.Place) bool {
+							return (text == "" || match[p.ID]) && geo.Distance(c.lon, c.lat, p.Lon, p.Lat) <= r
+						}, f, facets)
+						for _, name := range facets {
+							if got := res.Facets[name]; !maps.Equal(got, want[name]) {
+								t.Errorf("plan %s, radius %g km, facet %s:\n got %v\nwant %v", pl.name, r/1000, name, got, want[name])
+							}
+						}
+						if text == "" {
+							break
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
 // autoRadiusOracle returns the radius an adaptive query must use: the
 // first step reaching AutoRadiusTarget matches, else the cap. all is
 // every match, nearest first.
@@ -905,5 +938,57 @@ func TestEmptyResults(t *testing.T) {
 				t.Errorf("total %d, %d hits, want none", res.Total, len(res.Hits))
 			}
 		})
+	}
+}
+
+// TestConcurrentSearch: an engine serves many requests at once (its
+// caches included): concurrent searches give what they give alone. Run
+// with -race to check for data races too.
+func TestConcurrentSearch(t *testing.T) {
+	e, _ := MustSynthEngine(t, exactN)
+	toulouse := &search.Anchor{Lat: 43.60426, Lon: 1.44367}
+	rodez := &search.Anchor{Lat: 44.35258, Lon: 2.57338}
+	queries := []search.Query{
+		{Text: "atelier", Near: toulouse, RadiusMeters: 30_000},
+		{Text: "makerspace", Near: rodez, RadiusMeters: 100_000, Facets: []string{search.FacetType, search.FacetDept}},
+		{Text: "numérique synthétique", Near: toulouse, RadiusMeters: 5_000},
+		{Text: "cuisine", Near: rodez, AutoRadius: true},
+		{Types: []string{"fablab"}, Near: toulouse, Nearest: true, Limit: 50},
+		{BBox: &geo.Bound{MinLon: 1.19, MinLat: 43.43, MaxLon: 1.69, MaxLat: 43.78}, Limit: 100},
+		{Polygon: massifC, Services: []string{"wifi"}},
+		{Demo: ptr(false), Limit: 30, Offset: 60},
+		{Text: "Toulouse"},
+	}
+	type answer struct {
+		ids   []string
+		total int
+	}
+	want := make([]answer, len(queries))
+	engines := []*search.Engine{withPlan(e, search.PlanAuto), withPlan(e, search.PlanGeoFirst), withPlan(e, search.PlanTextFirst)}
+	for i, q := range queries {
+		res := MustSearch(t, engines[0], q)
+		want[i] = answer{hitIDs(res.Hits), res.Total}
+	}
+	const workers, rounds = 8, 15
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for r := range rounds {
+				i := (w*7 + r) % len(queries)
+				eng := engines[(w+r)%len(engines)]
+				res, err := eng.Search(context.Background(), queries[i])
+				if err != nil {
+					t.Errorf("worker %d: %s: %v", w, queries[i].String(), err)
+					return
+				}
+				if got := (answer{hitIDs(res.Hits), res.Total}); got.total != want[i].total || !slices.Equal(got.ids, want[i].ids) {
+					t.Errorf("worker %d: %s: total %d, %s", w, queries[i].String(), got.total, diffIDs(got.ids, want[i].ids))
+				}
+			}
+		}()
+	}
+	for range workers {
+		<-done
 	}
 }

@@ -183,7 +183,7 @@ func (p *Parser) isPlaceName(words []string) bool {
 		return false
 	}
 	folded := gazetteer.Normalize(strings.Join(words, " "))
-	return utf8.RuneCountInString(folded) >= 4 && p.PlaceName(folded)
+	return utf8.RuneCountInString(folded) >= 3 && p.PlaceName(folded)
 }
 
 // unitOf maps the unit words distanceRE accepts to ParseDistance's.
@@ -304,7 +304,10 @@ func (p *Parser) unresolved(words, keys []string, used []bool, strong bool) erro
 		if used[i] || stopWords[keys[i]] {
 			continue
 		}
-		prevMarker := i > 0 && (placeMarkers[keys[i-1]] || weakMarkers[keys[i-1]] || isArticle(keys[i-1]))
+		// An article is a marker only after one ("dans le Xyz"): a query
+		// may start with a name, "Le Lab".
+		prevMarker := i > 0 && (placeMarkers[keys[i-1]] || weakMarkers[keys[i-1]] ||
+			(isArticle(keys[i-1]) && i > 1 && (placeMarkers[keys[i-2]] || weakMarkers[keys[i-2]])))
 		capital := unicode.IsUpper([]rune(words[i])[0])
 		if prevMarker && (strong || capital) {
 			start = i

@@ -1,13 +1,10 @@
 package search
 
 import (
-	"context"
-	"errors"
 	"math"
 	"sort"
 
 	"github.com/tierslieux/tierslieux/geo"
-	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -209,28 +206,6 @@ func (e *Engine) autoRadius(q *Query, f *filter, hasText bool, choose func([]mat
 	}
 	step = min(step, len(autoRadii)-1)
 	return cands, autoRadii[step], plan, nil
-}
-
-// text asks the full-text index, optionally restricted to IDs, and maps
-// the hits to place ordinals with their scores. Scores are Bleve's own,
-// not normalised: a restricted search scores exactly as a full one, so
-// both plans rank alike.
-func (e *Engine) text(ctx context.Context, text string, only []string) (map[uint32]float64, error) {
-	hits, _, err := e.cat.Text.Search(ctx, text, only, 0)
-	if errors.Is(err, index.ErrNoTerms) {
-		// Only stop words: no text condition.
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[uint32]float64, len(hits))
-	for _, h := range hits {
-		if o, ok := e.cat.Ordinal(h.ID); ok {
-			out[o] = h.Score
-		}
-	}
-	return out, nil
 }
 
 // rank sorts matches for the query's sort order, ties by place ID so

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/search"
@@ -204,6 +204,68 @@ func TestRelevanceEveryName(t *testing.T) {
 			for _, h := range res.Hits {
 				if h.Place.Demo != p.Demo {
 					t.Errorf("demo=%v returned %s with demo=%v", p.Demo, h.Place.ID, h.Place.Demo)
+				}
+			}
+		})
+	}
+}
+
+// TestNamesDoNotHidePlaces: searching by a place's name must not turn
+// commune and département names into text because some place's name
+// contains them ("La Forge de la Dordogne", "Synthétique Fablab 12 de
+// Toulouse"): names are matched from their start, places still resolve.
+func TestNamesDoNotHidePlaces(t *testing.T) {
+	demoE := MustDemoEngine(t)
+	synthE, _ := MustSynthEngine(t, exactN)
+	for _, tc := range []struct {
+		name string
+		e    *search.Engine
+		text string
+		want string
+	}{
+		{"département in a demo name", demoE, "fablab Dordogne", "type=fablab dept=24"},
+		{"département at the end of a demo name", demoE, "coworking Hérault", "type=coworking dept=34"},
+		{"département after Haut- in a demo name", demoE, "coworking Allier", "type=coworking dept=03"},
+		{"commune ending synthetic names", synthE, "coworking Toulouse", "type=coworking near=" + inseeToulouse + " radius=auto"},
+		{"commune alone", synthE, "Millau", "near=" + inseeMillau + " radius=auto"},
+		{"service and commune", synthE, "3D printing Montpellier", "service=impression-3d near=" + inseeMontpellier + " radius=auto"},
+		{"commune in the demo catalog", demoE, "coworking Toulouse", "type=coworking near=" + inseeToulouse + " radius=auto"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := tc.e.Parser.Parse(tc.text)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tc.text, err)
+			}
+			if got := q.String(); got != tc.want {
+				t.Errorf("Parse(%q) over %d places\n got %s\nwant %s", tc.text, len(tc.e.Catalog().Places), got, tc.want)
+			}
+		})
+	}
+}
+
+// TestShortNamePrefixes: the start of several names, article and one
+// short word ("Le Lab", "Le Hub"), is searched by name, not refused as an
+// unknown place.
+func TestShortNamePrefixes(t *testing.T) {
+	e := MustDemoEngine(t)
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"Le Lab", []string{"tlo-035", "tlo-070", "tlo-100", "tlo-105"}},
+		{"Le Hub", []string{"tlo-038"}},
+		{"La Fabrique", []string{"tlo-012", "tlo-045", "tlo-096"}},
+		{"Le Bureau", []string{"tlo-068", "tlo-074", "tlo-085", "tlo-097"}},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			q, err := e.Build(search.Params{Q: tc.text, Limit: "100"})
+			if err != nil {
+				t.Fatalf("Build(%q): %v", tc.text, err)
+			}
+			got := hitIDs(MustSearch(t, e, q).Hits)
+			for _, id := range tc.want {
+				if !slices.Contains(got, id) {
+					t.Errorf("%q (%s): %s missing from %v", tc.text, q.String(), id, got)
 				}
 			}
 		})

@@ -25,8 +25,9 @@ const MaxSuggestions = 20
 // placeNames is the sorted index of folded place names the suggestions
 // search by prefix.
 type placeName struct {
-	key string
-	o   uint32
+	key  string
+	o    uint32
+	tail bool // the name without its first words
 }
 
 // nameIndex is built once, on the first suggestion.
@@ -44,12 +45,12 @@ func (e *Engine) buildPlaceNames() []placeName {
 	names := make([]placeName, 0, e.n)
 	for i := range e.cat.Places {
 		k := gazetteer.Normalize(e.cat.Places[i].Name)
-		names = append(names, placeName{k, uint32(i)})
+		names = append(names, placeName{k, uint32(i), false})
 		// "Le Bocal" is also found as "bocal": Normalize drops the article;
 		// also index each later word so "fabrique" finds "La Fabrique du Causse".
 		words := strings.Fields(k)
 		for j := 1; j < len(words); j++ {
-			names = append(names, placeName{strings.Join(words[j:], " "), uint32(i)})
+			names = append(names, placeName{strings.Join(words[j:], " "), uint32(i), true})
 		}
 	}
 	slices.SortFunc(names, func(a, b placeName) int {
@@ -128,10 +129,15 @@ func (e *Engine) Suggest(prefix string, limit int) ([]Suggestion, error) {
 }
 
 // isPlaceName reports whether folded words begin a catalog place's name
-// (or the name without its first words: "Filature du Mazel").
+// (its start, not a later word: "coworking Toulouse" is not a search for
+// "Synthétique Coworking 12 de Toulouse").
 func (e *Engine) isPlaceName(folded string) bool {
 	names := e.names.get(e)
-	i := sort.Search(len(names), func(i int) bool { return names[i].key >= folded })
-	return i < len(names) && strings.HasPrefix(names[i].key, folded) &&
-		(len(names[i].key) == len(folded) || names[i].key[len(folded)] == ' ')
+	for i := sort.Search(len(names), func(i int) bool { return names[i].key >= folded }); i < len(names) && strings.HasPrefix(names[i].key, folded); i++ {
+		k := names[i].key
+		if !names[i].tail && (len(k) == len(folded) || k[len(folded)] == ' ') {
+			return true
+		}
+	}
+	return false
 }

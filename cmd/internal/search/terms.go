@@ -2,85 +2,164 @@ package search
 
 import (
 	"context"
+	"math"
 	"sync"
+
+	"github.com/tierslieux/tierslieux/index"
 )
 
-// termCacheBytes bounds the memory the term cache holds: one bitset of
-// n/8 bytes per term.
-const termCacheBytes = 64 << 20
+// termCacheBytes bounds the memory the term cache holds: per term, one
+// bitset of n/8 bytes per field and one for any field.
+const termCacheBytes = 256 << 20
 
-// termCache keeps, for each analysed term, the set of places holding it,
-// so a query over a few thousand candidates intersects bitsets instead of
-// asking Bleve to check each candidate ID. Bleve then scores only the
-// matches.
+// termSets are the places holding an analysed term, per field and in any.
+type termSets struct {
+	fields []bitset // in index.Fields() order
+	any    bitset
+	df     int     // places holding the term in any field
+	idf    float64 // 1 + ln(N / (df + 1))
+}
+
+// termCache keeps the postings of the terms people search for as bitsets
+// over place ordinals. Bleve supplies each term's postings once; after
+// that, matching a query is bitset intersections, and scoring a match a
+// few bit tests, whether over a few candidates or every place.
 type termCache struct {
-	mu   sync.Mutex
-	sets map[string]bitset
-	max  int
+	mu     sync.Mutex
+	sets   map[string]*termSets
+	max    int
+	fields []index.Field
 }
 
 func newTermCache(n int) *termCache {
-	per := max((n+63)/64*8, 1)
-	return &termCache{sets: map[string]bitset{}, max: max(termCacheBytes/per, 16)}
+	fields := index.Fields()
+	per := max((n+63)/64*8*(len(fields)+1), 1)
+	return &termCache{sets: map[string]*termSets{}, max: max(termCacheBytes/per, 16), fields: fields}
 }
 
-// set returns the places holding term, asking the index once.
-func (e *Engine) termSet(ctx context.Context, term string) (bitset, error) {
+// termSet returns a term's sets, asking the index once.
+func (e *Engine) termSet(ctx context.Context, term string) (*termSets, error) {
 	c := e.terms
 	c.mu.Lock()
-	b, ok := c.sets[term]
+	ts, ok := c.sets[term]
 	c.mu.Unlock()
 	if ok {
-		return b, nil
+		return ts, nil
 	}
-	ids, err := e.cat.Text.TermDocs(ctx, term)
-	if err != nil {
-		return nil, err
-	}
-	b = newBitset(e.n)
-	for _, id := range ids {
-		if o, ok := e.cat.Ordinal(id); ok {
-			b.set(o)
+	ts = &termSets{any: newBitset(e.n)}
+	for _, f := range c.fields {
+		ids, err := e.cat.Text.TermDocs(ctx, term, f.Name)
+		if err != nil {
+			return nil, err
 		}
+		b := newBitset(e.n)
+		for _, id := range ids {
+			if o, ok := e.cat.Ordinal(id); ok {
+				b.set(o)
+			}
+		}
+		ts.fields = append(ts.fields, b)
+		ts.any.or(b)
 	}
+	ts.df = ts.any.count()
+	ts.idf = 1 + math.Log(float64(e.n)/float64(ts.df+1))
 	c.mu.Lock()
 	if len(c.sets) >= c.max {
-		// Full: drop an arbitrary entry; the set of terms people search
-		// by is small, so misses are rare.
+		// Full: drop an arbitrary entry; the terms people search by are
+		// few, so misses stay rare.
 		for k := range c.sets {
 			delete(c.sets, k)
 			break
 		}
 	}
-	c.sets[term] = b
+	c.sets[term] = ts
 	c.mu.Unlock()
-	return b, nil
+	return ts, nil
 }
 
-// textMatches narrows candidates to those holding every term of text,
-// through the term cache.
-func (e *Engine) textMatches(ctx context.Context, text string, cands []match, keep func(uint32) bool) ([]string, error) {
+// textQuery is the full-text part of a query, ready to match.
+type textQuery struct {
+	terms []*termSets
+	boost []float64
+}
+
+// prepareText analyses text and fetches its terms' sets; ok is false when
+// only stop words are left (no text condition).
+func (e *Engine) prepareText(ctx context.Context, text string) (tq *textQuery, ok bool, err error) {
 	terms := e.cat.Text.Terms(text)
-	sets := make([]bitset, 0, len(terms))
-	for _, t := range terms {
-		b, err := e.termSet(ctx, t)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, b)
+	if len(terms) == 0 {
+		return nil, false, nil
 	}
-	ids := make([]string, 0, len(cands)/4+1)
-outer:
+	tq = &textQuery{}
+	for _, f := range e.terms.fields {
+		tq.boost = append(tq.boost, f.Boost)
+	}
+	for _, t := range terms {
+		ts, err := e.termSet(ctx, t)
+		if err != nil {
+			return nil, false, err
+		}
+		tq.terms = append(tq.terms, ts)
+	}
+	return tq, true, nil
+}
+
+// estimate is an upper bound on the number of matches: the rarest term's
+// document frequency.
+func (tq *textQuery) estimate() int {
+	best := math.MaxInt
+	for _, t := range tq.terms {
+		best = min(best, t.df)
+	}
+	return best
+}
+
+// score is a place's relevance, or false when it lacks a term: for each
+// term, its idf times the boosts of the fields holding it. Every term
+// must be in some field, as in the index's own search.
+func (tq *textQuery) score(o uint32) (float64, bool) {
+	total := 0.0
+	for _, t := range tq.terms {
+		if !t.any.has(o) {
+			return 0, false
+		}
+		w := 0.0
+		for i, b := range t.fields {
+			if b.has(o) {
+				w += tq.boost[i]
+			}
+		}
+		total += t.idf * w
+	}
+	return total, true
+}
+
+// scoreCandidates scores the candidates that keep lets through.
+func (tq *textQuery) scoreCandidates(cands []match, keep func(uint32) bool) map[uint32]float64 {
+	out := map[uint32]float64{}
 	for _, c := range cands {
 		if !keep(c.o) {
 			continue
 		}
-		for _, b := range sets {
-			if !b.has(c.o) {
-				continue outer
-			}
+		if s, ok := tq.score(c.o); ok {
+			out[c.o] = s
 		}
-		ids = append(ids, e.cat.Places[c.o].ID)
 	}
-	return ids, nil
+	return out
+}
+
+// scoreAll scores every place holding all the terms: the intersection of
+// their sets, walked word by word.
+func (tq *textQuery) scoreAll() map[uint32]float64 {
+	all := tq.terms[0].any.clone()
+	for _, t := range tq.terms[1:] {
+		all.and(t.any)
+	}
+	out := make(map[uint32]float64, all.count())
+	all.each(func(o uint32) {
+		if s, ok := tq.score(o); ok {
+			out[o] = s
+		}
+	})
+	return out
 }

@@ -398,14 +398,18 @@ function fitPoints(pts) {
 }
 
 // The extent of every match, when the list holds only the first page:
-// the clusters of the whole world at zoom 0 carry their bounds.
+// the clusters of the whole world at zoom 3 carry their bounds. Matches in
+// metropolitan France and overseas: the view frames metropolitan France.
 async function fitExtent() {
   const seq = searchSeq;
   try {
-    const res = await api('clusters', clusterParams([-180, -85, 180, 85], 0));
+    const res = await api('clusters', clusterParams([-180, -85, 180, 85], 3));
     if (seq !== searchSeq) return;
+    const main = ([lon, lat]) => lat > 41 && lat < 51.5 && lon > -5.5 && lon < 10;
+    let fs = res.features;
+    if (fs.some(f => main(f.geometry.coordinates)) && fs.some(f => !main(f.geometry.coordinates))) fs = fs.filter(f => main(f.geometry.coordinates));
     const pts = [];
-    for (const f of res.features) {
+    for (const f of fs) {
       const b = f.properties.bbox, c = f.geometry.coordinates;
       if (b) pts.push([b[1], b[0]], [b[3], b[2]]); else pts.push([c[1], c[0]]);
     }
@@ -506,6 +510,7 @@ function addMarker(r) {
   const m = L.marker([r.lat, r.lon], { icon, title: r.name, riseOnHover: true, zIndexOffset: r.id === selectedId ? 1000 : 0 });
   m.bindTooltip(esc(r.name), { direction: 'top', offset: [0, -12] });
   m.on('click', () => select(r.id, true));
+  onEnter(m, () => select(r.id, true));
   m.on('mouseover', () => highlight(r.id, true, true));
   m.on('mouseout', () => highlight(r.id, false));
   m.on('add', () => {
@@ -518,15 +523,28 @@ function addMarker(r) {
   m.addTo(layer);
 }
 
+// Markers are buttons (Leaflet gives them role=button and tabindex=0):
+// Enter and Space press them.
+function onEnter(m, fn) {
+  m.on('keydown', e => {
+    const k = e.originalEvent.key;
+    if (k === 'Enter' || k === ' ') { e.originalEvent.preventDefault(); fn(); }
+  });
+}
+
 function addCluster(lat, lon, p) {
-  const n = p.count, size = n < 10 ? 34 : n < 100 ? 42 : 52;
+  const n = p.count, size = n < 10 ? 34 : n < 100 ? 42 : n < 1000 ? 50 : 58;
+  const short = n < 1000 ? fmt(n) : new Intl.NumberFormat(lang, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
   const m = L.marker([lat, lon], { title: t('cluster', n), icon: L.divIcon({ className: 'tl-icon', iconSize: [size, size],
-    html: `<span class="cluster" data-count="${n}">${fmt(n)}</span>` }) });
-  m.on('click', () => {
+    html: `<span class="cluster" data-count="${n}">${short}</span>` }) });
+  const zoomIn = () => {
+    lastInput = performance.now();
     const [w, s, e, nn] = p.bbox;
     if (w === e && s === nn) map.setView([s, w], map.getZoom() + 3);
     else map.fitBounds([[s, w], [nn, e]], { padding: [60, 60], maxZoom: 17 });
-  });
+  };
+  m.on('click', zoomIn);
+  onEnter(m, zoomIn);
   m.on('add', () => m.getElement().setAttribute('aria-label', t('cluster', n)));
   m.addTo(layer);
 }

@@ -315,6 +315,7 @@ li{border-bottom:1px solid #e4e4ea}
         const m = L.marker([r.lat, r.lon], { title: r.name, riseOnHover: true, icon: L.divIcon({ className: 'tl', iconSize: [24, 24],
           html: `<span class="marker" data-id="${esc(r.id)}" data-type="${esc(r.types[0] || '')}"></span>` }) });
         m.on('click', () => this.select(r.id, true));
+        m.on('keydown', e => { const k = e.originalEvent.key; if (k === 'Enter' || k === ' ') { e.originalEvent.preventDefault(); this.select(r.id, true); } });
         m.on('mouseover', () => this.mark(r.id, 1, true));
         m.on('mouseout', () => this.mark(r.id, 0));
         m.bindTooltip(esc(r.name), { direction: 'top', offset: [0, -10] });
