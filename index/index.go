@@ -187,42 +187,6 @@ func (ix *Index) Search(ctx context.Context, text string, only []string, limit i
 	return hits, int(res.Total), nil
 }
 
-// Estimate returns an upper bound on the number of documents matching
-// text, cheaply, from term document frequencies: for each term, the sum of
-// its frequencies over the fields; the smallest of those over the terms.
-// A planner compares it with the size of other candidate sets.
-func (ix *Index) Estimate(ctx context.Context, text string) (int, error) {
-	terms := ix.Terms(text)
-	if len(terms) == 0 {
-		return 0, ErrNoTerms
-	}
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return 0, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	best := -1
-	for _, t := range terms {
-		n := 0
-		for _, f := range fieldBoosts {
-			tfr, err := r.TermFieldReader(ctx, []byte(t), f.name, false, false, false)
-			if err != nil {
-				return 0, err
-			}
-			n += int(tfr.Count())
-			tfr.Close()
-		}
-		if best < 0 || n < best {
-			best = n
-		}
-	}
-	return best, nil
-}
-
 // Field is a text field of the index and the weight a match in it
 // carries.
 type Field struct {

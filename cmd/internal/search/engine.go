@@ -23,7 +23,6 @@ const (
 	PlanTextFirst      // every place holding the terms, then the geographic filter
 )
 
-
 // Engine answers queries over a catalog.
 type Engine struct {
 	cat    *catalog.Catalog
