@@ -242,7 +242,8 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 	if len(q.Facets) > 0 {
 		res.Facets = e.facets(q.Facets, cands, textScores, f)
 	}
-	matches := cands[:0:0]
+	// Filter in place: the candidates are not needed afterwards.
+	matches := cands[:0]
 	for _, c := range cands {
 		if !f.pass(c.o) {
 			continue
@@ -330,9 +331,27 @@ type filter struct {
 func (f *filter) pass(o uint32) bool { return f.all == nil || f.all.has(o) }
 
 func (e *Engine) filters(q *Query) *filter {
+	// Bitmaps are shared when a dimension needs only one, and built only
+	// when it combines several: at a million places each is 125 KB.
 	f := &filter{}
-	empty := newBitset(e.n)
-	if len(q.Types) > 0 {
+	var empty bitset
+	none := func() bitset {
+		if empty == nil {
+			empty = newBitset(e.n)
+		}
+		return empty
+	}
+	pick := func(m map[string]bitset, k string) bitset {
+		if b, ok := m[k]; ok {
+			return b
+		}
+		return none()
+	}
+	switch len(q.Types) {
+	case 0:
+	case 1:
+		f.types = pick(e.types, q.Types[0])
+	default:
 		f.types = newBitset(e.n)
 		for _, t := range q.Types {
 			if b, ok := e.types[t]; ok {
@@ -340,22 +359,16 @@ func (e *Engine) filters(q *Query) *filter {
 			}
 		}
 	}
-	for _, s := range q.Services {
-		b, ok := e.services[s]
-		if !ok {
-			b = empty
+	for i, s := range q.Services {
+		switch {
+		case i == 0:
+			f.services = pick(e.services, s)
+		case i == 1:
+			f.services = f.services.clone()
+			fallthrough
+		default:
+			f.services.and(pick(e.services, s))
 		}
-		if f.services == nil {
-			f.services = b.clone()
-		} else {
-			f.services.and(b)
-		}
-	}
-	pick := func(m map[string]bitset, k string) bitset {
-		if b, ok := m[k]; ok {
-			return b
-		}
-		return empty
 	}
 	if q.Dept != "" {
 		f.dept = pick(e.depts, q.Dept)
@@ -376,13 +389,18 @@ func (e *Engine) filters(q *Query) *filter {
 			}
 		}
 	}
+	n := 0
 	for _, b := range []bitset{f.types, f.services, f.dept, f.region, f.demo} {
 		if b == nil {
 			continue
 		}
-		if f.all == nil {
-			f.all = b.clone()
-		} else {
+		switch n++; n {
+		case 1:
+			f.all = b
+		case 2:
+			f.all = f.all.clone()
+			f.all.and(b)
+		default:
 			f.all.and(b)
 		}
 	}
