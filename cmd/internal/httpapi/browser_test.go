@@ -1,0 +1,268 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+)
+
+// The tests in this file drive the map page and the embeddable widget in
+// headless Chromium (Debian's chromium package). Without it they skip,
+// except in CI (CI=true), where .ci/run installs it and a missing browser
+// is a failure. Screenshots land in $TIERSLIEUX_ARTIFACTS, or a temporary
+// directory named in the log.
+
+// MustBrowser starts headless Chromium and returns a context for it.
+func MustBrowser(tb testing.TB) context.Context {
+	tb.Helper()
+	path := os.Getenv("TIERSLIEUX_CHROMIUM")
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if path != "" {
+			break
+		}
+		path, _ = exec.LookPath(name)
+	}
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal("no Chromium found: CI must install Debian's chromium package (see .ci/run)")
+		}
+		tb.Skip("no Chromium on this machine (apt-get install chromium): browser tests skipped")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.WindowSize(1280, 800),
+		chromedp.Flag("lang", "fr-FR"),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	tb.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	if err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
+		tb.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// MustArtifactDir is where screenshots go.
+func MustArtifactDir(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("TIERSLIEUX_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "tierslieux-browser")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// screenshot saves the page as name.png among the artifacts.
+func screenshot(tb testing.TB, ctx context.Context, name string) {
+	tb.Helper()
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.CaptureScreenshot(&png)); err != nil {
+		tb.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(MustArtifactDir(tb), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("screenshot: %s", path)
+}
+
+// waitJS polls a JavaScript expression until it returns true.
+func waitJS(tb testing.TB, ctx context.Context, what, expr string) {
+	tb.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var ok bool
+		if err := chromedp.Run(ctx, chromedp.Evaluate(expr, &ok)); err != nil {
+			tb.Fatalf("%s: %v", what, err)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			screenshot(tb, ctx, "timeout-"+strings.ReplaceAll(what, " ", "-"))
+			tb.Fatalf("timed out waiting for %s (%s)", what, expr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func evalJS[T any](tb testing.TB, ctx context.Context, expr string) T {
+	tb.Helper()
+	var v T
+	if err := chromedp.Run(ctx, chromedp.Evaluate(expr, &v)); err != nil {
+		tb.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// apiIDs asks the API directly for the IDs a query returns, as a reference.
+func apiIDs(tb testing.TB, base, query string) []string {
+	tb.Helper()
+	resp, err := http.Get(base + "/v1/search?" + query)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Results []struct{ ID string } `json:"results"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		tb.Fatal(err)
+	}
+	var ids []string
+	for _, r := range body.Results {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+const headlineQuery = "fablab with 3D printing within 30 km of Rodez"
+
+func TestBrowserSearchPage(t *testing.T) {
+	ctx := MustBrowser(t)
+	srv := httptest.NewServer(newTestServer(t))
+	defer srv.Close()
+	want := apiIDs(t, srv.URL, "q="+strings.ReplaceAll(headlineQuery, " ", "+"))
+	if len(want) != 6 {
+		t.Fatalf("the API gives %d results for the headline query, want 6", len(want))
+	}
+
+	// Type the headline query and see the results in the list and on the map.
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible("#q", chromedp.ByQuery),
+		chromedp.SendKeys("#q", headlineQuery+"\n", chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "six results", `document.querySelectorAll('#results li[data-id]').length === 6`)
+	got := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#results li[data-id]')].map(li => li.dataset.id)`)
+	if !slices.Equal(got, want) {
+		t.Errorf("list shows %v, the API %v", got, want)
+	}
+	waitJS(t, ctx, "six markers", `document.querySelectorAll('#map .marker[data-id]').length === 6`)
+	markers := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#map .marker[data-id]')].map(m => m.dataset.id).sort()`)
+	if sorted := slices.Sorted(slices.Values(want)); !slices.Equal(markers, sorted) {
+		t.Errorf("markers %v, want %v", markers, sorted)
+	}
+	if u := evalJS[string](t, ctx, `location.search`); !strings.Contains(u, "q=") {
+		t.Errorf("the query is not in the URL: %q", u)
+	}
+	screenshot(t, ctx, "search")
+
+	// Select a result: its card opens.
+	if err := chromedp.Run(ctx, chromedp.Click(`#results li[data-id="`+want[0]+`"] button`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "details card", `!document.querySelector('#details').hidden && document.querySelector('#details').textContent.length > 20`)
+	card := evalJS[string](t, ctx, `document.querySelector('#details').textContent`)
+	if !strings.Contains(card, "Établi") || !strings.Contains(strings.ToLower(card), "exemple fictif") {
+		t.Errorf("card for %s reads %.200q; want its name and the fictional-example badge", want[0], card)
+	}
+	screenshot(t, ctx, "details")
+	chromedp.Run(ctx, chromedp.KeyEvent("\x1b"))
+
+	// Pan the map with the mouse, then search the area.
+	var box []float64
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => { const r = document.querySelector('#map').getBoundingClientRect(); return [r.left, r.top, r.width, r.height] })()`, &box)); err != nil {
+		t.Fatal(err)
+	}
+	x, y := box[0]+box[2]/2, box[1]+box[3]/2
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		if err := input.DispatchMouseEvent(input.MousePressed, x, y).WithButton(input.Left).WithClickCount(1).Do(ctx); err != nil {
+			return err
+		}
+		for i := 1; i <= 10; i++ {
+			if err := input.DispatchMouseEvent(input.MouseMoved, x+float64(i*15), y+float64(i*5)).WithButton(input.Left).Do(ctx); err != nil {
+				return err
+			}
+		}
+		return input.DispatchMouseEvent(input.MouseReleased, x+150, y+50).WithButton(input.Left).WithClickCount(1).Do(ctx)
+	})); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "search-this-area button", `!document.querySelector('#search-area').hidden`)
+	if err := chromedp.Run(ctx, chromedp.Click("#search-area", chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "bbox in the URL", `location.search.includes('bbox=')`)
+	waitJS(t, ctx, "area results", `document.querySelectorAll('#results li[data-id]').length > 0`)
+	screenshot(t, ctx, "area")
+
+	// Back returns to the headline query.
+	if err := chromedp.Run(ctx, chromedp.NavigateBack()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "back to the headline results", `!location.search.includes('bbox=') && document.querySelectorAll('#results li[data-id]').length === 6`)
+}
+
+func TestBrowserGeolocationDenied(t *testing.T) {
+	ctx := MustBrowser(t)
+	srv := httptest.NewServer(newTestServer(t))
+	defer srv.Close()
+	if err := chromedp.Run(ctx,
+		browser.SetPermission(&browser.PermissionDescriptor{Name: "geolocation"}, browser.PermissionSettingDenied).WithOrigin(srv.URL),
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible("#locate", chromedp.ByQuery),
+		chromedp.Click("#locate", chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "refusal message", `document.querySelector('#message').textContent.includes('refusée')`)
+	screenshot(t, ctx, "geolocation-denied")
+}
+
+func TestBrowserEmbedOnAnotherOrigin(t *testing.T) {
+	ctx := MustBrowser(t)
+	api := httptest.NewServer(newTestServer(t))
+	defer api.Close()
+	// A partner's page, on another origin (another port), with the
+	// one-line embed.
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Mairie</title>
+<style>li { color: red; font-size: 40px }</style></head><body><h1>Tiers-lieux près de chez vous</h1>
+<script src="%s/embed.js" defer></script>
+<tierslieux-search near="Rodez" type="fablab" radius="30km"></tierslieux-search>
+</body></html>`, api.URL)
+	}))
+	defer partner.Close()
+	want := apiIDs(t, api.URL, "near=Rodez&type=fablab&radius=30km")
+	if len(want) == 0 {
+		t.Fatal("the API finds no fablab within 30 km of Rodez")
+	}
+	if err := chromedp.Run(ctx, chromedp.Navigate(partner.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	const items = `(() => { const r = document.querySelector('tierslieux-search')?.shadowRoot; return r ? [...r.querySelectorAll('li[data-id]')].map(li => li.dataset.id) : [] })()`
+	waitJS(t, ctx, "widget results", items+`.length > 0`)
+	got := evalJS[[]string](t, ctx, items)
+	if !slices.Equal(got, want) {
+		t.Errorf("widget shows %v, the API %v", got, want)
+	}
+	// The partner's CSS does not reach inside the widget.
+	color := evalJS[string](t, ctx, `getComputedStyle(document.querySelector('tierslieux-search').shadowRoot.querySelector('li[data-id]')).color`)
+	if color == "rgb(255, 0, 0)" {
+		t.Errorf("the partner's li style leaks into the widget")
+	}
+	screenshot(t, ctx, "embed")
+}
