@@ -252,7 +252,10 @@ function render() {
   });
   // The radius control, when the query has a place.
   el.radiusBox.hidden = !q?.near || q.nearest;
-  const r = params.get('radius') ? String(parseFloat(params.get('radius'))) : '';
+  // The radius in use: the parameter, or a distance the text gave ("à moins de 30 km").
+  const rp = params.get('radius');
+  const r = rp ? String(parseFloat(rp) / (/m$/.test(rp) && !/km$/.test(rp) ? 1000 : 1))
+    : q?.radius_km && !q.radius_auto ? String(q.radius_km) : '';
   if (r && ![...el.radius.options].some(o => o.value === r)) el.radius.add(new Option(`${r} km`, r));
   el.radius.value = r;
   el.radius.options[0].textContent = t('radiusAuto') + (q?.radius_auto && q.radius_km ? ` (${km(q.radius_km)})` : '');
