@@ -115,16 +115,29 @@ func (ix *Index) Within(lon, lat, radiusMeters float64) []Hit {
 // WithinFunc calls fn, in no particular order, for each point within
 // radiusMeters of (lon, lat) until fn returns false.
 func (ix *Index) WithinFunc(lon, lat, radiusMeters float64, fn func(Hit) bool) {
+	ix.WithinFilter(lon, lat, radiusMeters, nil, fn)
+}
+
+// WithinFilter is WithinFunc for the points that accept lets through (nil
+// accepts all); accept is asked before the distance is computed, so a
+// selective filter saves the great-circle arithmetic.
+func (ix *Index) WithinFilter(lon, lat, radiusMeters float64, accept func(id uint32) bool, fn func(Hit) bool) {
 	if math.IsNaN(radiusMeters) || radiusMeters < 0 {
 		return
 	}
 	if radiusMeters >= MaxDistanceMeters {
 		ix.searchBound(Bound{-180, -90, 180, 90}, func(id uint32, plon, plat float64) bool {
+			if accept != nil && !accept(id) {
+				return true
+			}
 			return fn(Hit{ID: id, Meters: Distance(lon, lat, plon, plat)})
 		})
 		return
 	}
 	ix.searchBound(BoundAround(lon, lat, radiusMeters), func(id uint32, plon, plat float64) bool {
+		if accept != nil && !accept(id) {
+			return true
+		}
 		d := Distance(lon, lat, plon, plat)
 		if d > radiusMeters {
 			return true

@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // lineTracker keeps the bytes a json.Decoder has read but not yet
@@ -388,8 +389,18 @@ func addJSONValue(rec *Record, field string, v json.RawMessage) {
 			}
 		})
 	case '"':
+		if field == "" {
+			return
+		}
 		var s string
-		if json.Unmarshal(v, &s) == nil && field != "" && strings.TrimSpace(s) != "" {
+		if len(v) >= 2 && v[len(v)-1] == '"' && bytes.IndexByte(v[1:len(v)-1], '\\') < 0 && bytes.IndexByte(v[1:len(v)-1], '"') < 0 && utf8.Valid(v) {
+			// No escapes: the text between the quotes is the string (the
+			// decoder has already checked it is valid JSON).
+			s = string(v[1 : len(v)-1])
+		} else if json.Unmarshal(v, &s) != nil {
+			return
+		}
+		if strings.TrimSpace(s) != "" {
 			rec.set(field, s)
 		}
 	default:

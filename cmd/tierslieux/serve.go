@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -18,6 +19,9 @@ import (
 	"github.com/tierslieux/tierslieux/cmd/internal/search"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 )
+
+// serveGCPercent is the garbage collector's target while serving.
+const serveGCPercent = 400
 
 // serveConfig is what serve needs; flags fill it, with environment
 // variables as fallbacks.
@@ -88,6 +92,12 @@ func openEngine(ctx context.Context, index string) (*search.Engine, error) {
 // ready, when set, is told the address once listening (tests use ":0").
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(addr string)) error {
 	start := time.Now()
+	if os.Getenv("GOGC") == "" {
+		// The catalog is a large, long-lived heap and requests allocate
+		// little each: collecting less often nearly doubles throughput on
+		// two cores (BenchmarkHTTP), for a heap up to five times the live one.
+		debug.SetGCPercent(serveGCPercent)
+	}
 	eng, err := openEngine(ctx, cfg.Index)
 	if err != nil {
 		return err

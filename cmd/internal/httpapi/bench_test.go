@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"testing"
 
@@ -43,9 +44,20 @@ func BenchmarkHTTP(b *testing.B) {
 			benchServer(b, httpapi.NewServer(eng, nil, len(eng.Catalog().Places)))
 		})
 	}
+	// A million places take minutes to build: only on request.
+	if os.Getenv("TIERSLIEUX_BENCH_1M") == "1" {
+		b.Run("synth1M", func(b *testing.B) {
+			eng := MustSynthEngine(b, 1_000_000)
+			benchServer(b, httpapi.NewServer(eng, nil, len(eng.Catalog().Places)))
+		})
+	}
 }
 
 func benchServer(b *testing.B, h http.Handler) {
+	// As `tierslieux serve` runs (serve.go): collect less often.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	srv := httptest.NewServer(h)
 	b.Cleanup(srv.Close)
 	conns := benchParallelism * runtime.GOMAXPROCS(0)

@@ -48,10 +48,12 @@ func (e *Engine) geoCandidates(q *Query, f *filter) []match {
 		}
 		return nonNil(out)
 	case q.Near != nil && q.RadiusMeters > 0:
-		e.cat.Geo.WithinFunc(q.Near.Lon, q.Near.Lat, q.RadiusMeters, func(h geo.Hit) bool {
-			if keep(h.ID) {
-				out = append(out, match{o: h.ID, meters: h.Meters})
-			}
+		var accept func(uint32) bool
+		if len(q.Facets) == 0 && f.all != nil {
+			accept = f.all.has
+		}
+		e.cat.Geo.WithinFilter(q.Near.Lon, q.Near.Lat, q.RadiusMeters, accept, func(h geo.Hit) bool {
+			out = append(out, match{o: h.ID, meters: h.Meters})
 			return true
 		})
 		return nonNil(out)

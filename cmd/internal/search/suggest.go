@@ -30,15 +30,32 @@ type placeName struct {
 	tail bool // the name without its first words
 }
 
-// nameIndex is built once, on the first suggestion.
+// nameIndex is built once, on first use: every folded name with its
+// tails (for suggestions), and the whole names alone (for the parser).
 type nameIndex struct {
-	once  sync.Once
-	names []placeName
+	once        sync.Once
+	names, full []placeName
 }
 
 func (ix *nameIndex) get(e *Engine) []placeName {
-	ix.once.Do(func() { ix.names = e.buildPlaceNames() })
+	ix.build(e)
 	return ix.names
+}
+
+func (ix *nameIndex) fullNames(e *Engine) []placeName {
+	ix.build(e)
+	return ix.full
+}
+
+func (ix *nameIndex) build(e *Engine) {
+	ix.once.Do(func() {
+		ix.names = e.buildPlaceNames()
+		for _, n := range ix.names {
+			if !n.tail {
+				ix.full = append(ix.full, n)
+			}
+		}
+	})
 }
 
 func (e *Engine) buildPlaceNames() []placeName {
@@ -132,10 +149,9 @@ func (e *Engine) Suggest(prefix string, limit int) ([]Suggestion, error) {
 // (its start, not a later word: "coworking Toulouse" is not a search for
 // "Synthétique Coworking 12 de Toulouse").
 func (e *Engine) isPlaceName(folded string) bool {
-	names := e.names.get(e)
+	names := e.names.fullNames(e)
 	for i := sort.Search(len(names), func(i int) bool { return names[i].key >= folded }); i < len(names) && strings.HasPrefix(names[i].key, folded); i++ {
-		k := names[i].key
-		if !names[i].tail && (len(k) == len(folded) || k[len(folded)] == ' ') {
+		if k := names[i].key; len(k) == len(folded) || k[len(folded)] == ' ' {
 			return true
 		}
 	}
