@@ -162,14 +162,7 @@ func (ix *Index) InPolygon(p Polygon) []uint32 {
 	if len(p) == 0 || len(p[0]) == 0 {
 		return nil
 	}
-	poly := make(orb.Polygon, len(p))
-	for i, ring := range p {
-		r := make(orb.Ring, len(ring))
-		for j, pt := range ring {
-			r[j] = orb.Point(pt)
-		}
-		poly[i] = r
-	}
+	poly := toOrb(p)
 	bb := poly.Bound()
 	var ids []uint32
 	ix.searchBound(Bound{bb.Min[0], bb.Min[1], bb.Max[0], bb.Max[1]}, func(id uint32, lon, lat float64) bool {
@@ -180,6 +173,27 @@ func (ix *Index) InPolygon(p Polygon) []uint32 {
 	})
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
+}
+
+// PolygonContains reports whether (lon, lat) is inside p, holes excluded:
+// the same test InPolygon applies.
+func PolygonContains(p Polygon, lon, lat float64) bool {
+	if len(p) == 0 || len(p[0]) == 0 {
+		return false
+	}
+	return planar.PolygonContains(toOrb(p), orb.Point{lon, lat})
+}
+
+func toOrb(p Polygon) orb.Polygon {
+	poly := make(orb.Polygon, len(p))
+	for i, ring := range p {
+		r := make(orb.Ring, len(ring))
+		for j, pt := range ring {
+			r[j] = orb.Point(pt)
+		}
+		poly[i] = r
+	}
+	return poly
 }
 
 // Nearest returns up to k points nearest to (lon, lat) that accept lets

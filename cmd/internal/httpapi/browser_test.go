@@ -207,6 +207,18 @@ func TestBrowserSearchPage(t *testing.T) {
 	waitJS(t, ctx, "area results", `document.querySelectorAll('#results li[data-id]').length > 0`)
 	screenshot(t, ctx, "area")
 
+	// A shared link: the query in the URL runs on load. The time to the
+	// first results is logged (a figure for the README, not a check).
+	start := time.Now()
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/?q=coworking+pr%C3%A8s+de+Millau")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "results of a shared link", `document.querySelectorAll('#results li[data-id]').length > 0`)
+	t.Logf("first results %v after navigating to a shared link", time.Since(start).Round(time.Millisecond))
+	if err := chromedp.Run(ctx, chromedp.NavigateBack()); err != nil {
+		t.Fatal(err)
+	}
+
 	// Back returns to the headline query.
 	if err := chromedp.Run(ctx, chromedp.NavigateBack()); err != nil {
 		t.Fatal(err)

@@ -213,6 +213,12 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 			return nil, nil, err
 		}
 		res.Query.RadiusMeters, res.Query.AutoRadius = r, true
+	case hasText && hasArea(&q) && e.textFirstArea(est):
+		// Selective text over a large area: take the text matches and test
+		// each against the area, without walking the R-tree at all.
+		res.Plan = PlanTextFirst
+		textScores = tq.scoreAll()
+		cands = e.inArea(&q, textScores)
 	default:
 		cands = e.geoCandidates(&q, f)
 		if hasText {

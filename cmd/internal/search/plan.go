@@ -61,6 +61,48 @@ func (e *Engine) geoCandidates(q *Query, f *filter) []match {
 	return nil
 }
 
+// hasArea reports whether a query limits where places are.
+func hasArea(q *Query) bool {
+	return q.Polygon != nil || q.BBox != nil || (q.Near != nil && q.RadiusMeters > 0)
+}
+
+// textFirstArea decides, before any R-tree walk, whether the text is
+// selective enough to be the starting point: its rarest term is in fewer
+// places than a small area usually holds. A forced plan decides alone.
+func (e *Engine) textFirstArea(est int) bool {
+	switch e.Plan {
+	case PlanTextFirst:
+		return true
+	case PlanGeoFirst:
+		return false
+	}
+	return est <= max(1000, e.n/200)
+}
+
+// inArea keeps the text matches inside the query's area, with distances
+// when it has a point: the geographic test of a text-first plan.
+func (e *Engine) inArea(q *Query, text map[uint32]float64) []match {
+	out := make([]match, 0, len(text))
+	for o := range text {
+		p := &e.cat.Places[o]
+		if q.BBox != nil && !inBound(p, q.BBox) {
+			continue
+		}
+		if q.Polygon != nil && !geo.PolygonContains(q.Polygon, p.Lon, p.Lat) {
+			continue
+		}
+		m := match{o: o}
+		if q.Near != nil {
+			m.meters = geo.Distance(q.Near.Lon, q.Near.Lat, p.Lon, p.Lat)
+			if q.RadiusMeters > 0 && m.meters > q.RadiusMeters {
+				continue
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
 // inBound reports whether a place lies in b (edges included; b may cross
 // the antimeridian).
 func inBound(p *ingest.Place, b *geo.Bound) bool {
