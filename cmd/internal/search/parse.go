@@ -250,13 +250,44 @@ func (p *Parser) findPlace(q *Query, words, keys []string, used []bool, strong b
 	case gazetteer.KindRegion:
 		q.Region = m.Area.Code
 	default:
-		a, err := anchorOf(p.Gazetteer, m.Commune, "q")
+		c := p.qualifier(m.Commune, strings.Join(words[best.i:best.j], " "), words, used, best.j)
+		a, err := anchorOf(p.Gazetteer, c, "q")
 		if err != nil {
 			return err
 		}
 		q.Near = a
 	}
 	return nil
+}
+
+// qualifier reads the words right after a commune's name that say where
+// it is — "Rodez (12)", "Rodez, Aveyron", "Villeneuve 09", "Millau
+// Occitanie" — marks them used so they are not searched as text, and
+// returns the commune they designate (another homonym, maybe).
+func (p *Parser) qualifier(c *gazetteer.Commune, name string, words []string, used []bool, j int) *gazetteer.Commune {
+	for n := min(3, len(words)-j); n >= 1; n-- {
+		if anyTrue(used[j : j+n]) {
+			continue
+		}
+		ms := p.Gazetteer.Lookup(name+", "+strings.Join(words[j:j+n], " "), 1)
+		if len(ms) == 0 || ms[0].Commune == nil {
+			continue
+		}
+		for k := j; k < j+n; k++ {
+			used[k] = true
+		}
+		return ms[0].Commune
+	}
+	return c
+}
+
+func anyTrue(b []bool) bool {
+	for _, v := range b {
+		if v {
+			return true
+		}
+	}
+	return false
 }
 
 type cand struct {
@@ -266,8 +297,8 @@ type cand struct {
 }
 
 // better prefers, in order: a name after a marker ("près de Millau"), a
-// capitalised one, one in Occitanie, a longer one, a later one (place
-// names tend to end a query).
+// capitalised one, one in Occitanie, a commune, a longer one, a later one
+// (place names tend to end a query).
 func better(a, b cand, words []string) bool {
 	if a.marked != b.marked {
 		return a.marked
@@ -278,6 +309,11 @@ func better(a, b cand, words []string) bool {
 	}
 	if oa, ob := inOccitanie(a.m), inOccitanie(b.m); oa != ob {
 		return oa
+	}
+	// A commune is more precise than the département or région that may
+	// follow it as a qualifier ("Millau Occitanie").
+	if ca, cb := a.m.Commune != nil, b.m.Commune != nil; ca != cb {
+		return ca
 	}
 	if a.j-a.i != b.j-b.i {
 		return a.j-a.i > b.j-b.i

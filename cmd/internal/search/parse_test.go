@@ -66,6 +66,13 @@ var parseCases = []struct {
 	{name: "télétravail synonym", text: "télétravail à Toulouse", want: "type=coworking near=" + inseeToulouse + " radius=auto"},
 	{name: "EPN acronym", text: "EPN à Nîmes", want: "type=mediation-numerique near=" + inseeNimes + " radius=auto"},
 
+	// Qualifiers after a commune say where it is; they are not text.
+	{name: "département code in brackets", text: "coworking près de Millau (12)", want: "type=coworking near=" + inseeMillau + " radius=auto"},
+	{name: "département name after a comma", text: "coworking à Millau, Aveyron", want: "type=coworking near=" + inseeMillau + " radius=auto"},
+	{name: "région after the commune", text: "fablab Millau Occitanie", want: "type=fablab near=" + inseeMillau + " radius=auto"},
+	{name: "qualifier picks a homonym", text: "fablab près de Villeneuve (09)", want: "type=fablab near=09335 radius=auto"},
+	{name: "homonym without a qualifier", text: "fablab près de Villeneuve", want: "type=fablab near=12301 radius=auto"},
+
 	// Accents and case.
 	{name: "upper case", text: "COWORKING PRÈS DE MILLAU", want: "type=coworking near=" + inseeMillau + " radius=auto"},
 	{name: "no accents, lower case", text: "coworking pres de millau", want: "type=coworking near=" + inseeMillau + " radius=auto"},
