@@ -111,7 +111,6 @@ type run struct {
 	sink       Sink
 	seen       map[string]seenAt
 	report     *Report
-	superseded int
 	totalBytes int64
 	bytesDone  int64
 	counter    *countingReader
@@ -215,7 +214,6 @@ func (r *run) record(rec *Record, fileIdx int) error {
 					Message: fmt.Sprintf("replaced by the record at %s:%d with the same id", rec.File, rec.Line)})
 				// The earlier record is no longer indexed: move it from the
 				// indexed counts to the rejected ones.
-				r.superseded++
 				pf := &r.report.Files[prev.entry]
 				r.report.Rejected++
 				pf.Rejected++
