@@ -175,13 +175,14 @@ func (ix *Index) InPolygon(p Polygon) []uint32 {
 	return ids
 }
 
-// PolygonContains reports whether (lon, lat) is inside p, holes excluded:
-// the same test InPolygon applies.
-func PolygonContains(p Polygon, lon, lat float64) bool {
+// PolygonTest returns a test of whether (lon, lat) is inside p, holes
+// excluded: the same test InPolygon applies, with p converted once.
+func PolygonTest(p Polygon) func(lon, lat float64) bool {
 	if len(p) == 0 || len(p[0]) == 0 {
-		return false
+		return func(float64, float64) bool { return false }
 	}
-	return planar.PolygonContains(toOrb(p), orb.Point{lon, lat})
+	poly := toOrb(p)
+	return func(lon, lat float64) bool { return planar.PolygonContains(poly, orb.Point{lon, lat}) }
 }
 
 func toOrb(p Polygon) orb.Polygon {

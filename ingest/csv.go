@@ -217,12 +217,16 @@ func (rr *recordReader) next() ([]string, int, error) {
 			return nil, line, &rowError{msg: fmt.Sprintf("broken quoting at line %d: a quoted field is never closed", line)}
 		}
 		text := strings.Join(rr.pending[:n], "\n")
-		rr.pending = rr.pending[n:]
-		rr.start += n
 		row, err := splitRecord(text, rr.comma)
 		if err != nil {
+			// A stray quote may have pulled the next lines in: report the
+			// first line alone and read the others again as records.
+			rr.pending = rr.pending[1:]
+			rr.start++
 			return nil, line, &rowError{msg: fmt.Sprintf("broken quoting at line %d: %v", line, err)}
 		}
+		rr.pending = rr.pending[n:]
+		rr.start += n
 		return row, line, nil
 	}
 }

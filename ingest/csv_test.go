@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"regexp"
@@ -685,5 +686,30 @@ func TestRunCSVStopsOnCanceledContext(t *testing.T) {
 	}
 	if n != 1 || rep == nil || rep.Read != 1 {
 		t.Errorf("%d places sent, report %+v; want the run to stop after the first", n, rep)
+	}
+}
+
+// TestCSVStrayQuotes: a quote inside an unquoted field (an inch mark)
+// must cost only its own row, not the rows up to the next quote.
+func TestCSVStrayQuotes(t *testing.T) {
+	rep, places := MustRun(t, fixtures, []string{"csv/stray_quotes.csv"}, MustOptions(t))
+	if rep.Read != 5 || rep.Indexed != 3 || rep.Rejected != 2 {
+		t.Errorf("read %d, indexed %d, rejected %d; want 5, 3, 2", rep.Read, rep.Indexed, rep.Rejected)
+	}
+	var lines []int
+	for _, e := range rep.Entries {
+		if e.Reason == ingest.ReasonMalformedRow {
+			lines = append(lines, e.Line)
+		}
+	}
+	if fmt.Sprint(lines) != "[2 5]" {
+		t.Errorf("malformed rows at lines %v, want [2 5]", lines)
+	}
+	var ids []string
+	for _, p := range places {
+		ids = append(ids, p.ID)
+	}
+	if fmt.Sprint(ids) != "[sq-2 sq-3 sq-5]" {
+		t.Errorf("indexed %v, want [sq-2 sq-3 sq-5]", ids)
 	}
 }

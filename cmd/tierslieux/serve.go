@@ -119,8 +119,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// A polygon travels in the query string: room for the 64 KB the API
+		// accepts, URL-encoded.
+		MaxHeaderBytes: 256 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
 	if ready != nil {
@@ -137,6 +139,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
+		// Requests still running: cut them, and wait for Serve to return
+		// before the deferred Close releases the catalog under them.
+		srv.Close()
+		<-errc
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

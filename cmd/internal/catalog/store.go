@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
@@ -53,6 +54,7 @@ type Builder struct {
 	docs       []index.Doc
 	batches    chan []index.Doc
 	done       chan error
+	failed     atomic.Pointer[error]
 	n          int
 }
 
@@ -92,13 +94,17 @@ func NewBuilder(dir string, g *gazetteer.Gazetteer) (*Builder, error) {
 // analyses a batch's documents on every core, and two batches in flight
 // measured slower on two cores.
 func (b *Builder) indexBatches(batches <-chan []index.Doc) {
-	var err error
 	for docs := range batches {
-		if err == nil {
-			err = b.text.Add(docs)
+		if err := b.text.Add(docs); err != nil {
+			// Say so at once (flush sees it), then drain what was queued.
+			b.failed.Store(&err)
+			for range batches {
+			}
+			b.done <- err
+			return
 		}
 	}
-	b.done <- err
+	b.done <- nil
 }
 
 // Add appends a place to the build. A later place with the same ID
@@ -119,13 +125,11 @@ func (b *Builder) flush() error {
 	if len(b.docs) == 0 {
 		return nil
 	}
-	select {
-	case err := <-b.done:
-		// The indexer stopped early: report its error.
-		b.done <- err
-		return err
-	case b.batches <- b.docs:
+	if err := b.failed.Load(); err != nil {
+		// The indexer failed: stop reading the input now.
+		return *err
 	}
+	b.batches <- b.docs
 	b.docs = make([]index.Doc, 0, BatchSize)
 	return nil
 }

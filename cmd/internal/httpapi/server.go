@@ -123,11 +123,18 @@ func (s *Server) cors(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
+		if len(allowed) > 0 && strings.HasPrefix(r.URL.Path, "/v1/") {
+			// The answer depends on the origin: caches must know, also for
+			// requests without one.
+			w.Header().Add("Vary", "Origin")
+		}
 		if origin != "" && strings.HasPrefix(r.URL.Path, "/v1/") {
 			switch r.Method {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
 				h := w.Header()
-				h.Add("Vary", "Origin")
+				if len(allowed) == 0 {
+					h.Add("Vary", "Origin")
+				}
 				switch {
 				case len(allowed) == 0:
 					h.Set("Access-Control-Allow-Origin", "*")

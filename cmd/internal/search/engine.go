@@ -193,7 +193,7 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 		return PlanTextFirst
 	}
 
-	var cands []match
+	var cands, facetCands []match
 	point := q.Near != nil
 	switch {
 	case q.Nearest:
@@ -205,6 +205,11 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 		}
 		cands = e.nearest(&q, f, textScores)
 		res.Total = e.countAll(f, textScores)
+		if len(q.Facets) > 0 {
+			// The page holds only the nearest: facets count every match,
+			// like the total, each without its own filter.
+			facetCands = e.allCandidates(&filter{}, textScores, &Query{})
+		}
 	case q.AutoRadius && point:
 		var r float64
 		var err error
@@ -246,7 +251,10 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 	// Facets count over the geographic and text matches, each without its
 	// own filter; the results apply every filter.
 	if len(q.Facets) > 0 {
-		res.Facets = e.facets(q.Facets, cands, textScores, f)
+		if facetCands == nil {
+			facetCands = cands
+		}
+		res.Facets = e.facets(q.Facets, facetCands, textScores, f)
 	}
 	// Filter in place: the candidates are not needed afterwards.
 	matches := cands[:0]

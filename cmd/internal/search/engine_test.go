@@ -992,3 +992,25 @@ func TestConcurrentSearch(t *testing.T) {
 		<-done
 	}
 }
+
+// TestNearestFacets: the nearest places fill one page, but facets count
+// every match, each without its own filter, as the total does.
+func TestNearestFacets(t *testing.T) {
+	e := MustDemoEngine(t)
+	q := MustBuild(t, e, search.Params{Near: "Rodez", Sort: "distance", Types: []string{"fablab"}, Facets: "type", Limit: "3"})
+	res := MustSearch(t, e, q)
+	want := map[string]int{}
+	for _, p := range e.Catalog().Places {
+		for _, ty := range p.Types {
+			want[ty]++
+		}
+	}
+	for ty, n := range want {
+		if got := res.Facets["type"][ty]; got != n {
+			t.Errorf("facet type %s = %d, want %d (every place: the type facet ignores the type filter)", ty, got, n)
+		}
+	}
+	if res.Total != want["fablab"] || len(res.Hits) != 3 {
+		t.Errorf("total %d, %d hits; want %d and 3", res.Total, len(res.Hits), want["fablab"])
+	}
+}

@@ -83,12 +83,16 @@ func (e *Engine) textFirstArea(est int) bool {
 // when it has a point: the geographic test of a text-first plan.
 func (e *Engine) inArea(q *Query, text map[uint32]float64) []match {
 	out := make([]match, 0, len(text))
+	var inPolygon func(lon, lat float64) bool
+	if q.Polygon != nil {
+		inPolygon = geo.PolygonTest(q.Polygon)
+	}
 	for o := range text {
 		p := &e.cat.Places[o]
 		if q.BBox != nil && !inBound(p, q.BBox) {
 			continue
 		}
-		if q.Polygon != nil && !geo.PolygonContains(q.Polygon, p.Lon, p.Lat) {
+		if inPolygon != nil && !inPolygon(p.Lon, p.Lat) {
 			continue
 		}
 		m := match{o: o}

@@ -8,6 +8,10 @@ import (
 	"github.com/tierslieux/tierslieux/index"
 )
 
+// maxTerms bounds the distinct terms of one query: each costs an index
+// lookup the first time it is seen.
+const maxTerms = 16
+
 // termCacheBytes bounds the memory the term cache holds: per term, one
 // bitset of n/8 bytes per field and one for any field.
 const termCacheBytes = 256 << 20
@@ -63,6 +67,10 @@ func (e *Engine) termSet(ctx context.Context, term string) (*termSets, error) {
 	}
 	ts.df = ts.any.count()
 	ts.idf = 1 + math.Log(float64(e.n)/float64(ts.df+1))
+	if ts.df == 0 {
+		// Not in any place (a typo, nonsense): not worth a cache entry.
+		return ts, nil
+	}
 	c.mu.Lock()
 	if len(c.sets) >= c.max {
 		// Full: drop an arbitrary entry; the terms people search by are
@@ -89,6 +97,9 @@ func (e *Engine) prepareText(ctx context.Context, text string) (tq *textQuery, o
 	terms := e.cat.Text.Terms(text)
 	if len(terms) == 0 {
 		return nil, false, nil
+	}
+	if len(terms) > maxTerms {
+		return nil, false, errorf(CodeTooLong, "q", "has %d distinct search terms; the limit is %d", len(terms), maxTerms)
 	}
 	tq = &textQuery{}
 	for _, f := range e.terms.fields {
