@@ -1,9 +1,9 @@
 package ingest_test
 
 import (
-	"fmt"
 	"bytes"
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
