@@ -36,8 +36,13 @@ func ValidPoint(lon, lat float64) bool {
 }
 
 // ErrDistance is returned, wrapped, by ParseDistance for any input it
-// cannot read.
-var ErrDistance = errors.New("invalid distance")
+// cannot read. ErrNegative and ErrTooFar are wrapped with it when a
+// number was read but is out of range.
+var (
+	ErrDistance = errors.New("invalid distance")
+	ErrNegative = errors.New("is negative")
+	ErrTooFar   = errors.New("is beyond half the Earth's circumference")
+)
 
 var distanceUnits = []struct {
 	suffix string
@@ -77,9 +82,9 @@ func ParseDistance(s string) (float64, error) {
 	case math.IsNaN(m) || math.IsInf(m, 0):
 		return 0, fmt.Errorf("%w: %q is not finite", ErrDistance, s)
 	case m < 0:
-		return 0, fmt.Errorf("%w: %q is negative", ErrDistance, s)
+		return 0, fmt.Errorf("%w: %q %w", ErrDistance, s, ErrNegative)
 	case m > MaxDistanceMeters:
-		return 0, fmt.Errorf("%w: %q is beyond half the Earth's circumference", ErrDistance, s)
+		return 0, fmt.Errorf("%w: %q %w", ErrDistance, s, ErrTooFar)
 	}
 	return m, nil
 }

@@ -129,7 +129,7 @@ func (s *Server) searchBody(res *search.Result) searchResponse {
 	if q.BBox != nil {
 		body.Query.BBox = []float64{q.BBox.MinLon, q.BBox.MinLat, q.BBox.MaxLon, q.BBox.MaxLat}
 	}
-	hasText := q.Text != ""
+	hasText := res.HasText
 	for _, h := range res.Hits {
 		body.Results = append(body.Results, resultOf(h, hasText))
 	}
@@ -369,7 +369,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 	}
 	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&search.Result{Query: res.Query}).Query,
 		Total: res.Total, Zoom: res.Zoom, TookMS: round(float64(res.Took.Microseconds())/1000, 3), Features: make([]clusterFeature, 0, len(res.Clusters))}
-	hasText := res.Query.Text != ""
+	hasText := res.HasText
 	for _, c := range res.Clusters {
 		f := clusterFeature{Type: "Feature", Geometry: point{Type: "Point", Coordinates: [2]float64{round(c.Lon, 6), round(c.Lat, 6)}}}
 		if c.Place != nil {

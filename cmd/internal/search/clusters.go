@@ -32,6 +32,7 @@ type ClusterResult struct {
 	Zoom     int
 	Clusters []Cluster
 	Took     time.Duration
+	HasText  bool
 }
 
 // Clusters groups every match of q (which must have a bbox) into a grid
@@ -79,7 +80,7 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 			a.first = m
 		}
 	}
-	out := &ClusterResult{Query: res.Query, Total: res.Total, Zoom: zoom, Clusters: make([]Cluster, 0, len(cells))}
+	out := &ClusterResult{Query: res.Query, Total: res.Total, Zoom: zoom, HasText: res.HasText, Clusters: make([]Cluster, 0, len(cells))}
 	for _, a := range cells {
 		c := Cluster{Lon: a.sumLon / float64(a.n), Lat: a.sumLat / float64(a.n), Count: a.n, Bound: a.b}
 		if a.n == 1 {

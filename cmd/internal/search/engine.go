@@ -110,8 +110,9 @@ type Result struct {
 	// Plan is the strategy the engine chose.
 	Plan Plan
 	Took time.Duration
-
-	hasText bool
+	// HasText says the query had a text condition, so scores are
+	// relevance (text left with only stop words has none).
+	HasText bool
 }
 
 // Facet names.
@@ -136,7 +137,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	q = res.Query
 	point := q.Near != nil
-	e.rank(&res.Query, matches, res.hasText, q.Offset+q.Limit)
+	e.rank(&res.Query, matches, res.HasText, q.Offset+q.Limit)
 	lo := min(q.Offset, len(matches))
 	hi := min(lo+q.Limit, len(matches))
 	for _, m := range matches[lo:hi] {
@@ -274,7 +275,7 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 	if !q.Nearest {
 		res.Total = len(matches)
 	}
-	res.hasText = textScores != nil
+	res.HasText = textScores != nil
 	return res, matches, nil
 }
 

@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -82,7 +83,7 @@ func (e *Engine) Build(p Params) (Query, error) {
 	radiusGiven := p.Radius != ""
 	if radiusGiven {
 		m, err := geo.ParseDistance(p.Radius)
-		if err != nil && (strings.Contains(err.Error(), "negative") || strings.Contains(err.Error(), "beyond")) {
+		if errors.Is(err, geo.ErrNegative) || errors.Is(err, geo.ErrTooFar) {
 			return q, errorf(CodeOutOfRange, "radius", "%q: want more than 0 and at most %s", p.Radius, geo.FormatDistance(MaxRadiusMeters))
 		}
 		if err != nil {
