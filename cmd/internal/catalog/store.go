@@ -56,6 +56,7 @@ type Builder struct {
 	done       chan error
 	failed     atomic.Pointer[error]
 	n          int
+	lock       *os.File // held from NewBuilder to Commit or Abort
 }
 
 // NewBuilder starts a build in dir, creating dir if needed and removing
@@ -64,6 +65,20 @@ func NewBuilder(dir string, g *gazetteer.Gazetteer) (*Builder, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("index directory: %w", err)
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := newBuilder(dir, g)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	b.lock = lock
+	return b, nil
+}
+
+func newBuilder(dir string, g *gazetteer.Gazetteer) (*Builder, error) {
 	cleanStale(dir)
 	name := buildPrefix + time.Now().UTC().Format("20060102T150405.000000000")
 	build := filepath.Join(dir, name)
@@ -158,6 +173,7 @@ func (b *Builder) Commit(rep *ingest.Report) error {
 	}
 	if err != nil {
 		os.RemoveAll(b.build)
+		b.unlock()
 		return fmt.Errorf("commit build: %w", err)
 	}
 	if rep != nil {
@@ -165,7 +181,15 @@ func (b *Builder) Commit(rep *ingest.Report) error {
 		writeReports(b.dir, rep)
 	}
 	removeOldBuilds(b.dir, filepath.Base(b.build))
+	b.unlock()
 	return nil
+}
+
+func (b *Builder) unlock() {
+	if b.lock != nil {
+		b.lock.Close()
+		b.lock = nil
+	}
 }
 
 // Abort discards the build; the current one is untouched.
@@ -181,6 +205,7 @@ func (b *Builder) Abort() {
 	}
 	b.places.Close()
 	os.RemoveAll(b.build)
+	b.unlock()
 }
 
 func writeReports(dir string, rep *ingest.Report) error {

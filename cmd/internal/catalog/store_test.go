@@ -279,6 +279,7 @@ func TestKilledIngestKeepsCurrent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	killed.Die()
 	builds := MustBuilds(t, dir)
 	if len(builds) != 2 || builds[0] != first {
 		t.Fatalf("builds %q, want %s and the killed one", builds, first)
@@ -307,7 +308,7 @@ func TestKilledIngestKeepsCurrent(t *testing.T) {
 	}
 	for _, e := range ents {
 		switch name := e.Name(); {
-		case name == "CURRENT", name == "report.csv", name == "report.json":
+		case name == "CURRENT", name == "LOCK", name == "report.csv", name == "report.json":
 		case name == third, name == first:
 		default:
 			t.Errorf("unexpected %s left in the index directory", name)
@@ -329,6 +330,7 @@ func TestKilledFirstIngest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	killed.Die()
 	stale := MustBuilds(t, dir)
 	if c, err := catalog.Open(dir); err == nil {
 		c.Close()
@@ -479,4 +481,25 @@ occ-1;Dernier Nom;coworking;Troisième version.;12145;Millau
 			}
 		})
 	}
+}
+
+func TestConcurrentIngestRefused(t *testing.T) {
+	dir := t.TempDir()
+	first, err := catalog.NewBuilder(dir, MustGazetteer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Abort()
+	if b, err := catalog.NewBuilder(dir, MustGazetteer(t)); err == nil {
+		b.Abort()
+		t.Fatal("a second ingest started while the first was building")
+	} else if !strings.Contains(err.Error(), "another ingest") {
+		t.Errorf("error %q, want it to say another ingest is running", err)
+	}
+	first.Abort()
+	b, err := catalog.NewBuilder(dir, MustGazetteer(t))
+	if err != nil {
+		t.Fatalf("after the first ended: %v", err)
+	}
+	b.Abort()
 }
