@@ -25,6 +25,7 @@ import (
 // killed leaves CURRENT as it was.
 //
 //	DIR/CURRENT                  name of the build in use
+//	DIR/LOCK                     held by the ingest building, if any
 //	DIR/build-YYYYMMDDThhmmss.nnnnnnnnn/
 //	    text/                    Bleve index
 //	    places.jsonl             one ingest.Place a line: what results show
