@@ -7,6 +7,7 @@ import (
 	"github.com/tierslieux/tierslieux/data"
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/index/indextest"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -14,10 +15,7 @@ import (
 // failing on any rejection or warning.
 func MustDemoPlaces(tb testing.TB) ([]ingest.Place, *gazetteer.Gazetteer) {
 	tb.Helper()
-	g, err := gazetteer.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	g := indextest.Gazetteer(tb)
 	var places []ingest.Place
 	opts := ingest.Options{Converter: ingest.Converter{Gazetteer: g, Area: ingest.OccitanieArea}}
 	rep, err := ingest.Run(context.Background(), data.FS, []string{data.Places}, opts, func(p ingest.Place) error {

@@ -1,148 +1,88 @@
 package index_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
-	"strings"
+	"path/filepath"
+	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/ingest"
+	"github.com/tierslieux/tierslieux/ingest/synth"
 )
 
-// Vocabulary of the synthetic docs: what the labels, names and
-// descriptions of real third places are made of.
-var (
-	benchTypes = []struct {
-		weight   float64
-		labels   string
-		names    []string
-		services []string
-	}{
-		{0.54, "Coworking | Coworking space", []string{"Coworking", "Espace de travail partagé", "Bureaux partagés", "Cowork"},
-			[]string{"Poste nomade | Hot desk", "Poste résident | Dedicated desk", "Bureau privatif | Private office",
-				"Salle de réunion | Meeting room", "Fibre | Fibre broadband", "Wi-Fi", "Visioconférence | Video conferencing",
-				"Domiciliation | Business address", "Cuisine partagée | Shared kitchen", "Café associatif | Community café"}},
-		{0.35, "Fablab | Fab lab", []string{"Fablab", "Atelier de fabrication", "Makerspace", "Labo"},
-			[]string{"Impression 3D | 3D printing", "Découpe laser | Laser cutting", "Fraiseuse numérique | CNC milling",
-				"Brodeuse numérique | Digital embroidery", "Découpe vinyle | Vinyl cutting", "Électronique | Electronics",
-				"Studio son et vidéo | Audio and video studio"}},
-		{0.11, "Médiation numérique | Digital inclusion", []string{"Espace numérique", "Point numérique", "Médiathèque numérique"},
-			[]string{"Ateliers numériques | Digital skills workshops", "Aide aux démarches en ligne | Help with online procedures",
-				"Accès libre à Internet | Public internet access", "Impression et scan | Printing and scanning"}},
-	}
-	benchNames = []string{"La Ruche", "La Fabrique", "Le Hangar", "La Grange", "L'Établi", "La Forge", "Le Labo",
-		"La Station", "Le Relais", "L'Atelier", "La Cordée", "Le Quai", "La Filature", "Le Moulin", "La Coopérative"}
-	benchCommunes = []struct{ name, dept string }{
-		{"Toulouse", "Haute-Garonne"}, {"Montpellier", "Hérault"}, {"Nîmes", "Gard"}, {"Perpignan", "Pyrénées-Orientales"},
-		{"Béziers", "Hérault"}, {"Montauban", "Tarn-et-Garonne"}, {"Narbonne", "Aude"}, {"Albi", "Tarn"},
-		{"Carcassonne", "Aude"}, {"Sète", "Hérault"}, {"Castres", "Tarn"}, {"Alès", "Gard"}, {"Tarbes", "Hautes-Pyrénées"},
-		{"Rodez", "Aveyron"}, {"Millau", "Aveyron"}, {"Cahors", "Lot"}, {"Auch", "Gers"}, {"Foix", "Ariège"},
-		{"Mende", "Lozère"}, {"Lunel", "Hérault"}, {"Agde", "Hérault"}, {"Lourdes", "Hautes-Pyrénées"},
-		{"Figeac", "Lot"}, {"Pamiers", "Ariège"}, {"Villefranche-de-Rouergue", "Aveyron"}, {"Muret", "Haute-Garonne"},
-		{"Colomiers", "Haute-Garonne"}, {"Blagnac", "Haute-Garonne"}, {"Lodève", "Hérault"}, {"Saint-Gaudens", "Haute-Garonne"},
-	}
-	benchPhrases = []string{"ouvert à tous", "au cœur du village", "dans une ancienne gare", "accompagnement des porteurs de projets",
-		"animations et formations", "espace convivial", "accueil des télétravailleurs", "ateliers pour les enfants",
-		"ouvert le samedi", "réseau Tiers-Lieux Occitanie", "près de la médiathèque", "entre ville et campagne"}
-)
+var synthFiles sync.Map // "format/n" → []byte
 
-// benchDocs returns n deterministic synthetic docs.
-func benchDocs(n int) []index.Doc {
-	r := rand.New(rand.NewPCG(1, 2))
-	docs := make([]index.Doc, n)
-	for i := range docs {
-		x := r.Float64()
-		t := benchTypes[len(benchTypes)-1]
-		for _, bt := range benchTypes {
-			if x < bt.weight {
-				t = bt
-				break
-			}
-			x -= bt.weight
-		}
-		// Weighted towards the first communes, as places are towards cities.
-		c := benchCommunes[min(int(r.ExpFloat64()*6), len(benchCommunes)-1)]
-		name := t.names[r.IntN(len(t.names))] + " de " + c.name
-		if r.IntN(2) == 0 {
-			name = benchNames[r.IntN(len(benchNames))] + " " + name
-		}
-		kw := []string{t.labels}
-		var offered []string
-		for _, s := range t.services {
-			if r.IntN(3) == 0 {
-				kw = append(kw, s)
-				offered = append(offered, strings.ToLower(strings.SplitN(s, " | ", 2)[0]))
-			}
-		}
-		desc := fmt.Sprintf("%s à %s, %s", t.names[0], c.name, benchPhrases[r.IntN(len(benchPhrases))])
-		if len(offered) > 0 {
-			desc += " : " + strings.Join(offered, ", ")
-		}
-		docs[i] = index.Doc{
-			ID:          fmt.Sprintf("syn-%06d", i),
-			Name:        name,
-			Description: desc + ".",
-			Keywords:    strings.Join(kw, " | "),
-			Place:       c.name + " | " + c.dept + " | Occitanie",
-		}
-	}
-	return docs
-}
-
-// MustBenchIndex returns an in-memory index of n synthetic docs, added in
-// batches as the catalog does.
-func MustBenchIndex(tb testing.TB, n int) *index.Index {
+// MustSynthFile returns n synthetic places written in format, made once.
+func MustSynthFile(tb testing.TB, format string, n int) []byte {
 	tb.Helper()
-	ix := MustIndex(tb)
-	docs := benchDocs(n)
-	for len(docs) > 0 {
-		k := min(2000, len(docs))
-		if err := ix.Add(docs[:k]); err != nil {
-			tb.Fatal(err)
-		}
-		docs = docs[k:]
+	key := fmt.Sprintf("%s/%d", format, n)
+	if b, ok := synthFiles.Load(key); ok {
+		return b.([]byte)
 	}
-	return ix
+	g := MustGazetteer(tb)
+	var buf bytes.Buffer
+	if err := synth.Write(&buf, format, synth.New(g, 1), n); err != nil {
+		tb.Fatal(err)
+	}
+	synthFiles.Store(key, buf.Bytes())
+	return buf.Bytes()
 }
 
-// BenchmarkSearch measures searches over 100,000 docs, built once outside
-// the timer. Every search asks for the first 20 hits and counts all.
-func BenchmarkSearch(b *testing.B) {
-	const n = 100_000
-	ix := MustBenchIndex(b, n)
-	var only []string
-	for i := 0; i < n; i += n / 500 {
-		only = append(only, fmt.Sprintf("syn-%06d", i))
+// MustIngest builds an index directory from a file held in memory.
+func MustIngest(tb testing.TB, dir, name string, content []byte) *ingest.Report {
+	tb.Helper()
+	g := MustGazetteer(tb)
+	b, err := index.NewBuilder(dir, g)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	tests := []struct {
-		name  string
-		query string
-		only  []string
-	}{
-		{"selective", "lodeve", nil},
-		{"common", "coworking", nil},
-		{"common two terms", "fablab toulouse", nil},
-		{"restricted 500", "coworking", only},
+	fsys := fstest.MapFS{name: {Data: content}}
+	opts := ingest.Options{Converter: ingest.Converter{Gazetteer: g, Area: ingest.France}}
+	rep, err := ingest.Run(context.Background(), fsys, []string{name}, opts, b.Add)
+	if err != nil {
+		b.Abort()
+		tb.Fatal(err)
 	}
-	ctx := context.Background()
-	for _, tc := range tests {
-		b.Run(tc.name, func(b *testing.B) {
-			_, total, err := ix.Search(ctx, tc.query, tc.only, 20)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if total == 0 {
-				b.Fatalf("Search(%q) matches nothing", tc.query)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				if _, _, err := ix.Search(ctx, tc.query, tc.only, 20); err != nil {
-					b.Fatal(err)
+	if err := b.Commit(rep); err != nil {
+		tb.Fatal(err)
+	}
+	return rep
+}
+
+// BenchmarkIngest measures the whole pipeline, from file bytes to a
+// committed index directory, in records per second.
+func BenchmarkIngest(b *testing.B) {
+	for _, format := range []string{ingest.FormatCSV, ingest.FormatGeoJSON, ingest.FormatNDJSON} {
+		for _, n := range []int{100_000} {
+			b.Run(fmt.Sprintf("%s/%d", format, n), func(b *testing.B) {
+				content := MustSynthFile(b, format, n)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; b.Loop(); i++ {
+					MustIngest(b, filepath.Join(b.TempDir(), fmt.Sprint(i)), "places."+format, content)
 				}
-			}
-			b.ReportMetric(float64(total), "matches")
-		})
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+			})
+		}
+	}
+}
+
+// BenchmarkOpen measures opening an index directory of 100,000 places:
+// reading the places and rebuilding the R-tree.
+func BenchmarkOpen(b *testing.B) {
+	dir := b.TempDir()
+	MustIngest(b, dir, "places.csv", MustSynthFile(b, ingest.FormatCSV, 100_000))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		c, err := index.Open(dir, MustGazetteer(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
 	}
 }

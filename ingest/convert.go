@@ -116,26 +116,26 @@ func (c *Converter) Convert(rec *Record) (p Place, problems []Problem, geocoded 
 
 	for _, t := range rec.List(FieldTypes) {
 		if id, ok := TypeID(t); ok {
-			p.Types = appendUnique(p.Types, id)
+			p.Types = AppendUnique(p.Types, id)
 		} else {
-			p.Tags = appendUnique(p.Tags, t)
+			p.Tags = AppendUnique(p.Tags, t)
 			warn(FieldTypes, ReasonUnknownType, t, "is not a type of the vocabulary (coworking, fablab, médiation numérique); kept as a tag")
 		}
 	}
 	for _, s := range rec.List(FieldServices) {
 		if id, ok := ServiceID(s); ok {
-			p.Services = appendUnique(p.Services, id)
+			p.Services = AppendUnique(p.Services, id)
 		} else if id, ok := TypeID(s); ok {
-			p.Types = appendUnique(p.Types, id)
+			p.Types = AppendUnique(p.Types, id)
 		} else {
-			p.Tags = appendUnique(p.Tags, s)
+			p.Tags = AppendUnique(p.Tags, s)
 		}
 	}
 	for _, s := range rec.List(FieldTags) {
 		if id, ok := ServiceID(s); ok {
-			p.Services = appendUnique(p.Services, id)
+			p.Services = AppendUnique(p.Services, id)
 		} else {
-			p.Tags = appendUnique(p.Tags, s)
+			p.Tags = AppendUnique(p.Tags, s)
 		}
 	}
 	if v := rec.Get(FieldLabelYear); v != "" {
@@ -303,14 +303,7 @@ func (c *Converter) resolveCommune(p *Place) (*gazetteer.Commune, string, *Probl
 				return g.Current(m.Commune), step, nil
 			}
 		}
-		msg := "is not a known French commune"
-		if sug := g.Suggest(q, 3); len(sug) > 0 {
-			var names []string
-			for _, s := range sug {
-				names = append(names, s.Name())
-			}
-			msg += "; did you mean " + strings.Join(names, ", ") + "?"
-		}
+		msg := "is not a known French commune" + gazetteer.DidYouMean(g.Suggest(q, 3))
 		return nil, "", &Problem{Field: FieldCommune, Reason: ReasonUnknownCommune, Value: p.Commune, Message: msg, Reject: true}
 	}
 	if p.Postcode != "" {
@@ -358,15 +351,6 @@ func hasRejection(ps []Problem) bool {
 		}
 	}
 	return false
-}
-
-func appendUnique(list []string, s string) []string {
-	for _, v := range list {
-		if v == s {
-			return list
-		}
-	}
-	return append(list, s)
 }
 
 func collapseSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -186,6 +186,8 @@ func FuzzReadNDJSON(f *testing.F) {
 	MustAddFixtures(f, "ndjson/*", func(data []byte) { f.Add(data) })
 	MustAddFixtures(f, "json/*.json", func(data []byte) { f.Add(data) })
 	f.Add([]byte("\ufeff\n  \r\n{\"nom\": [\"a\", {\"lat\": 1}], \"geo\": {\"lat\": \"44\", \"lng\": 2}}\r\nnull\n[]\n"))
+	f.Add([]byte("\x1e"))
+	f.Add([]byte("\x1e \x1e\n\x1e{\"nom\": \"a\"}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var recs []ingest.Record
 		err := ingest.ReadNDJSON(bytes.NewReader(data), "fuzz.ndjson", ingest.ReadOptions{}, func(r ingest.Record) error {
@@ -196,11 +198,13 @@ func FuzzReadNDJSON(f *testing.F) {
 			t.Fatalf("ReadNDJSON: %v", err)
 		}
 		MustCheckRecords(t, "fuzz.ndjson", recs)
-		// One record per non-blank line, at that line.
+		// One record per non-blank line, at that line. A line of record
+		// separators alone is blank: RFC 7464 says consecutive RS do not
+		// delimit empty elements.
 		var lines []int
 		body := bytes.TrimPrefix(data, []byte("\ufeff"))
 		for i, l := range bytes.Split(body, []byte("\n")) {
-			if len(bytes.TrimSpace(l)) > 0 {
+			if len(bytes.TrimSpace(bytes.ReplaceAll(l, []byte("\x1e"), nil))) > 0 {
 				lines = append(lines, i+1)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/index/indextest"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -53,11 +54,7 @@ const (
 // MustGazetteer returns the embedded gazetteer of French communes.
 func MustGazetteer(tb testing.TB) *gazetteer.Gazetteer {
 	tb.Helper()
-	g, err := gazetteer.Default()
-	if err != nil {
-		tb.Fatalf("gazetteer.Default: %v", err)
-	}
-	return g
+	return indextest.Gazetteer(tb)
 }
 
 // MustOptions returns the options the command line uses by default: the

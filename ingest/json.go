@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -148,7 +149,8 @@ func stopped(err error) error {
 	return err
 }
 
-// ReadNDJSON reads newline-delimited JSON: one object a line; blank lines
+// ReadNDJSON reads newline-delimited JSON: one object a line; blank lines,
+// and lines of record separators alone (RFC 7464: they delimit nothing),
 // are skipped.
 func ReadNDJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) error) error {
 	sc := bufio.NewScanner(stripBOM(r))
@@ -157,7 +159,7 @@ func ReadNDJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) erro
 	for sc.Scan() {
 		line++
 		// RFC 8142 GeoJSON text sequences start each record with RS.
-		b := bytes.TrimSpace(bytes.TrimLeft(sc.Bytes(), "\x1e"))
+		b := bytes.TrimFunc(sc.Bytes(), func(r rune) bool { return r == '\x1e' || unicode.IsSpace(r) })
 		if len(b) == 0 {
 			continue
 		}

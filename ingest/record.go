@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -16,8 +17,8 @@ type Record struct {
 	// Fields maps canonical field names to values. A JSON array or a
 	// multi-valued cell arrives as several values.
 	Fields map[string][]string
-	// Point is set when the record carries a geometry (GeoJSON); Centroid
-	// says it was reduced from a line or polygon.
+	// Point is set when the record carries a geometry (GeoJSON); Geometry
+	// names its type, so a line or polygon reduced to its centroid is told.
 	Point    *[2]float64
 	Geometry string // GeoJSON geometry type, when there was one
 	Err      *FieldError
@@ -49,12 +50,15 @@ func (r *Record) Get(field string) string {
 func (r *Record) List(field string) []string {
 	var out []string
 	for _, v := range r.Fields[field] {
-		out = append(out, splitList(v)...)
+		out = append(out, SplitList(v)...)
 	}
 	return out
 }
 
-func splitList(v string) []string {
+// SplitList splits a multi-valued text on "|", ";" or ",", whichever it
+// uses first in that order, and trims the values, dropping empty ones:
+// cells of exports, and lists in query parameters and flags.
+func SplitList(v string) []string {
 	sep := ""
 	for _, s := range []string{"|", ";", ","} {
 		if strings.Contains(v, s) {
@@ -80,4 +84,13 @@ func (r *Record) set(field, value string) {
 		r.Fields = map[string][]string{}
 	}
 	r.Fields[field] = append(r.Fields[field], value)
+}
+
+// AppendUnique appends s to list unless it is there already: the lists of
+// types, services and tags keep their first-seen order without repeats.
+func AppendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }

@@ -1,10 +1,12 @@
 package ingest
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/tierslieux/tierslieux/geo/gazetteer"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -84,30 +86,11 @@ var (
 	serviceIndex = buildTermIndex(Services)
 )
 
-// TermKey folds a label for vocabulary matching: lower case, no accents,
-// punctuation as single spaces, and a plural "s" dropped from longer words,
-// so "Imprimantes 3D", "imprimante-3d" and "IMPRIMANTE 3D" are one key.
+// TermKey folds a label for vocabulary matching: gazetteer.Fold, and a
+// plural "s" dropped from longer words, so "Imprimantes 3D",
+// "imprimante-3d" and "IMPRIMANTE 3D" are one key.
 func TermKey(s string) string {
-	var b strings.Builder
-	space := true
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'œ':
-			b.WriteString("oe")
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			if !space {
-				b.WriteByte(' ')
-			}
-			space = true
-			continue
-		}
-		space = false
-	}
-	words := strings.Fields(b.String())
+	words := strings.Fields(gazetteer.Fold(s))
 	for i, w := range words {
 		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
 			words[i] = w[:len(w)-1]
@@ -117,8 +100,9 @@ func TermKey(s string) string {
 }
 
 type termIndex struct {
-	byKey map[string]string // folded label or synonym → term ID
-	keys  []string          // longest first, for phrase search in text
+	byKey map[string]string   // folded label or synonym → term ID
+	byID  map[string][]string // term ID → its keys, sorted
+	keys  []string            // longest first, for phrase search in text
 	terms map[string]*Term
 }
 
@@ -143,6 +127,13 @@ func buildTermIndex(terms []Term) *termIndex {
 			ix.keys = append(ix.keys, j)
 		}
 	}
+	ix.byID = map[string][]string{}
+	for k, id := range ix.byKey {
+		ix.byID[id] = append(ix.byID[id], k)
+	}
+	for _, keys := range ix.byID {
+		sort.Strings(keys)
+	}
 	sort.Slice(ix.keys, func(i, j int) bool {
 		if len(ix.keys[i]) != len(ix.keys[j]) {
 			return len(ix.keys[i]) > len(ix.keys[j])
@@ -164,6 +155,15 @@ func TypeID(s string) (string, bool) {
 func ServiceID(s string) (string, bool) {
 	id, ok := serviceIndex.byKey[TermKey(s)]
 	return id, ok
+}
+
+// TermKeys returns the folded keys (TermKey) that name the type or
+// service with this ID: its ID, labels, synonyms and their joined forms.
+func TermKeys(id string) []string {
+	if keys, ok := typeIndex.byID[id]; ok {
+		return keys
+	}
+	return serviceIndex.byID[id]
 }
 
 // TypeTerm returns the type with this ID.
@@ -232,7 +232,7 @@ func FindTermsIn(words []string) (found []Mention) {
 	// de fabrication numérique" wins over "ateliers numériques".
 	for n := min(len(words), 6); n >= 1; n-- {
 		for i := 0; i+n <= len(words); i++ {
-			if anyUsed(used[i : i+n]) {
+			if slices.Contains(used[i:i+n], true) {
 				continue
 			}
 			phrase := strings.Join(keys[i:i+n], " ")
@@ -250,13 +250,4 @@ func FindTermsIn(words []string) (found []Mention) {
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].Start < found[j].Start })
 	return found
-}
-
-func anyUsed(u []bool) bool {
-	for _, b := range u {
-		if b {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/tierslieux/tierslieux/cmd/internal/embedded"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 )
 
@@ -27,7 +28,7 @@ func runGeocode(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return exitError(2)
 	}
-	g, err := gazetteer.Default()
+	g, err := embedded.Gazetteer()
 	if err != nil {
 		return err
 	}
@@ -38,15 +39,7 @@ func runGeocode(args []string, stdout, stderr io.Writer) error {
 		ms = g.Lookup(q, *limit)
 	}
 	if len(ms) == 0 {
-		fmt.Fprintf(stderr, "no place matches %q", q)
-		if sug := g.Suggest(q, 5); len(sug) > 0 {
-			names := make([]string, len(sug))
-			for i, m := range sug {
-				names[i] = describe(g, m)
-			}
-			fmt.Fprintf(stderr, "; did you mean: %s?", strings.Join(names, ", "))
-		}
-		fmt.Fprintln(stderr)
+		fmt.Fprintf(stderr, "no place matches %q%s\n", q, gazetteer.DidYouMean(g.Suggest(q, 5)))
 		return exitError(1)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -76,12 +69,4 @@ func runGeocode(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Name(), kind, m.Code(), dept, lat, lon, point, m.Via)
 	}
 	return tw.Flush()
-}
-
-// describe names a match with its département, to tell homonyms apart.
-func describe(g *gazetteer.Gazetteer, m gazetteer.Match) string {
-	if m.Commune != nil {
-		return fmt.Sprintf("%s (%s)", m.Commune.Name, m.Commune.Dept)
-	}
-	return m.Name()
 }

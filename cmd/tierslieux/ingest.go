@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
-	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/cmd/internal/embedded"
+	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -60,7 +60,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		opts.Read.Mapping = m
 	}
-	g, err := gazetteer.Default()
+	g, err := embedded.Gazetteer()
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 
 	start := time.Now()
-	b, err := catalog.NewBuilder(*dir, g)
+	b, err := index.NewBuilder(*dir, g)
 	if err != nil {
 		return err
 	}

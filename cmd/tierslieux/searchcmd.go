@@ -8,13 +8,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/search"
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
+	"github.com/tierslieux/tierslieux/index"
 )
 
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	index := fs.String("index", "", "index directory (default: the embedded demo data)")
+	dir := fs.String("index", "", "index directory (default: the embedded demo data)")
 	limit := fs.String("limit", "", "number of results (default 20, at most 100)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: tierslieux search [-index DIR] [-limit N] QUERY\n\nQUERY is free text in French or English, e.g. \"fablab with 3D printing within 30 km of Rodez\".")
@@ -28,26 +29,26 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return exitError(2)
 	}
-	eng, err := openEngine(ctx, *index)
+	b, err := openBackend(ctx, *dir)
 	if err != nil {
 		return err
 	}
-	defer eng.Catalog().Close()
-	q, err := eng.Build(search.Params{Q: text, Limit: *limit})
+	defer b.Close()
+	q, err := b.query.Build(query.Params{Q: text, Limit: *limit})
 	if err == nil {
-		var res *search.Result
-		if res, err = eng.Search(ctx, q); err == nil {
+		var res *index.Result
+		if res, err = b.eng.Search(ctx, q); err == nil {
 			return printResults(stdout, res)
 		}
 	}
-	if e, ok := search.AsError(err); ok {
+	if e, ok := index.AsError(err); ok {
 		fmt.Fprintln(stderr, "tierslieux search:", e.Message)
 		return exitError(1)
 	}
 	return err
 }
 
-func printResults(w io.Writer, res *search.Result) error {
+func printResults(w io.Writer, res *index.Result) error {
 	q := res.Query
 	fmt.Fprintf(w, "query: %s\n", q.String())
 	if q.AutoRadius {

@@ -11,13 +11,13 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
-	"strings"
 	"time"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
+	"github.com/tierslieux/tierslieux/cmd/internal/embedded"
 	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
-	"github.com/tierslieux/tierslieux/cmd/internal/search"
-	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
+	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/ingest"
 )
 
 // serveGCPercent is the garbage collector's target while serving.
@@ -69,24 +69,33 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openEngine loads the gazetteer and the catalog (an index directory, or
-// the embedded demo data) and builds the search engine.
-func openEngine(ctx context.Context, index string) (*search.Engine, error) {
-	g, err := gazetteer.Default()
-	if err != nil {
-		return nil, err
-	}
-	var cat *catalog.Catalog
-	if index == "" {
-		cat, err = catalog.Embedded(ctx, g)
-	} else {
-		cat, err = catalog.Open(index)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return search.New(cat, g), nil
+// backend is what serve and search run on: the gazetteer, the catalog
+// (an index directory, or the embedded demo data), the engine over it and
+// the query language. Close releases the catalog.
+type backend struct {
+	cat   *index.Catalog
+	eng   *index.Engine
+	query *query.Language
 }
+
+func openBackend(ctx context.Context, dir string) (*backend, error) {
+	g, err := embedded.Gazetteer()
+	if err != nil {
+		return nil, err
+	}
+	var cat *index.Catalog
+	if dir == "" {
+		cat, err = embedded.Catalog(ctx, g)
+	} else {
+		cat, err = index.Open(dir, g)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &backend{cat: cat, eng: index.NewEngine(cat), query: query.New(g, cat)}, nil
+}
+
+func (b *backend) Close() error { return b.cat.Close() }
 
 // serve runs the HTTP API until ctx is done, then shuts down gracefully.
 // ready, when set, is told the address once listening (tests use ":0").
@@ -98,23 +107,24 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		// two cores (BenchmarkHTTP), for a heap up to five times the live one.
 		debug.SetGCPercent(serveGCPercent)
 	}
-	eng, err := openEngine(ctx, cfg.Index)
+	b, err := openBackend(ctx, cfg.Index)
 	if err != nil {
 		return err
 	}
-	defer eng.Catalog().Close()
+	defer b.Close()
 	source := "embedded demo data"
 	if cfg.Index != "" {
 		source = cfg.Index
 	}
-	log.Info("catalog ready", "source", source, "places", len(eng.Catalog().Places), "took", time.Since(start).Round(time.Millisecond))
+	log.Info("catalog ready", "source", source, "places", b.cat.Len(), "took", time.Since(start).Round(time.Millisecond))
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           httpapi.NewServer(eng, log, len(eng.Catalog().Places), httpapi.Options{CORSOrigins: splitList(cfg.CORSOrigins), TileURL: cfg.TileURL, Attribution: cfg.Attribution}),
+		Handler: httpapi.NewServer(httpapi.Backend{Search: b.eng, Places: b.cat, Query: b.query}, log,
+			httpapi.Options{CORSOrigins: ingest.SplitList(cfg.CORSOrigins), TileURL: cfg.TileURL, Attribution: cfg.Attribution}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -149,14 +159,4 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		return err
 	}
 	return nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, v := range strings.Split(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }

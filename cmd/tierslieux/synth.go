@@ -6,8 +6,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/synth"
-	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/cmd/internal/embedded"
+	"github.com/tierslieux/tierslieux/ingest/synth"
 )
 
 func runSynth(args []string, stdout, stderr io.Writer) error {
@@ -28,7 +28,7 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return exitError(2)
 	}
-	g, err := gazetteer.Default()
+	g, err := embedded.Gazetteer()
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,11 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/tierslieux/tierslieux/data"
 	"github.com/tierslieux/tierslieux/geo"
 )
 
@@ -99,6 +98,27 @@ func (m Match) Name() string {
 	return m.Area.Name
 }
 
+// Label names what matched for people: a commune with its département
+// code, "Rodez (12)", so homonyms can be told apart; an area by its name.
+func (m Match) Label() string {
+	if m.Commune != nil {
+		return fmt.Sprintf("%s (%s)", m.Commune.Name, m.Commune.Dept)
+	}
+	return m.Area.Name
+}
+
+// InOccitanie reports whether what matched is in the Occitanie région
+// (or is the région).
+func (m Match) InOccitanie() bool {
+	switch {
+	case m.Commune != nil:
+		return m.Commune.Region == Occitanie
+	case m.Kind == KindRegion:
+		return m.Area.Code == Occitanie
+	}
+	return m.Area.Region == Occitanie
+}
+
 // Code is the INSEE code of the commune, département or région.
 func (m Match) Code() string {
 	if m.Commune != nil {
@@ -129,24 +149,15 @@ type Gazetteer struct {
 	scores     map[Kind][]int64 // autocompletion rank of each place, by kind
 }
 
-var (
-	defaultOnce sync.Once
-	defaultGaz  *Gazetteer
-	defaultErr  error
-)
-
-// Default returns the gazetteer embedded in package data, loaded once.
-func Default() (*Gazetteer, error) {
-	defaultOnce.Do(func() {
-		f, err := data.FS.Open(data.Gazetteer)
-		if err != nil {
-			defaultErr = fmt.Errorf("gazetteer: %w", err)
-			return
-		}
-		defer f.Close()
-		defaultGaz, defaultErr = Load(f)
-	})
-	return defaultGaz, defaultErr
+// LoadFS reads the gazetteer file name from fsys, in Load's format:
+// callers hand over the copy embedded in package data, or another.
+func LoadFS(fsys fs.FS, name string) (*Gazetteer, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("gazetteer: %w", err)
+	}
+	defer f.Close()
+	return Load(f)
 }
 
 // Load reads a gazetteer in the gzipped TSV format that cmd/gengazetteer

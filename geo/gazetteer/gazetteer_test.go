@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/tierslieux/tierslieux/data"
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 )
@@ -13,12 +15,15 @@ import (
 // MustDefault returns the embedded gazetteer or stops the test.
 func MustDefault(tb testing.TB) *gazetteer.Gazetteer {
 	tb.Helper()
-	g, err := gazetteer.Default()
+	g, err := loadEmbedded()
 	if err != nil {
 		tb.Fatalf("load gazetteer: %v", err)
 	}
 	return g
 }
+
+// loadEmbedded loads the copy in package data once per test binary.
+var loadEmbedded = sync.OnceValues(func() (*gazetteer.Gazetteer, error) { return gazetteer.LoadFS(data.FS, data.Gazetteer) })
 
 // Occitanie communes, big and small, written the ways people type them.
 // The expected codes come from INSEE's COG, not from the data under test.

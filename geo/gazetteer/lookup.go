@@ -225,7 +225,7 @@ func (g *Gazetteer) rank(ms []Match) {
 		if a.Kind != b.Kind {
 			return kindRank[a.Kind] < kindRank[b.Kind]
 		}
-		if oa, ob := g.inOccitanie(a), g.inOccitanie(b); oa != ob {
+		if oa, ob := a.InOccitanie(), b.InOccitanie(); oa != ob {
 			return oa
 		}
 		if a.Commune != nil {
@@ -238,16 +238,6 @@ func (g *Gazetteer) rank(ms []Match) {
 		}
 		return a.Code() < b.Code()
 	})
-}
-
-func (g *Gazetteer) inOccitanie(m Match) bool {
-	switch {
-	case m.Commune != nil:
-		return m.Commune.Region == Occitanie
-	case m.Kind == KindRegion:
-		return m.Area.Code == Occitanie
-	}
-	return m.Area.Region == Occitanie
 }
 
 // qualify keeps the matches that the qualifier describes: a département
@@ -367,4 +357,23 @@ func editDistance(a, b string, max int) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// Labels lists the labels of matches, "Rodez (12)", for suggestions.
+func Labels(ms []Match) []string {
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m.Label())
+	}
+	return out
+}
+
+// DidYouMean is the clause that ends a message about a name that matched
+// nothing: "; did you mean Rodez (12), Rodès (66)?", or "" without
+// suggestions.
+func DidYouMean(ms []Match) string {
+	if len(ms) == 0 {
+		return ""
+	}
+	return "; did you mean " + strings.Join(Labels(ms), ", ") + "?"
 }

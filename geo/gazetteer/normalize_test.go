@@ -40,7 +40,7 @@ func TestNormalize(t *testing.T) {
 // holds only lower-case letters, digits and single inner spaces; and a
 // lookup of any input does not panic.
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"Rodez", "L'Isle-Jourdain", "St Affrique", "Les Les Angles", "Ⅻ", "İstanbul", "a\u0301", "Rodez (12)", "12000 Rodez", "x,y,z", "(", ")", "2A004"} {
+	for _, s := range []string{"Rodez", "L'Isle-Jourdain", "St Affrique", "Les Les Angles", "Ⅻ", "İstanbul", "a\u0301", "Rodez (12)", "12000 Rodez", "x,y,z", "(", ")", "2A004", "ⅅ", "…ϔ"} {
 		f.Add(s)
 	}
 	g := MustDefault(f)
@@ -81,7 +81,7 @@ func MustLoadEmbedded(tb testing.TB) *gazetteer.Gazetteer {
 }
 
 func ExampleGazetteer_Lookup() {
-	g, err := gazetteer.Default()
+	g, err := gazetteer.LoadFS(data.FS, data.Gazetteer)
 	if err != nil {
 		panic(err)
 	}

@@ -10,11 +10,11 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
 	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
-	"github.com/tierslieux/tierslieux/cmd/internal/search"
-	"github.com/tierslieux/tierslieux/cmd/internal/synth"
-	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
+	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/index/indextest"
+	"github.com/tierslieux/tierslieux/ingest/synth"
 )
 
 // benchQueries is the load mix: one of each kind of query the API
@@ -40,15 +40,13 @@ func BenchmarkHTTP(b *testing.B) {
 	})
 	if os.Getenv("TIERSLIEUX_BENCH_100K") == "1" {
 		b.Run("synth100k", func(b *testing.B) {
-			eng := MustSynthEngine(b, 100_000)
-			benchServer(b, httpapi.NewServer(eng, nil, len(eng.Catalog().Places)))
+			benchServer(b, httpapi.NewServer(MustSynthBackend(b, 100_000), nil, httpapi.Options{}))
 		})
 	}
 	// A million places take minutes to build: only on request.
 	if os.Getenv("TIERSLIEUX_BENCH_1M") == "1" {
 		b.Run("synth1M", func(b *testing.B) {
-			eng := MustSynthEngine(b, 1_000_000)
-			benchServer(b, httpapi.NewServer(eng, nil, len(eng.Catalog().Places)))
+			benchServer(b, httpapi.NewServer(MustSynthBackend(b, 1_000_000), nil, httpapi.Options{}))
 		})
 	}
 }
@@ -107,32 +105,15 @@ func benchServer(b *testing.B, h http.Handler) {
 	}
 }
 
-// MustSynthEngine builds an engine over n synthetic places, through the
-// on-disk catalog builder as an ingest would.
-func MustSynthEngine(tb testing.TB, n int) *search.Engine {
+// MustSynthBackend builds a backend over n synthetic places (seed 1),
+// through the on-disk catalog builder as an ingest would.
+func MustSynthBackend(tb testing.TB, n int) httpapi.Backend {
 	tb.Helper()
-	g, err := gazetteer.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dir := tb.TempDir()
-	bld, err := catalog.NewBuilder(dir, g)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, p := range synth.New(g, 1).Places(n) {
-		if err := bld.Add(p); err != nil {
-			bld.Abort()
-			tb.Fatal(err)
-		}
-	}
-	if err := bld.Commit(nil); err != nil {
-		tb.Fatal(err)
-	}
-	cat, err := catalog.Open(dir)
+	g := indextest.Gazetteer(tb)
+	cat, err := indextest.Build(g, tb.TempDir(), synth.New(g, 1).Places(n))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { cat.Close() })
-	return search.New(cat, g)
+	return httpapi.Backend{Search: index.NewEngine(cat), Places: cat, Query: query.New(g, cat)}
 }

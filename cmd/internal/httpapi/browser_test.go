@@ -144,7 +144,7 @@ const headlineQuery = "fablab with 3D printing within 30 km of Rodez"
 // machine, and page loads do not wait on a tile server.
 func newBrowserServer(tb testing.TB) *httptest.Server {
 	tb.Helper()
-	h := httpapi.NewServer(MustEngine(tb), nil, 111, httpapi.Options{TileURL: "/tiles/{z}/{x}/{y}.png", Attribution: "tests"})
+	h := httpapi.NewServer(MustBackend(tb), nil, httpapi.Options{TileURL: "/tiles/{z}/{x}/{y}.png", Attribution: "tests"})
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	return srv

@@ -3,34 +3,52 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/search"
+	"github.com/tierslieux/tierslieux/index"
 )
 
-// statusByCode maps service error codes to HTTP statuses; anything else is
-// an internal error.
+// Codes of the errors the HTTP edge itself answers.
+const (
+	codeInternal         = "internal"
+	codeMethodNotAllowed = "method_not_allowed"
+)
+
+// statusByCode maps every error code to its HTTP status; an error whose
+// code is not here is an internal error.
 var statusByCode = map[string]int{
-	search.CodeInvalid:        http.StatusBadRequest,
-	search.CodeUnknownPlace:   http.StatusBadRequest,
-	search.CodeUnknownType:    http.StatusBadRequest,
-	search.CodeUnknownService: http.StatusBadRequest,
-	search.CodeOutOfRange:     http.StatusBadRequest,
-	search.CodeTooLong:        http.StatusBadRequest,
-	search.CodeNotFound:       http.StatusNotFound,
+	index.CodeInvalid:        http.StatusBadRequest,
+	index.CodeUnknownPlace:   http.StatusBadRequest,
+	index.CodeUnknownType:    http.StatusBadRequest,
+	index.CodeUnknownService: http.StatusBadRequest,
+	index.CodeOutOfRange:     http.StatusBadRequest,
+	index.CodeTooLong:        http.StatusBadRequest,
+	index.CodeNotFound:       http.StatusNotFound,
+	codeMethodNotAllowed:     http.StatusMethodNotAllowed,
+	codeInternal:             http.StatusInternalServerError,
 }
 
 type errorBody struct {
-	Error search.Error `json:"error"`
+	Error index.Error `json:"error"`
 }
 
-// writeError answers an error: a service error with its status and
+// writeError answers an error: a query or index error with its status and
 // message; anything else with a generic 500, logged with the route.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if e, ok := search.AsError(err); ok {
+	if e, ok := index.AsError(err); ok && e.Code != codeInternal {
 		if status, known := statusByCode[e.Code]; known {
 			writeJSON(w, status, errorBody{Error: *e})
 			return
 		}
 	}
 	s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "err", err)
-	writeJSON(w, http.StatusInternalServerError, errorBody{Error: search.Error{Code: "internal", Message: "internal error"}})
+	writeInternal(w)
+}
+
+// internalBody is the one answer users get for a failure of ours: the
+// detail goes to the log only.
+var internalBody = []byte(`{"error":{"code":"` + codeInternal + `","message":"internal error"}}` + "\n")
+
+func writeInternal(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(statusByCode[codeInternal])
+	w.Write(internalBody)
 }

@@ -12,8 +12,9 @@ import (
 	"testing"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
-	"github.com/tierslieux/tierslieux/cmd/internal/search"
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -102,43 +103,62 @@ func TestSearchErrors(t *testing.T) {
 	})
 }
 
-// fakeService is the real engine with some methods replaced: a case sets
-// the func fields it needs.
+// fakeService is the real backend with some methods replaced: a case
+// sets the func fields it needs.
 type fakeService struct {
-	httpapi.Service
-	build   func(search.Params) (search.Query, error)
-	search  func(context.Context, search.Query) (*search.Result, error)
+	real    httpapi.Backend
+	build   func(query.Params) (index.Query, error)
+	search  func(context.Context, index.Query) (*index.Result, error)
 	place   func(string) (*ingest.Place, bool)
 	geocode func(string, int) ([]gazetteer.Match, []gazetteer.Match, error)
 }
 
-func (f *fakeService) Build(p search.Params) (search.Query, error) {
+// backend serves the fake in place of every part of the real backend.
+func (f *fakeService) backend() httpapi.Backend {
+	return httpapi.Backend{Search: f, Places: f, Query: f}
+}
+
+func (f *fakeService) Build(p query.Params) (index.Query, error) {
 	if f.build != nil {
 		return f.build(p)
 	}
-	return f.Service.Build(p)
+	return f.real.Query.Build(p)
 }
 
-func (f *fakeService) Search(ctx context.Context, q search.Query) (*search.Result, error) {
+func (f *fakeService) Search(ctx context.Context, q index.Query) (*index.Result, error) {
 	if f.search != nil {
 		return f.search(ctx, q)
 	}
-	return f.Service.Search(ctx, q)
+	return f.real.Search.Search(ctx, q)
+}
+
+func (f *fakeService) Clusters(ctx context.Context, q index.Query, zoom int) (*index.ClusterResult, error) {
+	return f.real.Search.Clusters(ctx, q, zoom)
 }
 
 func (f *fakeService) Place(id string) (*ingest.Place, bool) {
 	if f.place != nil {
 		return f.place(id)
 	}
-	return f.Service.Place(id)
+	return f.real.Places.Place(id)
 }
+
+func (f *fakeService) Len() int { return f.real.Places.Len() }
+
+func (f *fakeService) AreaNames(p *ingest.Place) (string, string) { return f.real.Places.AreaNames(p) }
 
 func (f *fakeService) Geocode(q string, limit int) ([]gazetteer.Match, []gazetteer.Match, error) {
 	if f.geocode != nil {
 		return f.geocode(q, limit)
 	}
-	return f.Service.Geocode(q, limit)
+	return f.real.Query.Geocode(q, limit)
 }
+
+func (f *fakeService) Suggest(prefix string, limit int) ([]query.Suggestion, error) {
+	return f.real.Query.Suggest(prefix, limit)
+}
+
+func (f *fakeService) Vocabulary() query.Vocabulary { return f.real.Query.Vocabulary() }
 
 // TestInternalErrors checks what users see of a failing service: a
 // generic 500 in JSON, nothing of the cause, which is logged with the
@@ -154,38 +174,38 @@ func TestInternalErrors(t *testing.T) {
 		code   string
 		logged []string // in the log, when the status is 500
 	}{
-		{"search plain error", fakeService{search: func(context.Context, search.Query) (*search.Result, error) { return nil, errDisk }},
+		{"search plain error", fakeService{search: func(context.Context, index.Query) (*index.Result, error) { return nil, errDisk }},
 			"/v1/search?q=fablab", http.StatusInternalServerError, "internal", []string{`"path":"/v1/search"`, "disk on fire", `"query":"q=fablab"`}},
-		{"build plain error", fakeService{build: func(search.Params) (search.Query, error) { return search.Query{}, errDisk }},
+		{"build plain error", fakeService{build: func(query.Params) (index.Query, error) { return index.Query{}, errDisk }},
 			"/v1/search", http.StatusInternalServerError, "internal", []string{`"path":"/v1/search"`, "disk on fire"}},
 		{"geocode plain error", fakeService{geocode: func(string, int) ([]gazetteer.Match, []gazetteer.Match, error) { return nil, nil, errDisk }},
 			"/v1/geocode?q=Rodez", http.StatusInternalServerError, "internal", []string{`"path":"/v1/geocode"`, "disk on fire"}},
-		{"context error", fakeService{search: func(context.Context, search.Query) (*search.Result, error) { return nil, context.DeadlineExceeded }},
+		{"context error", fakeService{search: func(context.Context, index.Query) (*index.Result, error) { return nil, context.DeadlineExceeded }},
 			"/v1/search", http.StatusInternalServerError, "internal", []string{"deadline exceeded"}},
-		{"service error with an unknown code", fakeService{search: func(context.Context, search.Query) (*search.Result, error) {
-			return nil, &search.Error{Code: "quota", Message: "secret detail"}
+		{"service error with an unknown code", fakeService{search: func(context.Context, index.Query) (*index.Result, error) {
+			return nil, &index.Error{Code: "quota", Message: "secret detail"}
 		}}, "/v1/search", http.StatusInternalServerError, "internal", []string{"secret detail"}},
-		{"wrapped service error", fakeService{search: func(context.Context, search.Query) (*search.Result, error) {
-			return nil, fmt.Errorf("engine: %w", &search.Error{Code: search.CodeOutOfRange, Param: "radius", Message: "too far"})
-		}}, "/v1/search", http.StatusBadRequest, search.CodeOutOfRange, nil},
-		{"not found from search", fakeService{search: func(context.Context, search.Query) (*search.Result, error) {
-			return nil, &search.Error{Code: search.CodeNotFound, Message: "gone"}
-		}}, "/v1/search", http.StatusNotFound, search.CodeNotFound, nil},
-		{"search panics", fakeService{search: func(context.Context, search.Query) (*search.Result, error) {
+		{"wrapped service error", fakeService{search: func(context.Context, index.Query) (*index.Result, error) {
+			return nil, fmt.Errorf("engine: %w", &index.Error{Code: index.CodeOutOfRange, Param: "radius", Message: "too far"})
+		}}, "/v1/search", http.StatusBadRequest, index.CodeOutOfRange, nil},
+		{"not found from search", fakeService{search: func(context.Context, index.Query) (*index.Result, error) {
+			return nil, &index.Error{Code: index.CodeNotFound, Message: "gone"}
+		}}, "/v1/search", http.StatusNotFound, index.CodeNotFound, nil},
+		{"search panics", fakeService{search: func(context.Context, index.Query) (*index.Result, error) {
 			panic("index corrupted at /var/lib/secret")
 		}},
 			"/v1/search", http.StatusInternalServerError, "internal", []string{`"msg":"panic"`, `"path":"/v1/search"`, "index corrupted"}},
 		{"place panics", fakeService{place: func(string) (*ingest.Place, bool) { panic(errDisk) }},
 			"/v1/places/tlo-001", http.StatusInternalServerError, "internal", []string{`"msg":"panic"`, `"path":"/v1/places/tlo-001"`}},
-		{"search returns an impossible result", fakeService{search: func(context.Context, search.Query) (*search.Result, error) {
-			return &search.Result{Hits: []search.Hit{{}}}, nil // a hit without a place
+		{"search returns an impossible result", fakeService{search: func(context.Context, index.Query) (*index.Result, error) {
+			return &index.Result{Hits: []index.Hit{{}}}, nil // a hit without a place
 		}}, "/v1/search", http.StatusInternalServerError, "internal", []string{`"msg":"panic"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.fake.Service = MustEngine(t)
+			tc.fake.real = MustBackend(t)
 			log, buf := MustLogBuffer(t)
-			s := httpapi.NewServer(&tc.fake, log, demoPlaces)
+			s := httpapi.NewServer(tc.fake.backend(), log, httpapi.Options{})
 			rec := MustServe(t, s, http.MethodGet, tc.url)
 			e := MustError(t, rec, tc.status, tc.code)
 			if tc.status == http.StatusInternalServerError {
@@ -220,15 +240,15 @@ func TestInternalErrors(t *testing.T) {
 // request gets a JSON 500 and the next request on the same server works.
 func TestPanicThenServe(t *testing.T) {
 	var calls atomic.Int32
-	fake := &fakeService{Service: MustEngine(t)}
-	fake.search = func(ctx context.Context, q search.Query) (*search.Result, error) {
+	fake := &fakeService{real: MustBackend(t)}
+	fake.search = func(ctx context.Context, q index.Query) (*index.Result, error) {
 		if calls.Add(1) == 1 {
 			panic("first call")
 		}
-		return fake.Service.Search(ctx, q)
+		return fake.real.Search.Search(ctx, q)
 	}
 	log, buf := MustLogBuffer(t)
-	srv := httptest.NewServer(httpapi.NewServer(fake, log, demoPlaces))
+	srv := httptest.NewServer(httpapi.NewServer(fake.backend(), log, httpapi.Options{}))
 	t.Cleanup(srv.Close)
 
 	first := MustHTTP(t, srv.Client(), http.MethodGet, srv.URL+"/v1/search?type=fablab")

@@ -1,27 +1,25 @@
 package httpapi
 
 import (
-	"fmt"
 	"math"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/gorilla/mux"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/search"
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "places": s.places})
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "places": s.Places.Len()})
 }
 
 // searchParams reads the search parameters of a request.
-func searchParams(r *http.Request) (search.Params, string, error) {
+func searchParams(r *http.Request) (query.Params, string, error) {
 	v := r.URL.Query()
-	p := search.Params{
+	p := query.Params{
 		Q: v.Get("q"), Types: v["type"], Services: v["service"], Dept: v.Get("dept"), Near: v.Get("near"),
 		Radius: v.Get("radius"), BBox: v.Get("bbox"), Polygon: v.Get("polygon"), Sort: v.Get("sort"),
 		Limit: v.Get("limit"), Offset: v.Get("offset"), Facets: v.Get("facets"), Demo: v.Get("demo"),
@@ -30,7 +28,7 @@ func searchParams(r *http.Request) (search.Params, string, error) {
 	switch format {
 	case "", "json", "geojson":
 	default:
-		return p, "", &search.Error{Code: search.CodeInvalid, Param: "format", Message: fmt.Sprintf("%q: want json or geojson", format)}
+		return p, "", index.Errorf(index.CodeInvalid, "format", "%q: want json or geojson", format)
 	}
 	return p, format, nil
 }
@@ -41,12 +39,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	q, err := s.svc.Build(p)
+	q, err := s.Query.Build(p)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.svc.Search(r.Context(), q)
+	res, err := s.Search.Search(r.Context(), q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -69,20 +67,20 @@ type searchResponse struct {
 }
 
 type queryJSON struct {
-	Text       string         `json:"text"`
-	Types      []string       `json:"types"`
-	Services   []string       `json:"services"`
-	Dept       string         `json:"dept,omitempty"`
-	Region     string         `json:"region,omitempty"`
-	Near       *search.Anchor `json:"near,omitempty"`
-	RadiusKM   *float64       `json:"radius_km,omitempty"`
-	RadiusAuto bool           `json:"radius_auto,omitempty"`
-	Nearest    bool           `json:"nearest,omitempty"`
-	BBox       []float64      `json:"bbox,omitempty"`
-	Polygon    bool           `json:"polygon,omitempty"`
-	Sort       string         `json:"sort"`
-	Limit      int            `json:"limit"`
-	Offset     int            `json:"offset"`
+	Text       string        `json:"text"`
+	Types      []string      `json:"types"`
+	Services   []string      `json:"services"`
+	Dept       string        `json:"dept,omitempty"`
+	Region     string        `json:"region,omitempty"`
+	Near       *index.Anchor `json:"near,omitempty"`
+	RadiusKM   *float64      `json:"radius_km,omitempty"`
+	RadiusAuto bool          `json:"radius_auto,omitempty"`
+	Nearest    bool          `json:"nearest,omitempty"`
+	BBox       []float64     `json:"bbox,omitempty"`
+	Polygon    bool          `json:"polygon,omitempty"`
+	Sort       string        `json:"sort"`
+	Limit      int           `json:"limit"`
+	Offset     int           `json:"offset"`
 }
 
 type resultJSON struct {
@@ -112,7 +110,7 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-func (s *Server) searchBody(res *search.Result) searchResponse {
+func (s *Server) searchBody(res *index.Result) searchResponse {
 	q := res.Query
 	body := searchResponse{
 		Query: queryJSON{Text: q.Text, Types: nonNil(q.Types), Services: nonNil(q.Services), Dept: q.Dept, Region: q.Region,
@@ -136,7 +134,7 @@ func (s *Server) searchBody(res *search.Result) searchResponse {
 	return body
 }
 
-func resultOf(h search.Hit, hasText bool) resultJSON {
+func resultOf(h index.Hit, hasText bool) resultJSON {
 	p := h.Place
 	r := resultJSON{ID: p.ID, Name: p.Name, Types: nonNil(p.Types), Services: nonNil(p.Services), Tags: p.Tags,
 		Commune: p.Commune, INSEE: p.INSEE, Dept: p.Dept, Lat: p.Lat, Lon: p.Lon, Precision: p.Precision, Demo: p.Demo,
@@ -192,33 +190,50 @@ func geoJSONBody(b searchResponse) geoJSON {
 
 func (s *Server) handlePlace(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
-	p, ok := s.svc.Place(id)
+	p, ok := s.Places.Place(id)
 	if !ok {
-		s.writeError(w, r, &search.Error{Code: search.CodeNotFound, Param: "id", Message: fmt.Sprintf("no place with id %q", id)})
+		s.writeError(w, r, index.Errorf(index.CodeNotFound, "id", "no place with id %q", id))
 		return
 	}
-	writeJSON(w, http.StatusOK, placeBody(s.svc.Gazetteer(), p))
+	dept, region := s.Places.AreaNames(p)
+	writeJSON(w, http.StatusOK, placeOf(p, dept, region))
 }
 
 // placeJSON is a whole place with the names of its département and
-// région, for a details card.
+// région, for a details card: the API's own shape, whatever the storage.
 type placeJSON struct {
-	*ingest.Place
-	DeptName   string `json:"dept_name,omitempty"`
-	RegionName string `json:"region_name,omitempty"`
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Types        []string `json:"types"`
+	Services     []string `json:"services,omitempty"`
+	Tags         []string `json:"tags,omitempty"`
+	Description  string   `json:"description,omitempty"`
+	Address      string   `json:"address,omitempty"`
+	Postcode     string   `json:"postcode,omitempty"`
+	Commune      string   `json:"commune,omitempty"`
+	INSEE        string   `json:"insee,omitempty"`
+	Dept         string   `json:"dept,omitempty"`
+	Region       string   `json:"region,omitempty"`
+	Lon          float64  `json:"lon"`
+	Lat          float64  `json:"lat"`
+	Precision    string   `json:"precision,omitempty"`
+	Website      string   `json:"website,omitempty"`
+	Email        string   `json:"email,omitempty"`
+	Phone        string   `json:"phone,omitempty"`
+	OpeningHours string   `json:"opening_hours,omitempty"`
+	LabelYear    int      `json:"label_year,omitempty"`
+	Demo         bool     `json:"demo,omitempty"`
+	Note         string   `json:"note,omitempty"`
+	DeptName     string   `json:"dept_name,omitempty"`
+	RegionName   string   `json:"region_name,omitempty"`
 }
 
-func placeBody(g *gazetteer.Gazetteer, p *ingest.Place) placeJSON {
-	out := placeJSON{Place: p}
-	if g != nil {
-		if d, ok := g.Departement(p.Dept); ok {
-			out.DeptName = d.Name
-		}
-		if r, ok := g.Region(p.Region); ok {
-			out.RegionName = r.Name
-		}
-	}
-	return out
+func placeOf(p *ingest.Place, dept, region string) placeJSON {
+	return placeJSON{ID: p.ID, Name: p.Name, Types: nonNil(p.Types), Services: p.Services, Tags: p.Tags,
+		Description: p.Description, Address: p.Address, Postcode: p.Postcode, Commune: p.Commune, INSEE: p.INSEE,
+		Dept: p.Dept, Region: p.Region, Lon: p.Lon, Lat: p.Lat, Precision: p.Precision, Website: p.Website,
+		Email: p.Email, Phone: p.Phone, OpeningHours: p.OpeningHours, LabelYear: p.LabelYear, Demo: p.Demo,
+		Note: p.Note, DeptName: dept, RegionName: region}
 }
 
 type geocodeResponse struct {
@@ -260,14 +275,12 @@ func geocodeOf(m gazetteer.Match) geocodeJSON {
 func (s *Server) handleGeocode(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q := v.Get("q")
-	limit := 5
-	if l := v.Get("limit"); l != "" {
-		if _, err := fmt.Sscanf(l, "%d", &limit); err != nil || limit < 1 || limit > 50 || strings.TrimSpace(l) != fmt.Sprint(limit) {
-			s.writeError(w, r, &search.Error{Code: search.CodeOutOfRange, Param: "limit", Message: fmt.Sprintf("%q: want a whole number from 1 to 50", l)})
-			return
-		}
+	limit, err := query.IntParam("limit", v.Get("limit"), 5, 1, maxGeocodeLimit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
-	ms, sugs, err := s.svc.Geocode(q, limit)
+	ms, sugs, err := s.Query.Geocode(q, limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -282,36 +295,27 @@ func (s *Server) handleGeocode(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
+// maxGeocodeLimit bounds a geocoding answer.
+const maxGeocodeLimit = 50
+
 type suggestResponse struct {
-	Query       string              `json:"query"`
-	Suggestions []search.Suggestion `json:"suggestions"`
+	Query       string             `json:"query"`
+	Suggestions []query.Suggestion `json:"suggestions"`
 }
 
 func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	limit, err := limitParam(v.Get("limit"), 8, search.MaxSuggestions)
+	limit, err := query.IntParam("limit", v.Get("limit"), 8, 1, query.MaxSuggestions)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	sugs, err := s.svc.Suggest(v.Get("q"), limit)
+	sugs, err := s.Query.Suggest(v.Get("q"), limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, suggestResponse{Query: v.Get("q"), Suggestions: sugs})
-}
-
-// limitParam reads a small positive limit, def when empty.
-func limitParam(s string, def, max int) (int, error) {
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > max {
-		return 0, &search.Error{Code: search.CodeOutOfRange, Param: "limit", Message: fmt.Sprintf("%q: want a whole number from 1 to %d", s, max)}
-	}
-	return n, nil
 }
 
 // clustersResponse is a GeoJSON FeatureCollection: a cluster is a Point
@@ -352,22 +356,26 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	zs := r.URL.Query().Get("zoom")
-	zoom, err := strconv.Atoi(zs)
-	if err != nil {
-		s.writeError(w, r, &search.Error{Code: search.CodeInvalid, Param: "zoom", Message: fmt.Sprintf("%q: want a whole number from 0 to %d", zs, search.MaxZoom)})
+	if zs == "" {
+		s.writeError(w, r, index.Errorf(index.CodeInvalid, "zoom", "is required: a whole number from 0 to %d", index.MaxZoom))
 		return
 	}
-	q, err := s.svc.Build(p)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.svc.Clusters(r.Context(), q, zoom)
+	zoom, err := query.IntParam("zoom", zs, 0, 0, index.MaxZoom)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&search.Result{Query: res.Query}).Query,
+	q, err := s.Query.Build(p)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.Search.Clusters(r.Context(), q, zoom)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&index.Result{Query: res.Query}).Query,
 		Total: res.Total, Zoom: res.Zoom, TookMS: round(float64(res.Took.Microseconds())/1000, 3), Features: make([]clusterFeature, 0, len(res.Clusters))}
 	hasText := res.HasText
 	for _, c := range res.Clusters {
@@ -381,4 +389,9 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		body.Features = append(body.Features, f)
 	}
 	writeEncoded(w, http.StatusOK, "application/geo+json; charset=utf-8", body)
+}
+
+func (s *Server) handleVocabulary(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	writeJSON(w, http.StatusOK, s.pages.vocabulary)
 }

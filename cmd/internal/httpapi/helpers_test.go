@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,48 +11,35 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/catalog"
 	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
-	"github.com/tierslieux/tierslieux/cmd/internal/search"
-	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
+	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/index/indextest"
 )
 
 // demoPlaces is the number of places in data/places.geojson.
 const demoPlaces = 111
 
-var (
-	engineOnce sync.Once
-	engine     *search.Engine
-	engineErr  error
-)
-
-// MustEngine returns the real engine over the embedded demo data, built
-// once per test binary and shared: it is read-only.
-func MustEngine(tb testing.TB) *search.Engine {
+// MustCatalog returns the demo catalog, built once per test binary and
+// shared: it is read-only.
+func MustCatalog(tb testing.TB) *index.Catalog {
 	tb.Helper()
-	engineOnce.Do(func() {
-		var g *gazetteer.Gazetteer
-		if g, engineErr = gazetteer.Default(); engineErr != nil {
-			return
-		}
-		var cat *catalog.Catalog
-		if cat, engineErr = catalog.Embedded(context.Background(), g); engineErr != nil {
-			return
-		}
-		engine = search.New(cat, g)
-	})
-	if engineErr != nil {
-		tb.Fatalf("demo engine: %v", engineErr)
-	}
-	return engine
+	return indextest.Demo(tb)
+}
+
+// MustBackend returns the real engine, catalog and query language over the
+// embedded demo data.
+func MustBackend(tb testing.TB) httpapi.Backend {
+	tb.Helper()
+	cat := MustCatalog(tb)
+	return httpapi.Backend{Search: index.NewEngine(cat), Places: cat, Query: query.New(indextest.Gazetteer(tb), cat)}
 }
 
 // newTestServer returns the HTTP API over the real engine and the demo
 // data, logging nowhere.
 func newTestServer(tb testing.TB) *httpapi.Server {
 	tb.Helper()
-	eng := MustEngine(tb)
-	return httpapi.NewServer(eng, nil, len(eng.Catalog().Places))
+	return httpapi.NewServer(MustBackend(tb), nil, httpapi.Options{})
 }
 
 // MustServe sends a request to h and returns the recorded response.

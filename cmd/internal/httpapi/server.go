@@ -13,21 +13,40 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/tierslieux/tierslieux/cmd/internal/search"
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
-// Service is what the server needs from the service layer;
-// *search.Engine provides it.
-type Service interface {
-	Build(search.Params) (search.Query, error)
-	Search(context.Context, search.Query) (*search.Result, error)
+// Searcher runs index queries; *index.Engine is one.
+type Searcher interface {
+	Search(context.Context, index.Query) (*index.Result, error)
+	Clusters(ctx context.Context, q index.Query, zoom int) (*index.ClusterResult, error)
+}
+
+// Places finds places by ID and names their areas; *index.Catalog is one.
+type Places interface {
+	Len() int
 	Place(id string) (*ingest.Place, bool)
+	AreaNames(p *ingest.Place) (dept, region string)
+}
+
+// Language reads requests into queries, geocodes, completes and gives the
+// vocabulary; *query.Language is one.
+type Language interface {
+	Build(query.Params) (index.Query, error)
 	Geocode(q string, limit int) (matches, suggestions []gazetteer.Match, err error)
-	Suggest(prefix string, limit int) ([]search.Suggestion, error)
-	Clusters(ctx context.Context, q search.Query, zoom int) (*search.ClusterResult, error)
-	Gazetteer() *gazetteer.Gazetteer
+	Suggest(prefix string, limit int) ([]query.Suggestion, error)
+	Vocabulary() query.Vocabulary
+}
+
+// Backend is what the server serves: an engine, the catalog it searches,
+// and the query language.
+type Backend struct {
+	Search Searcher
+	Places Places
+	Query  Language
 }
 
 // Options configure a server.
@@ -42,23 +61,20 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	svc    Service
+	Backend
 	log    *slog.Logger
 	router *mux.Router
-	places int
 	opts   Options
+	pages  *pages
 }
 
-// NewServer builds the server and its routes. places is reported by
-// /healthz.
-func NewServer(svc Service, log *slog.Logger, places int, opts ...Options) *Server {
+// NewServer builds the server and its routes.
+func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, log: log, router: mux.NewRouter(), places: places}
-	if len(opts) > 0 {
-		s.opts = opts[0]
-	}
+	s := &Server{Backend: b, log: log, router: mux.NewRouter(), opts: opts}
+	s.pages = newPages(opts, b.Query.Vocabulary())
 	s.routes()
 	return s
 }
@@ -74,9 +90,10 @@ func (s *Server) routes() {
 	r.HandleFunc("/v1/geocode", s.handleGeocode).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/suggest", s.handleSuggest).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/clusters", s.handleClusters).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/v1/vocabulary", s.handleVocabulary).Methods(http.MethodGet, http.MethodHead)
 	// Browsers ask before a cross-origin call with custom headers. One
 	// route a path: a prefix would turn unknown /v1/ paths into 405s.
-	for _, p := range []string{"/v1/search", "/v1/places/{id}", "/v1/geocode", "/v1/suggest", "/v1/clusters"} {
+	for _, p := range []string{"/v1/search", "/v1/places/{id}", "/v1/geocode", "/v1/suggest", "/v1/clusters", "/v1/vocabulary"} {
 		r.Path(p).Methods(http.MethodOptions).HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusNoContent)
 		})
@@ -87,13 +104,13 @@ func (s *Server) routes() {
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Allow", "GET, HEAD") // every route is GET and HEAD; RFC 9110 requires Allow on a 405
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: search.Error{Code: "method_not_allowed", Message: req.Method + " is not allowed here; use GET"}})
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: index.Error{Code: codeMethodNotAllowed, Message: req.Method + " is not allowed here; use GET"}})
 	})
 	r.Use(s.recoverPanics, s.logRequests, s.cors)
 }
 
 func notFound(path string) error {
-	return &search.Error{Code: search.CodeNotFound, Message: fmt.Sprintf("no route %s", path)}
+	return &index.Error{Code: index.CodeNotFound, Message: fmt.Sprintf("no route %s", path)}
 }
 
 // ServeHTTP makes the server an http.Handler.
@@ -106,7 +123,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		defer func() {
 			if v := recover(); v != nil {
 				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				writeJSON(w, http.StatusInternalServerError, errorBody{Error: search.Error{Code: "internal", Message: "internal error"}})
+				writeInternal(w)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -183,9 +200,7 @@ func writeEncoded(w http.ResponseWriter, status int, contentType string, v any) 
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte(`{"error":{"code":"internal","message":"internal error"}}` + "\n"))
+		writeInternal(w)
 		return
 	}
 	w.Header().Set("Content-Type", contentType)

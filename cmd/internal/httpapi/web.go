@@ -3,12 +3,13 @@ package httpapi
 import (
 	"bytes"
 	"embed"
-	"html"
+	"html/template"
 	"io/fs"
 	"net/http"
-	"path"
 	"strings"
 	"time"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
 )
 
 // web holds the map page, the embeddable widget and the vendored map
@@ -26,6 +27,42 @@ const (
 // started is the modification time served for embedded files.
 var started = time.Now()
 
+// pages are the HTML pages, rendered once at start-up from their
+// templates with the base map and the vocabulary, and the vocabulary the
+// widget fetches.
+type pages struct {
+	html       map[string][]byte // by template name
+	vocabulary query.Vocabulary
+}
+
+// pageData is what the page templates see.
+type pageData struct {
+	TileURL, Attribution string
+	Vocabulary           query.Vocabulary
+}
+
+func newPages(opts Options, v query.Vocabulary) *pages {
+	d := pageData{TileURL: opts.TileURL, Attribution: opts.Attribution, Vocabulary: v}
+	if d.TileURL == "" {
+		d.TileURL = DefaultTileURL
+	}
+	if d.Attribution == "" {
+		d.Attribution = DefaultAttribution
+	}
+	// The templates are embedded: a parse or render error is a build
+	// error, caught by every test that starts a server.
+	tmpl := template.Must(template.ParseFS(webFS, "web/index.html", "web/embed.html"))
+	p := &pages{html: map[string][]byte{}, vocabulary: v}
+	for _, name := range []string{"index.html", "embed.html"} {
+		var b bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&b, name, d); err != nil {
+			panic(err)
+		}
+		p.html[name] = b.Bytes()
+	}
+	return p
+}
+
 // webRoutes serves the page at /, the iframe form at /embed, the widget
 // script at /embed.js and every asset under /static/.
 func (s *Server) webRoutes() {
@@ -34,7 +71,11 @@ func (s *Server) webRoutes() {
 		panic(err) // the embed pattern guarantees the directory
 	}
 	page := func(name string) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) { s.servePage(w, r, static, name) }
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-cache")
+			http.ServeContent(w, r, name, started, bytes.NewReader(s.pages.html[name]))
+		}
 	}
 	s.router.HandleFunc("/", page("index.html")).Methods(http.MethodGet, http.MethodHead)
 	s.router.HandleFunc("/embed", page("embed.html")).Methods(http.MethodGet, http.MethodHead)
@@ -46,7 +87,8 @@ func (s *Server) webRoutes() {
 	}).Methods(http.MethodGet, http.MethodHead)
 	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.router.PathPrefix("/static/").Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") {
+		if strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(r.URL.Path, ".html") {
+			// Directory listings and the page templates are not assets.
 			s.writeError(w, r, notFound(r.URL.Path))
 			return
 		}
@@ -55,25 +97,4 @@ func (s *Server) webRoutes() {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		fileServer.ServeHTTP(w, r)
 	})).Methods(http.MethodGet, http.MethodHead)
-}
-
-// servePage serves an HTML page with the configured base map filled in.
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request, static fs.FS, name string) {
-	b, err := fs.ReadFile(static, name)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	tiles, attribution := s.opts.TileURL, s.opts.Attribution
-	if tiles == "" {
-		tiles = DefaultTileURL
-	}
-	if attribution == "" {
-		attribution = DefaultAttribution
-	}
-	b = bytes.Replace(b, []byte(`content="`+DefaultTileURL+`"`), []byte(`content="`+html.EscapeString(tiles)+`"`), 1)
-	b = bytes.Replace(b, []byte(`content="`+DefaultAttribution+`"`), []byte(`content="`+html.EscapeString(attribution)+`"`), 1)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, path.Base(name)+".html", started, bytes.NewReader(b))
 }

@@ -3,14 +3,19 @@ package httpapi_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
+	"github.com/tierslieux/tierslieux/ingest"
 )
 
 func TestWebRoutes(t *testing.T) {
@@ -60,7 +65,7 @@ func TestWebAssetsCrossOrigin(t *testing.T) {
 }
 
 func TestPageTilesConfigurable(t *testing.T) {
-	h := httpapi.NewServer(MustEngine(t), nil, 111, httpapi.Options{TileURL: "https://tiles.example.org/{z}/{x}/{y}.png", Attribution: "© Exemple & Cie"})
+	h := httpapi.NewServer(MustBackend(t), nil, httpapi.Options{TileURL: "https://tiles.example.org/{z}/{x}/{y}.png", Attribution: "© Exemple & Cie"})
 	body := MustServe(t, h, http.MethodGet, "/").Body.String()
 	if !strings.Contains(body, `content="https://tiles.example.org/{z}/{x}/{y}.png"`) || !strings.Contains(body, `content="© Exemple &amp; Cie"`) {
 		t.Errorf("page does not carry the configured tiles and attribution")
@@ -103,4 +108,74 @@ func gzipSize(tb testing.TB, b []byte) int {
 	w.Write(b)
 	w.Close()
 	return buf.Len()
+}
+
+// TestVocabularyServed: the page and the widget read the vocabulary the
+// server reads queries with — in the page, and at /v1/vocabulary — and
+// carry no copy of their own.
+func TestVocabularyServed(t *testing.T) {
+	h := newTestServer(t)
+	rec := MustServe(t, h, http.MethodGet, "/v1/vocabulary")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/v1/vocabulary: %d", rec.Code)
+	}
+	var v query.Vocabulary
+	MustDecode(t, rec.Body.Bytes(), &v)
+	for _, list := range []struct {
+		name  string
+		got   []query.VocabularyTerm
+		terms []ingest.Term
+	}{{"types", v.Types, ingest.Types}, {"services", v.Services, ingest.Services}} {
+		if len(list.got) != len(list.terms) {
+			t.Fatalf("%s: %d served, %d in the vocabulary", list.name, len(list.got), len(list.terms))
+		}
+		for i, term := range list.terms {
+			got := list.got[i]
+			if got.ID != term.ID || got.FR != term.FR || got.EN != term.EN {
+				t.Errorf("%s %d: served %+v, vocabulary %s %q %q", list.name, i, got, term.ID, term.FR, term.EN)
+			}
+			for _, s := range append([]string{term.FR, term.EN}, term.Synonyms...) {
+				if !slices.Contains(got.Keys, ingest.TermKey(s)) {
+					t.Errorf("%s %s: key of %q missing from %q", list.name, term.ID, s, got.Keys)
+				}
+			}
+		}
+	}
+	if v.Departements["12"] != "Aveyron" || v.Regions["76"] != "Occitanie" || len(v.Departements) < 100 {
+		t.Errorf("area names: 12=%q 76=%q, %d départements", v.Departements["12"], v.Regions["76"], len(v.Departements))
+	}
+	page := MustServe(t, h, http.MethodGet, "/").Body.String()
+	start := strings.Index(page, `<script type="application/json" id="tierslieux-vocabulary">`)
+	if start < 0 {
+		t.Fatal("page has no vocabulary")
+	}
+	inPage := page[start:]
+	inPage = inPage[strings.Index(inPage, ">")+1 : strings.Index(inPage, "</script>")]
+	var pv query.Vocabulary
+	if err := json.Unmarshal([]byte(inPage), &pv); err != nil {
+		t.Fatalf("vocabulary in the page is not JSON: %v", err)
+	}
+	if !reflect.DeepEqual(pv, v) {
+		t.Error("the page's vocabulary differs from /v1/vocabulary")
+	}
+	for _, term := range ingest.Types {
+		if !strings.Contains(page, `data-type="`+term.ID+`"`) {
+			t.Errorf("page has no toggle for %s", term.ID)
+		}
+	}
+	// No script carries a label of its own: a label in a script would be a
+	// copy that can drift.
+	for _, name := range []string{"web/app.js", "web/embed.js"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, term := range append(slices.Clone(ingest.Types), ingest.Services...) {
+			for _, label := range []string{`'` + term.FR + `'`, `'` + term.EN + `'`} {
+				if strings.Contains(string(b), label) {
+					t.Errorf("%s carries the label %s", name, label)
+				}
+			}
+		}
+	}
 }

@@ -10,32 +10,16 @@ const MAX_MARKERS = 200; // above this many matches the map shows clusters
 const CLUSTER_ZOOM = 9; // below this zoom the map shows clusters
 const OCCITANIE = [[42.33, -0.33], [45.05, 4.85]];
 
-// The vocabulary (ingest/vocab.go): id → [French, English].
-const TYPES = {
-  coworking: ['Coworking', 'Coworking space'],
-  fablab: ['Fablab', 'Fab lab'],
-  'mediation-numerique': ['Médiation numérique', 'Digital inclusion'],
-};
-const SERVICES = {
-  'impression-3d': ['Impression 3D', '3D printing'], 'decoupe-laser': ['Découpe laser', 'Laser cutting'],
-  'fraiseuse-numerique': ['Fraiseuse numérique', 'CNC milling'], 'brodeuse-numerique': ['Brodeuse numérique', 'Digital embroidery'],
-  'decoupe-vinyle': ['Découpe vinyle', 'Vinyl cutting'], electronique: ['Électronique', 'Electronics'],
-  'salle-de-reunion': ['Salle de réunion', 'Meeting room'], 'bureau-privatif': ['Bureau privatif', 'Private office'],
-  'poste-nomade': ['Poste nomade', 'Hot desk'], 'poste-resident': ['Poste résident', 'Dedicated desk'],
-  fibre: ['Fibre', 'Fibre broadband'], wifi: ['Wi-Fi', 'Wi-Fi'], visioconference: ['Visioconférence', 'Video conferencing'],
-  domiciliation: ['Domiciliation', 'Business address'], 'ateliers-numeriques': ['Ateliers numériques', 'Digital skills workshops'],
-  'aide-demarches': ['Aide aux démarches en ligne', 'Help with online procedures'],
-  'acces-internet': ['Accès libre à Internet', 'Public internet access'], 'impression-papier': ['Impression et scan', 'Printing and scanning'],
-  studio: ['Studio son et vidéo', 'Audio and video studio'], cuisine: ['Cuisine partagée', 'Shared kitchen'],
-  cafe: ['Café associatif', 'Community café'], 'accessible-pmr': ['Accessible PMR', 'Wheelchair accessible'],
-  parking: ['Parking', 'Parking'], 'local-velo': ['Local vélo', 'Bike storage'],
-};
-// Free text that names a type (the synonyms of ingest/vocab.go, accents
-// folded): such text decides the type, so the toggles' explicit type= is dropped.
-const TYPE_WORDS = /co-?working|cowork|(travail|bureaux?) (partage|collaboratif)|shared (office|workspace)|teletravail|telework|remote work|fab[ -]?lab|maker ?space|hacker ?space|hacklab|(atelier|laboratoire) de fabrication|mediation|espace public numerique|\bepn\b|inclusion numerique|digital (inclusion|help)|(conseiller|point) numerique/;
-const DEPTS = { '09': 'Ariège', 11: 'Aude', 12: 'Aveyron', 30: 'Gard', 31: 'Haute-Garonne', 32: 'Gers', 34: 'Hérault', 46: 'Lot',
-  48: 'Lozère', 65: 'Hautes-Pyrénées', 66: 'Pyrénées-Orientales', 81: 'Tarn', 82: 'Tarn-et-Garonne' };
-const REGIONS = { 76: 'Occitanie', 75: 'Nouvelle-Aquitaine', 84: 'Auvergne-Rhône-Alpes', 93: "Provence-Alpes-Côte d'Azur", 11: 'Île-de-France' };
+// The vocabulary and the names of départements and régions, in the page
+// as the server reads queries with them (query.Vocabulary): id → [French,
+// English], and the folded keys that name each type.
+const VOCAB = JSON.parse(document.getElementById('tierslieux-vocabulary').textContent);
+const byID = list => Object.fromEntries(list.map(x => [x.id, [x.fr, x.en]]));
+const TYPES = byID(VOCAB.types);
+const SERVICES = byID(VOCAB.services);
+const TYPE_KEYS = VOCAB.types.flatMap(x => x.keys);
+const DEPTS = VOCAB.departements;
+const REGIONS = VOCAB.regions;
 
 const DICT = {
   fr: {
@@ -104,6 +88,12 @@ const fmt = (n, d = 0) => new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'fr-FR
 const km = k => k < 1 ? `${fmt(k * 1000)} m` : `${fmt(k, k < 10 ? 1 : 0)} km`;
 const esc = s => String(s ?? '').replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 const fold = s => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+// termKey folds text as ingest.TermKey does: words of letters and digits,
+// a plural "s" dropped from longer ones. Text names a type when its folded
+// words hold one of the type's keys.
+const termKey = s => fold(s).replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/ß/g, 'ss').split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+  .map(w => w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w).join(' ');
+const namesType = text => { const k = ` ${termKey(text)} `; return TYPE_KEYS.some(key => k.includes(` ${key} `)); };
 const label = (table, id) => (table[id] || [id, id])[lang === 'en' ? 1 : 0];
 const typeLabel = id => label(TYPES, id);
 const serviceLabel = id => label(SERVICES, id);
@@ -212,7 +202,7 @@ function searchText(text, then) {
   const p = new URLSearchParams(params);
   for (const k of ['q', 'near', 'radius', 'bbox', 'sort']) p.delete(k);
   if (text) p.set('q', text);
-  if (TYPE_WORDS.test(fold(text))) p.delete('type');
+  if (namesType(text)) p.delete('type');
   navigate(p, { then });
 }
 
@@ -221,7 +211,7 @@ function toggleType(type) {
   cur.has(type) ? cur.delete(type) : cur.add(type);
   // Unpressing every type: when the text names one, only the three types
   // given explicitly override it.
-  if (!cur.size && TYPE_WORDS.test(fold(params.get('q') || ''))) Object.keys(TYPES).forEach(k => cur.add(k));
+  if (!cur.size && namesType(params.get('q') || '')) Object.keys(TYPES).forEach(k => cur.add(k));
   const p = new URLSearchParams(params);
   p.delete('type');
   cur.forEach(k => p.append('type', k));

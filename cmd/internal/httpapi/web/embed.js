@@ -22,21 +22,14 @@
   const asset = p => new URL(p, SRC).href;
   const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', ATTRIBUTION = '© OpenStreetMap contributors';
 
-  const TYPES = { coworking: ['Coworking', 'Coworking space'], fablab: ['Fablab', 'Fab lab'], 'mediation-numerique': ['Médiation numérique', 'Digital inclusion'] };
-  const SERVICES = {
-    'impression-3d': ['Impression 3D', '3D printing'], 'decoupe-laser': ['Découpe laser', 'Laser cutting'],
-    'fraiseuse-numerique': ['Fraiseuse numérique', 'CNC milling'], 'brodeuse-numerique': ['Brodeuse numérique', 'Digital embroidery'],
-    'decoupe-vinyle': ['Découpe vinyle', 'Vinyl cutting'], electronique: ['Électronique', 'Electronics'],
-    'salle-de-reunion': ['Salle de réunion', 'Meeting room'], 'bureau-privatif': ['Bureau privatif', 'Private office'],
-    'poste-nomade': ['Poste nomade', 'Hot desk'], 'poste-resident': ['Poste résident', 'Dedicated desk'],
-    fibre: ['Fibre', 'Fibre broadband'], wifi: ['Wi-Fi', 'Wi-Fi'], visioconference: ['Visioconférence', 'Video conferencing'],
-    domiciliation: ['Domiciliation', 'Business address'], 'ateliers-numeriques': ['Ateliers numériques', 'Digital skills workshops'],
-    'aide-demarches': ['Aide aux démarches en ligne', 'Help with online procedures'],
-    'acces-internet': ['Accès libre à Internet', 'Public internet access'], 'impression-papier': ['Impression et scan', 'Printing and scanning'],
-    studio: ['Studio son et vidéo', 'Audio and video studio'], cuisine: ['Cuisine partagée', 'Shared kitchen'],
-    cafe: ['Café associatif', 'Community café'], 'accessible-pmr': ['Accessible PMR', 'Wheelchair accessible'],
-    parking: ['Parking', 'Parking'], 'local-velo': ['Local vélo', 'Bike storage'],
-  };
+  // The vocabulary comes from the API (/v1/vocabulary), the one source the
+  // server reads queries with; labels fall back to IDs until it arrives.
+  const VOCAB = { types: {}, services: {} };
+  const byID = list => Object.fromEntries(list.map(t => [t.id, [t.fr, t.en]]));
+  const vocabulary = fetch(`${ORIGIN}/v1/vocabulary`, { headers: { Accept: 'application/json' } })
+    .then(r => r.json())
+    .then(v => { VOCAB.types = byID(v.types); VOCAB.services = byID(v.services); })
+    .catch(() => {});
   const DICT = {
     fr: {
       q: 'Rechercher un tiers-lieu', ph: 'impression 3D, coworking, Millau…', go: 'Rechercher', types: 'Types de lieux',
@@ -152,7 +145,9 @@ li{border-bottom:1px solid #e4e4ea}
       this.labels();
       this.ready = true;
       this.initMap();
-      this.search();
+      // The type buttons and the first search wait for the vocabulary,
+      // fetched once per page as the script loads.
+      vocabulary.then(() => { this.labels(); this.search(); });
     }
 
     attributeChangedCallback(name) {
@@ -185,8 +180,8 @@ li{border-bottom:1px solid #e4e4ea}
       e.map.setAttribute('aria-label', this.t('map'));
       e.types.setAttribute('aria-label', this.t('types'));
       e.types.hidden = this.preset().length > 0;
-      e.types.innerHTML = Object.keys(TYPES).map(id =>
-        `<button type="button" class="t" data-type="${id}" aria-pressed="${this.sel.has(id)}">${esc(this.label(TYPES, id))}</button>`).join('');
+      e.types.innerHTML = Object.keys(VOCAB.types).map(id =>
+        `<button type="button" class="t" data-type="${id}" aria-pressed="${this.sel.has(id)}">${esc(this.label(VOCAB.types, id))}</button>`).join('');
     }
 
     params() {
@@ -226,8 +221,8 @@ li{border-bottom:1px solid #e4e4ea}
       this.results = res.results;
       this.render();
       const q = res.query, parts = [];
-      if (q.types.length) parts.push(q.types.map(x => this.label(TYPES, x)).join(this.t('or')));
-      if (q.services.length) parts.push(q.services.map(x => this.label(SERVICES, x)).join(' + '));
+      if (q.types.length) parts.push(q.types.map(x => this.label(VOCAB.types, x)).join(this.t('or')));
+      if (q.services.length) parts.push(q.services.map(x => this.label(VOCAB.services, x)).join(' + '));
       if (q.near) {
         const n = /^-?[\d.]+,/.test(q.near.name) ? '…' : q.near.name;
         parts.push(q.nearest ? this.t('nearest', n) : q.radius_km ? this.t('within', this.km(q.radius_km), n) : this.t('near', n));
@@ -266,12 +261,12 @@ li{border-bottom:1px solid #e4e4ea}
         const more = [r.description && `<p>${esc(r.description)}</p>`,
           (r.address || r.commune) && `<p><b>${this.t('address')}</b> ${esc([r.address, [r.postcode, r.commune].filter(Boolean).join(' ')].filter(Boolean).join(', '))}</p>`,
           r.opening_hours && `<p><b>${this.t('hours')}</b> ${esc(r.opening_hours).replace(/\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|off)\b/g, m => d[m]).replace(/-/g, '–').replace(/;/g, ' ·')}</p>`,
-          r.services.length && `<p><b>${this.t('services')}</b> ${esc(r.services.map(s => this.label(SERVICES, s)).join(', '))}</p>`,
+          r.services.length && `<p><b>${this.t('services')}</b> ${esc(r.services.map(s => this.label(VOCAB.services, s)).join(', '))}</p>`,
           web && `<p><a href="${esc(web)}" target="_blank" rel="noopener noreferrer">${this.t('website')}</a></p>`].filter(Boolean).join('');
         return `<li data-id="${esc(r.id)}"><button type="button" class="item" aria-expanded="false" aria-controls="d-${esc(r.id)}">` +
           (r.distance_km !== undefined ? `<span class="dist">${this.km(r.distance_km)}</span>` : '') +
           `<span class="name">${esc(r.name)}</span>${r.demo ? ` <span class="badge">${this.t('demo')}</span>` : ''}` +
-          `<span class="meta">${esc(r.types.map(x => this.label(TYPES, x)).join(', '))}${r.types.length ? ' · ' : ''}${esc(r.commune)}</span></button>` +
+          `<span class="meta">${esc(r.types.map(x => this.label(VOCAB.types, x)).join(', '))}${r.types.length ? ' · ' : ''}${esc(r.commune)}</span></button>` +
           `<div class="more" id="d-${esc(r.id)}" hidden>${more}</div></li>`;
       }).join('');
       this.draw();

@@ -1,5 +1,0 @@
-package catalog
-
-// Die stands for the death of an ingest's process in tests: the lock
-// goes, the half-written build stays.
-func (b *Builder) Die() { b.unlock() }

@@ -1,0 +1,145 @@
+package index
+
+import (
+	"github.com/tierslieux/tierslieux/geo"
+	"github.com/tierslieux/tierslieux/ingest"
+)
+
+// geoCandidates returns the places inside the query's area (radius, box
+// or polygon), with distances when it has a point, or nil when it has no
+// area. With facets, places failing the filters stay, so each facet can
+// count without its own filter.
+func (p *planner) geoCandidates() []match {
+	q, f := p.q, p.f
+	var out []match
+	// Without facets, places failing the filters can go at once.
+	keep := f.pass
+	if len(q.Facets) > 0 {
+		keep = func(uint32) bool { return true }
+	}
+	add := func(o uint32) {
+		if m := (match{o: o, meters: p.distance(o)}); q.RadiusMeters == 0 || m.meters <= q.RadiusMeters {
+			out = append(out, m)
+		}
+	}
+	switch {
+	case q.Polygon != nil:
+		for _, o := range p.cat.Geo.InPolygon(q.Polygon) {
+			if keep(o) && (q.BBox == nil || inBound(&p.cat.Places[o], q.BBox)) {
+				add(o)
+			}
+		}
+	case q.BBox != nil:
+		for _, o := range p.cat.Geo.InBound(*q.BBox) {
+			if keep(o) {
+				add(o)
+			}
+		}
+	case q.Near != nil && q.RadiusMeters > 0:
+		var accept func(uint32) bool
+		if len(q.Facets) == 0 && f.all != nil {
+			accept = f.all.has
+		}
+		p.cat.Geo.WithinFilter(q.Near.Lon, q.Near.Lat, q.RadiusMeters, accept, func(h geo.Hit) bool {
+			out = append(out, match{o: h.ID, meters: h.Meters})
+			return true
+		})
+	default:
+		return nil
+	}
+	return nonNil(out)
+}
+
+// distance is a place's distance from the query's point, 0 without one.
+func (p *planner) distance(o uint32) float64 {
+	if p.q.Near == nil {
+		return 0
+	}
+	pl := &p.cat.Places[o]
+	return geo.Distance(p.q.Near.Lon, p.q.Near.Lat, pl.Lon, pl.Lat)
+}
+
+// inArea keeps the text matches inside the query's area, with distances
+// when it has a point: the geographic test of a text-first plan.
+func (p *planner) inArea() []match {
+	q := p.q
+	out := make([]match, 0, len(p.scores))
+	var inPolygon func(lon, lat float64) bool
+	if q.Polygon != nil {
+		inPolygon = geo.PolygonTest(q.Polygon)
+	}
+	for o := range p.scores {
+		pl := &p.cat.Places[o]
+		if q.BBox != nil && !inBound(pl, q.BBox) {
+			continue
+		}
+		if inPolygon != nil && !inPolygon(pl.Lon, pl.Lat) {
+			continue
+		}
+		m := match{o: o, meters: p.distance(o)}
+		if q.RadiusMeters > 0 && m.meters > q.RadiusMeters {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// inBound reports whether a place lies in b (edges included; b may cross
+// the antimeridian).
+func inBound(p *ingest.Place, b *geo.Bound) bool {
+	if p.Lat < b.MinLat || p.Lat > b.MaxLat {
+		return false
+	}
+	if b.MinLon <= b.MaxLon {
+		return p.Lon >= b.MinLon && p.Lon <= b.MaxLon
+	}
+	return p.Lon >= b.MinLon || p.Lon <= b.MaxLon
+}
+
+func nonNil(m []match) []match {
+	if m == nil {
+		return []match{}
+	}
+	return m
+}
+
+// allCandidates is the candidate list of a query with no area: the text
+// matches when there is text, else the places passing f, or every place
+// when keepAll (facets count each without its own filter).
+func (p *planner) allCandidates(f *filter, keepAll bool) []match {
+	var out []match
+	switch {
+	case p.scores != nil:
+		out = make([]match, 0, len(p.scores))
+		for o := range p.scores {
+			out = append(out, match{o: o, meters: p.distance(o)})
+		}
+	case f.all == nil || keepAll:
+		out = make([]match, p.cat.Len())
+		for i := range out {
+			out[i] = match{o: uint32(i), meters: p.distance(uint32(i))}
+		}
+	default:
+		f.all.each(func(o uint32) { out = append(out, match{o: o, meters: p.distance(o)}) })
+	}
+	return out
+}
+
+// everywhere is every text match, or every place without text: what the
+// facets of a k-nearest query count, like its total.
+// Their distances are not needed.
+func (p *planner) everywhere() []match {
+	if p.scores != nil {
+		out := make([]match, 0, len(p.scores))
+		for o := range p.scores {
+			out = append(out, match{o: o})
+		}
+		return out
+	}
+	out := make([]match, p.cat.Len())
+	for i := range out {
+		out[i].o = uint32(i)
+	}
+	return out
+}

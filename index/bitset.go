@@ -1,0 +1,58 @@
+package index
+
+import "math/bits"
+
+// bitset is a fixed-size set of place ordinals: the in-memory index that
+// answers type, service, département and région filters without Bleve.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) set(i uint32)      { b[i>>6] |= 1 << (i & 63) }
+func (b bitset) has(i uint32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
+
+func (b bitset) clone() bitset { return append(bitset(nil), b...) }
+
+func (b bitset) and(o bitset) {
+	for i := range b {
+		b[i] &= o[i]
+	}
+}
+
+func (b bitset) or(o bitset) {
+	for i := range b {
+		b[i] |= o[i]
+	}
+}
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// each calls fn for every ordinal in the set, in increasing order.
+func (b bitset) each(fn func(uint32)) {
+	for wi, w := range b {
+		for w != 0 {
+			t := bits.TrailingZeros64(w)
+			fn(uint32(wi<<6 + t))
+			w &= w - 1
+		}
+	}
+}
+
+// not is the complement of b over n places: the bits past the last place
+// stay clear, or counts would include them.
+func (b bitset) not(n int) bitset {
+	c := b.clone()
+	for i := range c {
+		c[i] = ^c[i]
+	}
+	if r := n % 64; r != 0 && len(c) > 0 {
+		c[len(c)-1] &= 1<<r - 1
+	}
+	return c
+}

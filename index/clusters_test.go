@@ -1,0 +1,98 @@
+package index_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tierslieux/tierslieux/geo"
+	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/ingest"
+)
+
+// TestClustersExact: clusters account for every match once, singletons
+// carry their place, each cluster's box holds its mean, and zooming out
+// never makes more clusters (the grid cells nest).
+func TestClustersExact(t *testing.T) {
+	e, places := MustSynthEngine(t, exactN)
+	box := geo.Bound{MinLon: 0.5, MinLat: 43.0, MaxLon: 2.5, MaxLat: 44.5}
+	for _, f := range filterSpecs[:5] {
+		t.Run(f.name, func(t *testing.T) {
+			want := 0
+			for i := range places {
+				if insideBound(box, places[i].Lon, places[i].Lat) && f.pass(&places[i]) {
+					want++
+				}
+			}
+			prev := -1
+			for zoom := index.MaxZoom; zoom >= 0; zoom -= 3 {
+				q := index.Query{BBox: &box}
+				f.apply(&q)
+				res, err := e.Clusters(context.Background(), q, zoom)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := 0
+				for _, c := range res.Clusters {
+					sum += c.Count
+					if c.Count == 1 && (c.Place == nil || c.Place.Place.Lon != c.Lon || c.Place.Place.Lat != c.Lat) {
+						t.Errorf("zoom %d: singleton at %g,%g without its place: %+v", zoom, c.Lat, c.Lon, c.Place)
+					}
+					if c.Count > 1 && c.Place != nil {
+						t.Errorf("zoom %d: cluster of %d with a place", zoom, c.Count)
+					}
+					if b := c.Bound; c.Lon < b[0]-1e-9 || c.Lon > b[2]+1e-9 || c.Lat < b[1]-1e-9 || c.Lat > b[3]+1e-9 || !insideBound(box, b[0], b[1]) || !insideBound(box, b[2], b[3]) {
+						t.Errorf("zoom %d: cluster mean %g,%g outside its bound %v, or bound outside the box", zoom, c.Lat, c.Lon, b)
+					}
+				}
+				if sum != want || res.Total != want {
+					t.Errorf("zoom %d: clusters hold %d places, total %d; brute force %d", zoom, sum, res.Total, want)
+				}
+				if prev >= 0 && len(res.Clusters) > prev {
+					t.Errorf("zoom %d: %d clusters, more than the %d one level of 3 deeper", zoom, len(res.Clusters), prev)
+				}
+				prev = len(res.Clusters)
+			}
+		})
+	}
+}
+
+func TestClustersErrors(t *testing.T) {
+	e := MustDemoEngine(t)
+	box := &geo.Bound{MinLon: 0, MinLat: 42, MaxLon: 5, MaxLat: 45}
+	for _, tc := range []struct {
+		name  string
+		q     index.Query
+		zoom  int
+		param string
+		code  string
+	}{
+		{"no bbox", index.Query{}, 10, "bbox", index.CodeInvalid},
+		{"zoom negative", index.Query{BBox: box}, -1, "zoom", index.CodeOutOfRange},
+		{"zoom too deep", index.Query{BBox: box}, index.MaxZoom + 1, "zoom", index.CodeOutOfRange},
+		{"bad type", index.Query{BBox: box, Types: []string{"bakery"}}, 10, "type", index.CodeUnknownType},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.Clusters(context.Background(), tc.q, tc.zoom)
+			if se, ok := index.AsError(err); !ok || se.Param != tc.param || se.Code != tc.code {
+				t.Errorf("Clusters: %v, want %s on %s", err, tc.code, tc.param)
+			}
+		})
+	}
+}
+
+// Make sure the vocabulary the tests name exists: a renamed ID would
+// make filters silently match nothing.
+func TestVocabularyIDs(t *testing.T) {
+	for _, f := range filterSpecs {
+		for _, id := range f.types {
+			if _, ok := ingest.TypeTerm(id); !ok {
+				t.Errorf("filter %s: no type %s", f.name, id)
+			}
+		}
+		for _, id := range f.services {
+			if _, ok := ingest.ServiceTerm(id); !ok {
+				t.Errorf("filter %s: no service %s", f.name, id)
+			}
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package index
+
+import (
+	"context"
+	"time"
+
+	"github.com/tierslieux/tierslieux/ingest"
+)
+
+// Plan says in which order an engine combines geography and text.
+type Plan int
+
+// Plans. PlanAuto chooses by selectivity; the others exist to measure
+// that choice against fixed strategies.
+const (
+	PlanAuto      Plan = iota
+	PlanGeoFirst       // R-tree candidates, each checked against the query's terms
+	PlanTextFirst      // every place holding the terms, then the geographic filter
+)
+
+// Engine answers structured queries over a catalog it borrows: the
+// catalog's owner keeps it open while the engine is in use.
+type Engine struct {
+	cat *Catalog
+	// Plan forces a strategy; the zero value chooses by selectivity.
+	Plan Plan
+}
+
+// NewEngine returns an engine over cat.
+func NewEngine(cat *Catalog) *Engine { return &Engine{cat: cat} }
+
+// Catalog returns the catalog the engine searches.
+func (e *Engine) Catalog() *Catalog { return e.cat }
+
+// Hit is one result.
+type Hit struct {
+	Place *ingest.Place
+	// Meters is the distance from the query's point, when it has one.
+	Meters      float64
+	HasDistance bool
+	// Score is the relevance used for ordering: the text score, times the
+	// distance decay when sorting by both.
+	Score float64
+}
+
+// Result answers a query.
+type Result struct {
+	// Query is the query as understood and run: its radius is the one
+	// used, also when adaptive.
+	Query  Query
+	Total  int
+	Hits   []Hit
+	Facets map[string]map[string]int
+	// Plan is the strategy the engine chose.
+	Plan Plan
+	Took time.Duration
+	// HasText says the query had a text condition, so scores are
+	// relevance (text left with only stop words has none).
+	HasText bool
+}
+
+// Facet names.
+const (
+	FacetType    = "type"
+	FacetService = "service"
+	FacetDept    = "dept"
+)
+
+// match is a candidate place: its number, its distance from the query's
+// point and its score.
+type match struct {
+	o      uint32
+	meters float64
+	score  float64
+}
+
+// Search runs a query: every match counted, one page ranked.
+func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
+	start := time.Now()
+	res, matches, err := e.match(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	q = res.Query
+	point := q.Near != nil
+	e.rank(&res.Query, matches, res.HasText, q.Offset+q.Limit)
+	lo := min(q.Offset, len(matches))
+	hi := min(lo+q.Limit, len(matches))
+	for _, m := range matches[lo:hi] {
+		res.Hits = append(res.Hits, Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score})
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// Place returns a place by ID.
+func (e *Engine) Place(id string) (*ingest.Place, bool) { return e.cat.Place(id) }
+
+// match finds every match of a query, unordered, with the total and the
+// facets.
+func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
+	if err := q.Validate(); err != nil {
+		return nil, nil, err
+	}
+	p, err := e.plan(ctx, &q)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &Result{Query: q}
+	var cands []match
+	switch {
+	case q.Nearest:
+		cands = p.nearest()
+		res.Total = p.countAll()
+	case q.AutoRadius && q.Near != nil:
+		cands, res.Query.RadiusMeters = p.autoRadius()
+		res.Query.AutoRadius = true
+	case p.tq != nil && q.HasArea() && p.textSelective():
+		cands = p.textThenArea()
+	default:
+		cands = p.areaThenText()
+	}
+	res.Plan = p.chosen
+	// Facets count over the geographic and text matches, each without its
+	// own filter; the results apply every filter.
+	if len(q.Facets) > 0 {
+		facetCands := cands
+		if q.Nearest {
+			// The page holds only the nearest: facets count every match,
+			// like the total, each without its own filter.
+			facetCands = p.everywhere()
+		}
+		res.Facets = e.facets(q.Facets, facetCands, p.scores, p.f)
+	}
+	matches := p.filter(cands)
+	if !q.Nearest {
+		res.Total = len(matches)
+	}
+	res.HasText = p.scores != nil
+	return res, matches, nil
+}

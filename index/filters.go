@@ -1,0 +1,134 @@
+package index
+
+import "github.com/tierslieux/tierslieux/ingest"
+
+// filterSets are the catalog's filter bitmaps: for each type, service,
+// département and région, the places that have it, and the demo places.
+// Structured queries are answered from them without the text index.
+type filterSets struct {
+	n        int
+	types    map[string]bitset
+	services map[string]bitset
+	depts    map[string]bitset
+	regions  map[string]bitset
+	demo     bitset
+}
+
+func newFilterSets(places []ingest.Place) filterSets {
+	fs := filterSets{n: len(places), types: map[string]bitset{}, services: map[string]bitset{},
+		depts: map[string]bitset{}, regions: map[string]bitset{}, demo: newBitset(len(places))}
+	for i := range places {
+		p := &places[i]
+		o := uint32(i)
+		for _, t := range p.Types {
+			fs.get(fs.types, t).set(o)
+		}
+		for _, s := range p.Services {
+			fs.get(fs.services, s).set(o)
+		}
+		if p.Dept != "" {
+			fs.get(fs.depts, p.Dept).set(o)
+		}
+		if p.Region != "" {
+			fs.get(fs.regions, p.Region).set(o)
+		}
+		if p.Demo {
+			fs.demo.set(o)
+		}
+	}
+	return fs
+}
+
+func (fs *filterSets) get(m map[string]bitset, k string) bitset {
+	b, ok := m[k]
+	if !ok {
+		b = newBitset(fs.n)
+		m[k] = b
+	}
+	return b
+}
+
+// filter holds a query's bitmaps, one per dimension; nil means no
+// filter on it.
+type filter struct {
+	types, services, dept, region, demo bitset
+	all                                 bitset // every dimension
+}
+
+func (f *filter) pass(o uint32) bool { return f.all == nil || f.all.has(o) }
+
+// filter composes a query's bitmaps. They are shared when a dimension
+// needs only one, and built only when it combines several: at a million
+// places each is 125 KB.
+func (fs *filterSets) filter(q *Query) *filter {
+	f := &filter{}
+	var empty bitset
+	pick := func(m map[string]bitset, k string) bitset {
+		if b, ok := m[k]; ok {
+			return b
+		}
+		if empty == nil {
+			empty = newBitset(fs.n)
+		}
+		return empty
+	}
+	switch len(q.Types) {
+	case 0:
+	case 1:
+		f.types = pick(fs.types, q.Types[0])
+	default:
+		f.types = newBitset(fs.n)
+		for _, t := range q.Types {
+			if b, ok := fs.types[t]; ok {
+				f.types.or(b)
+			}
+		}
+	}
+	for i, s := range q.Services {
+		switch {
+		case i == 0:
+			f.services = pick(fs.services, s)
+		case i == 1:
+			f.services = f.services.clone()
+			fallthrough
+		default:
+			f.services.and(pick(fs.services, s))
+		}
+	}
+	if q.Dept != "" {
+		f.dept = pick(fs.depts, q.Dept)
+	}
+	if q.Region != "" {
+		f.region = pick(fs.regions, q.Region)
+	}
+	if q.Demo != nil {
+		f.demo = fs.demo
+		if !*q.Demo {
+			f.demo = fs.demo.not(fs.n)
+		}
+	}
+	f.all = intersect(f.types, f.services, f.dept, f.region, f.demo)
+	return f
+}
+
+// intersect is the intersection of the non-nil sets, nil when all are:
+// the one set itself when there is one, a new set otherwise.
+func intersect(sets ...bitset) bitset {
+	var all bitset
+	n := 0
+	for _, b := range sets {
+		if b == nil {
+			continue
+		}
+		switch n++; n {
+		case 1:
+			all = b
+		case 2:
+			all = all.clone()
+			all.and(b)
+		default:
+			all.and(b)
+		}
+	}
+	return all
+}

@@ -1,0 +1,232 @@
+package index
+
+import (
+	"context"
+
+	"github.com/tierslieux/tierslieux/geo"
+)
+
+// planner runs one query over a catalog. It holds the query's filter and
+// text, and has one method per strategy: the k nearest, an adaptive
+// radius, text then area, area then text. Both orders give the same
+// scores; the planner picks the one that walks fewer places.
+type planner struct {
+	cat   *Catalog
+	force Plan // the engine's forced plan, PlanAuto to choose
+	q     *Query
+	f     *filter
+	tq    *textQuery // nil: no text condition
+	// scores holds the text scores once computed, nil without text.
+	scores map[uint32]float64
+	// estimate bounds the text matches: the rarest term's frequency.
+	estimate int
+	chosen   Plan
+}
+
+// plan prepares a query's filter and text.
+func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
+	p := &planner{cat: e.cat, force: e.Plan, q: q, f: e.cat.filters.filter(q)}
+	if q.Text == "" {
+		return p, nil
+	}
+	tq, ok, err := e.cat.prepareText(ctx, q.Text)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		p.tq, p.estimate = tq, tq.estimate()
+	}
+	return p, nil
+}
+
+// scoreAll scores every place holding the terms: the text-first step.
+func (p *planner) scoreAll() { p.scores = p.tq.scoreAll() }
+
+// scoreCandidates scores the candidates only: those passing the filters,
+// or all of them when facets must count the others. The geo-first step.
+func (p *planner) scoreCandidates(cands []match) {
+	keep := p.f.pass
+	if len(p.q.Facets) > 0 {
+		keep = func(uint32) bool { return true }
+	}
+	p.scores = p.tq.scoreCandidates(cands, keep)
+}
+
+// choose picks the cheaper plan for text over known candidates: both give
+// the same scores, and the cheaper walks fewer places.
+func (p *planner) choose(cands []match) Plan {
+	if p.force != PlanAuto {
+		return p.force
+	}
+	if len(cands) < p.estimate {
+		return PlanGeoFirst
+	}
+	return PlanTextFirst
+}
+
+// textSelective decides, before any R-tree walk, whether the text is
+// selective enough to be the starting point: its rarest term is in fewer
+// places than a small area usually holds. A forced plan decides alone.
+func (p *planner) textSelective() bool {
+	switch p.force {
+	case PlanTextFirst:
+		return true
+	case PlanGeoFirst:
+		return false
+	}
+	return p.estimate <= max(1000, p.cat.Len()/200)
+}
+
+// nearest walks the R-tree outward from the point and keeps the first
+// offset+limit places passing the filters and the text.
+func (p *planner) nearest() []match {
+	if p.tq != nil {
+		p.chosen = PlanTextFirst
+		p.scoreAll()
+	}
+	accept := func(o uint32) bool {
+		if !p.f.pass(o) {
+			return false
+		}
+		if p.scores != nil {
+			_, ok := p.scores[o]
+			return ok
+		}
+		return true
+	}
+	q := p.q
+	hits := p.cat.Geo.Nearest(q.Near.Lon, q.Near.Lat, q.Offset+q.Limit, q.RadiusMeters, accept)
+	out := make([]match, len(hits))
+	for i, h := range hits {
+		out[i] = match{o: h.ID, meters: h.Meters}
+	}
+	return out
+}
+
+// countAll counts the places passing the filters and the text, wherever
+// they are: the total of a k-nearest query.
+func (p *planner) countAll() int {
+	if p.scores != nil {
+		n := 0
+		for o := range p.scores {
+			if p.f.pass(o) {
+				n++
+			}
+		}
+		return n
+	}
+	if p.f.all == nil {
+		return p.cat.Len()
+	}
+	return p.f.all.count()
+}
+
+// autoRadius widens the radius from 5 km until AutoRadiusTarget places
+// pass every filter and the text, up to the cap, and returns the
+// candidates within the radius chosen and that radius: rural Lozère needs
+// 50 km where Toulouse needs 5. Filters alone give a first radius (text
+// can only lower the count); the text is then asked once, by the cheaper
+// plan, and the radius widened further if needed.
+func (p *planner) autoRadius() ([]match, float64) {
+	step := 0
+	var cands []match
+	for ; step < len(autoRadii); step++ {
+		cands = p.within(autoRadii[step])
+		if p.count(cands) >= AutoRadiusTarget {
+			break
+		}
+	}
+	step = min(step, len(autoRadii)-1)
+	if p.tq == nil {
+		return cands, autoRadii[step]
+	}
+	p.chosen = p.choose(cands)
+	if p.chosen == PlanTextFirst {
+		p.scoreAll()
+	}
+	for first := true; step < len(autoRadii); step, first = step+1, false {
+		if !first {
+			cands = p.within(autoRadii[step])
+		}
+		if p.chosen == PlanGeoFirst {
+			p.scoreCandidates(cands)
+		}
+		if p.count(cands) >= AutoRadiusTarget {
+			break
+		}
+	}
+	step = min(step, len(autoRadii)-1)
+	return cands, autoRadii[step]
+}
+
+// within returns every place within r metres of the query's point.
+func (p *planner) within(r float64) []match {
+	var out []match
+	p.cat.Geo.WithinFunc(p.q.Near.Lon, p.q.Near.Lat, r, func(h geo.Hit) bool {
+		out = append(out, match{o: h.ID, meters: h.Meters})
+		return true
+	})
+	return nonNil(out)
+}
+
+// count counts the candidates passing the filters and the text so far.
+func (p *planner) count(cands []match) int {
+	n := 0
+	for _, c := range cands {
+		if p.f.pass(c.o) {
+			if _, ok := p.scores[c.o]; p.scores == nil || ok {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// textThenArea takes the text matches and tests each against the area,
+// without walking the R-tree at all: selective text over a large area.
+func (p *planner) textThenArea() []match {
+	p.chosen = PlanTextFirst
+	p.scoreAll()
+	return p.inArea()
+}
+
+// areaThenText takes the places in the area (or, without one, every place
+// passing the filters), then asks the text by the cheaper plan.
+func (p *planner) areaThenText() []match {
+	cands := p.geoCandidates()
+	if p.tq != nil {
+		p.chosen = PlanTextFirst
+		if cands != nil {
+			p.chosen = p.choose(cands)
+		}
+		if p.chosen == PlanGeoFirst && cands != nil {
+			p.scoreCandidates(cands)
+		} else {
+			p.scoreAll()
+		}
+	}
+	if cands == nil {
+		cands = p.allCandidates(p.f, len(p.q.Facets) > 0)
+	}
+	return cands
+}
+
+// filter keeps, in place, the candidates passing every filter and the
+// text, with their text scores.
+func (p *planner) filter(cands []match) []match {
+	matches := cands[:0]
+	for _, c := range cands {
+		if !p.f.pass(c.o) {
+			continue
+		}
+		if p.scores != nil {
+			s, ok := p.scores[c.o]
+			if !ok {
+				continue
+			}
+			c.score = s
+		}
+		matches = append(matches, c)
+	}
+	return matches
+}

@@ -1,0 +1,211 @@
+package index
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tierslieux/tierslieux/geo"
+	"github.com/tierslieux/tierslieux/ingest"
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDistance  = "distance"
+	// SortDecay ranks by relevance weighted by a decay with distance: the
+	// default when a query has both text and a place.
+	SortDecay = "relevance_distance"
+)
+
+// Limits on what a query may ask.
+const (
+	DefaultLimit       = 20
+	MaxLimit           = 100
+	MaxOffset          = 10000
+	MaxRadiusMeters    = 1_000_000
+	AutoRadiusTarget   = 5       // places an adaptive radius tries to reach
+	AutoRadiusCapMeter = 100_000 // and the furthest it widens to
+)
+
+// autoRadii are the steps an adaptive radius widens through, in metres.
+var autoRadii = []float64{5_000, 10_000, 20_000, 30_000, 50_000, 75_000, AutoRadiusCapMeter}
+
+// Anchor is the point a query is measured from.
+type Anchor struct {
+	Name  string  `json:"name"`
+	INSEE string  `json:"insee,omitempty"`
+	Lat   float64 `json:"lat"`
+	Lon   float64 `json:"lon"`
+}
+
+// Query is a structured query: what the query language understood of free
+// text and parameters. Validate holds its rules; the engine runs only
+// valid queries.
+type Query struct {
+	Text     string   // the full-text part
+	Types    []string // vocabulary IDs; a place matches if it has any
+	Services []string // vocabulary IDs; a place must offer all
+	Dept     string   // département code
+	Region   string   // région code
+	Demo     *bool    // only demo (true) or only real (false) places
+
+	Near *Anchor
+	// RadiusMeters limits distance from Near; 0 means no limit.
+	RadiusMeters float64
+	// AutoRadius widens the radius from 5 km until AutoRadiusTarget
+	// places match, up to AutoRadiusCapMeter ("near X" with no distance).
+	AutoRadius bool
+	// Nearest asks for the k nearest places, k = Limit, with no distance
+	// limit ("nearest coworking to …").
+	Nearest bool
+	BBox    *geo.Bound
+	Polygon geo.Polygon
+
+	Sort   string
+	Limit  int
+	Offset int
+	Facets []string
+}
+
+// String is the canonical form of a query, used to compare what a parser
+// understood: fields in a fixed order, only those set.
+func (q *Query) String() string {
+	var parts []string
+	add := func(k, v string) { parts = append(parts, k+"="+v) }
+	if q.Text != "" {
+		add("text", strconv.Quote(q.Text))
+	}
+	if len(q.Types) > 0 {
+		add("type", strings.Join(q.Types, ","))
+	}
+	if len(q.Services) > 0 {
+		add("service", strings.Join(q.Services, ","))
+	}
+	if q.Dept != "" {
+		add("dept", q.Dept)
+	}
+	if q.Region != "" {
+		add("region", q.Region)
+	}
+	if q.Demo != nil {
+		add("demo", strconv.FormatBool(*q.Demo))
+	}
+	if q.Near != nil {
+		if q.Near.INSEE != "" {
+			add("near", q.Near.INSEE)
+		} else {
+			add("near", fmt.Sprintf("%.4f,%.4f", q.Near.Lat, q.Near.Lon))
+		}
+	}
+	switch {
+	case q.AutoRadius:
+		add("radius", "auto")
+	case q.RadiusMeters > 0:
+		add("radius", geo.FormatDistance(q.RadiusMeters))
+	}
+	if q.Nearest {
+		add("nearest", "true")
+	}
+	if q.BBox != nil {
+		add("bbox", fmt.Sprintf("%g,%g,%g,%g", q.BBox.MinLon, q.BBox.MinLat, q.BBox.MaxLon, q.BBox.MaxLat))
+	}
+	if len(q.Polygon) > 0 {
+		add("polygon", strconv.Itoa(len(q.Polygon[0]))+"pts")
+	}
+	if q.Sort != "" {
+		add("sort", q.Sort)
+	}
+	return strings.Join(parts, " ")
+}
+
+// Validate checks a query's rules and fills its defaults: the limit, the
+// sort order (by relevance, by distance from a point, or both), and the k
+// nearest for a point sorted by distance with no radius. It is the one
+// place these rules live; the engine calls it on every query it runs.
+func (q *Query) Validate() error {
+	if q.Limit == 0 {
+		q.Limit = DefaultLimit
+	}
+	if err := q.Check(); err != nil {
+		return err
+	}
+	if q.Nearest && q.RadiusMeters > 0 {
+		// The nearest within a radius are the places within it, by distance.
+		q.Nearest, q.Sort = false, SortDistance
+	}
+	return q.checkSort()
+}
+
+// Check checks a query's rules without filling any default: known types
+// and services, limits, a radius in range and with a point to measure
+// from, a point in range. The query language checks what it builds with
+// it; Validate starts with it.
+func (q *Query) Check() error {
+	for _, t := range q.Types {
+		if _, ok := ingest.TypeTerm(t); !ok {
+			return Errorf(CodeUnknownType, "type", "%q is not a type (coworking, fablab, mediation-numerique)", t)
+		}
+	}
+	for _, s := range q.Services {
+		if _, ok := ingest.ServiceTerm(s); !ok {
+			return Errorf(CodeUnknownService, "service", "%q is not a service of the vocabulary", s)
+		}
+	}
+	if err := q.checkRanges(); err != nil {
+		return err
+	}
+	if q.Near != nil && !geo.ValidPoint(q.Near.Lon, q.Near.Lat) {
+		return Errorf(CodeOutOfRange, "near", "latitude must be within [-90, 90] and longitude within [-180, 180]")
+	}
+	return nil
+}
+
+func (q *Query) checkRanges() error {
+	switch {
+	case q.Limit < 0 || q.Limit > MaxLimit:
+		return Errorf(CodeOutOfRange, "limit", "must be between 1 and %d", MaxLimit)
+	case q.Offset < 0 || q.Offset > MaxOffset:
+		return Errorf(CodeOutOfRange, "offset", "must be between 0 and %d", MaxOffset)
+	case q.RadiusMeters < 0 || math.IsNaN(q.RadiusMeters):
+		return Errorf(CodeOutOfRange, "radius", "must be more than 0")
+	case q.RadiusMeters > MaxRadiusMeters:
+		return Errorf(CodeOutOfRange, "radius", "%s is beyond the %s maximum", geo.FormatDistance(q.RadiusMeters), geo.FormatDistance(MaxRadiusMeters))
+	case q.RadiusMeters > 0 && q.Near == nil:
+		return Errorf(CodeInvalid, "radius", "needs a place to measure from: add near, or a place in q")
+	case q.Nearest && q.Near == nil:
+		return Errorf(CodeInvalid, "near", "is required for the nearest places")
+	}
+	return nil
+}
+
+func (q *Query) checkSort() error {
+	switch q.Sort {
+	case "":
+		switch {
+		case q.Near != nil && q.Text != "":
+			q.Sort = SortDecay
+		case q.Near != nil:
+			q.Sort = SortDistance
+		default:
+			q.Sort = SortRelevance
+		}
+	case SortRelevance, SortDistance, SortDecay:
+	default:
+		return Errorf(CodeInvalid, "sort", "%q: want relevance or distance", q.Sort)
+	}
+	if (q.Sort == SortDistance || q.Sort == SortDecay) && q.Near == nil {
+		return Errorf(CodeInvalid, "sort", "distance needs a place to measure from: add near")
+	}
+	if q.Sort == SortDistance && q.Near != nil && q.RadiusMeters == 0 && !q.AutoRadius && q.BBox == nil && q.Polygon == nil {
+		// "near without radius but sorted by distance": the k nearest.
+		q.Nearest = true
+	}
+	return nil
+}
+
+// HasArea reports whether a query limits where places are.
+func (q *Query) HasArea() bool {
+	return q.Polygon != nil || q.BBox != nil || (q.Near != nil && q.RadiusMeters > 0)
+}

@@ -1,0 +1,107 @@
+package index_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/tierslieux/tierslieux/geo"
+	"github.com/tierslieux/tierslieux/index"
+)
+
+// bench1MEnv enables the 1,000,000-place benchmarks, whose catalog takes
+// minutes to build.
+const bench1MEnv = "TIERSLIEUX_BENCH_1M"
+
+// benchSizes are the catalog sizes benchmarks run on.
+var benchSizes = []int{100_000, 1_000_000}
+
+// MustBenchEngine returns the engine over n synthetic places, built once
+// per size outside any timer, or skips the 1M size unless enabled.
+func MustBenchEngine(b *testing.B, n int) *index.Engine {
+	b.Helper()
+	if n >= 1_000_000 && os.Getenv(bench1MEnv) != "1" {
+		b.Skipf("set %s=1 to benchmark %d places (building the catalog takes minutes)", bench1MEnv, n)
+	}
+	b.StopTimer()
+	defer b.StartTimer()
+	e, _ := MustSynthEngine(b, n)
+	return e
+}
+
+var (
+	benchToulouse = &index.Anchor{Name: "Toulouse", INSEE: "31555", Lat: 43.60426, Lon: 1.44367}
+	// About 0.5° by 0.35°: what a map of Toulouse and its suburbs shows.
+	benchMapBox = &geo.Bound{MinLon: 1.19, MinLat: 43.43, MaxLon: 1.69, MaxLat: 43.78}
+)
+
+// searchFamilies are the query shapes the service answers most.
+var searchFamilies = []struct {
+	name string
+	q    index.Query
+}{
+	{"text+type+radius", index.Query{Text: "atelier", Types: []string{"fablab"}, Near: benchToulouse, RadiusMeters: 30_000}},
+	{"type+service+radius", index.Query{Types: []string{"fablab"}, Services: []string{"impression-3d"}, Near: benchToulouse, RadiusMeters: 30_000}},
+	{"radius by distance", index.Query{Near: benchToulouse, RadiusMeters: 30_000, Sort: index.SortDistance}},
+	{"map bbox", index.Query{BBox: benchMapBox, Limit: index.MaxLimit}},
+	{"nearest k=20", index.Query{Near: benchToulouse, Nearest: true, Limit: 20}},
+}
+
+// BenchmarkSearch runs each family on 100,000 places, and on 1,000,000
+// when TIERSLIEUX_BENCH_1M=1.
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		for _, fam := range searchFamilies {
+			b.Run(fmt.Sprintf("n=%d/%s", n, fam.name), func(b *testing.B) {
+				e := MustBenchEngine(b, n)
+				res := MustSearch(b, e, fam.q) // warm, and sure to run
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := e.Search(ctx, fam.q); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(res.Total), "matches")
+			})
+		}
+	}
+}
+
+// planMix are queries where the order of geography and text matters.
+var planMix = []struct {
+	name string
+	q    index.Query
+}{
+	// Few candidates, a term in every document: the R-tree first.
+	{"small radius+common text", index.Query{Text: "synthétique", Near: benchToulouse, RadiusMeters: 2_000}},
+	// Many candidates, a rare term: the text first.
+	{"large radius+selective text", index.Query{Text: "Montauban", Near: benchToulouse, RadiusMeters: 100_000}},
+	// No geography: only the text index can answer.
+	{"text only", index.Query{Text: "makerspace"}},
+}
+
+// BenchmarkPlan compares the planner's choice with each fixed strategy on
+// the same queries: PlanAuto should be about as fast as the better one.
+func BenchmarkPlan(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		for _, qm := range planMix {
+			for _, pl := range plans {
+				b.Run(fmt.Sprintf("n=%d/%s/%s", n, qm.name, pl.name), func(b *testing.B) {
+					e := withPlan(MustBenchEngine(b, n), pl.plan)
+					res := MustSearch(b, e, qm.q)
+					b.ReportAllocs()
+					for b.Loop() {
+						if _, err := e.Search(ctx, qm.q); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(res.Total), "matches")
+					b.ReportMetric(float64(res.Plan), "plan") // 1 geo-first, 2 text-first
+				})
+			}
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package text
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Doc is the text of one place, as the index sees it.
+type Doc struct {
+	ID          string
+	Name        string
+	Description string
+	// Keywords holds the labels and synonyms of the place's types and
+	// services in both languages, and its free tags.
+	Keywords string
+	// Place holds its commune, département and région names.
+	Place string
+}
+
+// Hit is one match: a document ID and its relevance score.
+type Hit struct {
+	ID    string
+	Score float64
+}
+
+// Index is a full-text index of Docs.
+type Index struct {
+	b        bleve.Index
+	readOnly bool
+}
+
+// ErrReadOnly is returned by writes to an index opened with Open: Bleve
+// would block on them forever.
+var ErrReadOnly = errors.New("index is open read-only")
+
+// New creates an index at path, which must not exist. An empty path makes
+// an in-memory index. Both use scorch: Bleve's NewMemOnly builds the older
+// upsidedown index, several times slower to build and to query.
+func New(path string) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	b, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index %q: %w", path, err)
+	}
+	return &Index{b: b}, nil
+}
+
+// NewMemOnly creates an in-memory index, for embedded data and tests.
+func NewMemOnly() (*Index, error) { return New("") }
+
+// Open opens an index created by New at path, read-only: several
+// processes may serve the same index.
+func Open(path string) (*Index, error) {
+	b, err := bleve.OpenUsing(path, map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("open index %q: %w", path, err)
+	}
+	return &Index{b: b, readOnly: true}, nil
+}
+
+// Close releases the index; on disk, it flushes what is pending.
+func (ix *Index) Close() error { return ix.b.Close() }
+
+// Count is the number of documents indexed.
+func (ix *Index) Count() (uint64, error) { return ix.b.DocCount() }
+
+// Add indexes docs in one batch; a doc whose ID exists replaces it.
+func (ix *Index) Add(docs []Doc) error {
+	if ix.readOnly {
+		return ErrReadOnly
+	}
+	batch := ix.b.NewBatch()
+	for i := range docs {
+		if err := batch.Index(docs[i].ID, docs[i].fields()); err != nil {
+			return fmt.Errorf("index %q: %w", docs[i].ID, err)
+		}
+	}
+	if err := ix.b.Batch(batch); err != nil {
+		return fmt.Errorf("index batch of %d: %w", len(docs), err)
+	}
+	return nil
+}
+
+func (d *Doc) fields() map[string]any {
+	return map[string]any{
+		fieldName:        d.Name,
+		fieldDescription: d.Description,
+		fieldKeywords:    d.Keywords,
+		fieldPlace:       d.Place,
+	}
+}
+
+// ErrNoTerms is returned when a text has no searchable term left after
+// analysis (only stop words or punctuation).
+var ErrNoTerms = errors.New("no searchable terms")
+
+// Terms returns the terms the analyzer makes of text, in order, without
+// repeats: what a search for text looks for.
+func (ix *Index) Terms(text string) []string {
+	a := ix.b.Mapping().AnalyzerNamed(analyzerName)
+	var out []string
+	seen := map[string]bool{}
+	for _, tok := range a.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Search returns the documents matching every term of text, in any field,
+// best first, ties by ID when limit > 0 (in no set order otherwise). With only non-nil, the search is restricted to
+// those IDs (an empty slice matches nothing). limit <= 0 returns all
+// matches. total counts every match, whatever the limit.
+func (ix *Index) Search(ctx context.Context, text string, only []string, limit int) (hits []Hit, total int, err error) {
+	terms := ix.Terms(text)
+	if len(terms) == 0 {
+		return nil, 0, ErrNoTerms
+	}
+	if only != nil && len(only) == 0 {
+		return nil, 0, nil
+	}
+	conj := make([]query.Query, 0, len(terms)+1)
+	for _, t := range terms {
+		disj := make([]query.Query, 0, len(fieldBoosts))
+		for _, f := range fieldBoosts {
+			tq := query.NewTermQuery(t)
+			tq.SetField(f.name)
+			tq.SetBoost(f.boost)
+			disj = append(disj, tq)
+		}
+		conj = append(conj, query.NewDisjunctionQuery(disj))
+	}
+	if only != nil {
+		// Boost 0: the restriction must not change the scores (neither by
+		// its own constant nor through the query norm), so a restricted
+		// search ranks exactly as an unrestricted one.
+		idq := query.NewDocIDQuery(only)
+		idq.SetBoost(0)
+		conj = append(conj, idq)
+	}
+	size := limit
+	if size <= 0 {
+		n, err := ix.b.DocCount()
+		if err != nil {
+			return nil, 0, err
+		}
+		size = int(n)
+	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(conj), size, 0, false)
+	if limit > 0 {
+		// Ties by ID make pages stable. Asking for every match, the caller
+		// sorts: loading each ID to sort by it would double the cost.
+		req.SortBy([]string{"-_score", "_id"})
+	}
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search %q: %w", strings.Join(terms, " "), err)
+	}
+	hits = make([]Hit, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = Hit{ID: h.ID, Score: h.Score}
+	}
+	return hits, int(res.Total), nil
+}
+
+// Field is a text field of the index and the weight a match in it
+// carries.
+type Field struct {
+	Name  string
+	Boost float64
+}
+
+// Fields lists the index's text fields, most telling first.
+func Fields() []Field {
+	out := make([]Field, len(fieldBoosts))
+	for i, f := range fieldBoosts {
+		out[i] = Field{f.name, f.boost}
+	}
+	return out
+}
+
+// TermDocs returns the IDs of the documents holding an analysed term (one
+// of Terms' results) in a field, in no set order: the term's postings. A
+// caller that keeps them as sets can combine and score them itself, which
+// is much cheaper than a search when it already holds candidates.
+func (ix *Index) TermDocs(ctx context.Context, term, field string) ([]string, error) {
+	tq := query.NewTermQuery(term)
+	tq.SetField(field)
+	n, err := ix.b.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(tq, int(n), 0, false)
+	req.Score = "none"
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("term %q in %s: %w", term, field, err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
+}
