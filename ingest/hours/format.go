@@ -1,0 +1,111 @@
+package hours
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Lang selects the language of readable text.
+type Lang uint8
+
+const (
+	French Lang = iota
+	English
+)
+
+var (
+	frWeekdays = [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+	enWeekdays = [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+	frMonths   = [13]string{"", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+	enMonths   = [13]string{"", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+)
+
+// FormatDay writes a day's spans (from Schedule.Day) for people:
+//
+//	French:  "9 h – 12 h, 14 h – 17 h 30", "24 h/24", "fermé"
+//	English: "9:00–12:00, 14:00–17:30", "24 hours", "closed"
+//
+// Spans whose state is unknown are marked "(à confirmer)" / "(unconfirmed)";
+// a day entirely unknown reads "horaires inconnus" / "hours unknown".
+func FormatDay(spans []Span, l Lang) string {
+	if len(spans) == 0 {
+		return pick(l, "fermé", "closed")
+	}
+	if len(spans) == 1 && wholeDay(spans[0]) {
+		if spans[0].State == Unknown {
+			return pick(l, "horaires inconnus", "hours unknown")
+		}
+		return pick(l, "24 h/24", "24 hours")
+	}
+	parts := make([]string, len(spans))
+	for i, sp := range spans {
+		start := sp.Start.In(paris)
+		end := sp.End.In(paris)
+		eh, em, _ := end.Clock()
+		if eh == 0 && em == 0 && end.After(start) {
+			eh = 24
+		}
+		sh, sm, _ := start.Clock()
+		if l == English {
+			parts[i] = enClock(sh, sm) + "–" + enClock(eh, em)
+		} else {
+			parts[i] = frClock(sh, sm) + " – " + frClock(eh, em)
+		}
+		if sp.State == Unknown {
+			parts[i] += pick(l, " (à confirmer)", " (unconfirmed)")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func wholeDay(sp Span) bool {
+	s, e := sp.Start.In(paris), sp.End.In(paris)
+	sh, sm, _ := s.Clock()
+	eh, em, _ := e.Clock()
+	y, m, d := s.Date()
+	ey, emo, ed := e.Date()
+	return sh == 0 && sm == 0 && eh == 0 && em == 0 && time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC).Equal(time.Date(ey, emo, ed, 0, 0, 0, 0, time.UTC))
+}
+
+func pick(l Lang, fr, en string) string {
+	if l == English {
+		return en
+	}
+	return fr
+}
+
+// frClock writes French typography without the no-break spaces, which
+// JSON clients rarely render as intended: "9 h", "17 h 30".
+func frClock(h, m int) string {
+	if m == 0 {
+		return strconv.Itoa(h) + " h"
+	}
+	return strconv.Itoa(h) + " h " + twoDigits(m)
+}
+
+func enClock(h, m int) string { return strconv.Itoa(h) + ":" + twoDigits(m) }
+
+// clockText writes a wall time in the language.
+func clockText(t time.Time, l Lang) string {
+	h, m, _ := t.In(paris).Clock()
+	if l == English {
+		return enClock(h, m)
+	}
+	return frClock(h, m)
+}
+
+// dateText writes a date: "samedi 26 décembre", "vendredi 1er mai",
+// "Saturday 26 December".
+func dateText(t time.Time, l Lang) string {
+	t = t.In(paris)
+	_, m, d := t.Date()
+	if l == English {
+		return enWeekdays[t.Weekday()] + " " + strconv.Itoa(d) + " " + enMonths[m]
+	}
+	day := strconv.Itoa(d)
+	if d == 1 {
+		day = "1er"
+	}
+	return frWeekdays[t.Weekday()] + " " + day + " " + frMonths[m]
+}
