@@ -32,6 +32,7 @@ type Catalog struct {
 	names    nameIndex
 	// deptNames and regionNames give the names of the codes places carry.
 	deptNames, regionNames map[string]string
+	words                  wordTerms
 }
 
 // Len is the number of places.

@@ -48,7 +48,7 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 		return nil, Errorf(CodeOutOfRange, "zoom", "%d is outside [0, %d]", zoom, MaxZoom)
 	}
 	q.Limit, q.Offset = 1, 0
-	res, matches, err := e.match(ctx, q)
+	res, matches, _, err := e.match(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,10 @@ type Hit struct {
 	// Score is the relevance used for ordering: the text score, times the
 	// distance decay when sorting by both.
 	Score float64
+	// Matched lists the fields holding a word of a text query, and
+	// Highlight shows them: field → HTML, the words in <mark>.
+	Matched   []string
+	Highlight map[string]string
 }
 
 // Result answers a query.
@@ -54,9 +58,12 @@ type Result struct {
 	// Plan is the strategy the engine chose.
 	Plan Plan
 	Took time.Duration
-	// HasText says the query had a text condition, so scores are
-	// relevance (text left with only stop words has none).
+	// HasText says the query had a text part, so scores are relevance
+	// (text left with only stop words has none).
 	HasText bool
+	// TextRelaxed are the words of the text that would have emptied the
+	// list, made preferences; TextIgnored those no place holds at all.
+	TextRelaxed, TextIgnored []string
 }
 
 // Facet names.
@@ -77,7 +84,7 @@ type match struct {
 // Search runs a query: every match counted, one page ranked.
 func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
-	res, matches, err := e.match(ctx, q)
+	res, matches, p, err := e.match(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +94,11 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	lo := min(q.Offset, len(matches))
 	hi := min(lo+q.Limit, len(matches))
 	for _, m := range matches[lo:hi] {
-		res.Hits = append(res.Hits, Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score})
+		h := Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score}
+		if !q.NoHighlight {
+			p.highlight(&h, m.o)
+		}
+		res.Hits = append(res.Hits, h)
 	}
 	res.Took = time.Since(start)
 	return res, nil
@@ -97,15 +108,33 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 func (e *Engine) Place(id string) (*ingest.Place, bool) { return e.cat.Place(id) }
 
 // match finds every match of a query, unordered, with the total and the
-// facets.
-func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
+// facets. With RelaxText, when the text would empty the list, its terms
+// are relaxed one by one, least selective first, into preferences
+// (Result.TextRelaxed): leftover words rank places, they do not hide them
+// all. Filters are never relaxed.
+func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, *planner, error) {
 	if err := q.Validate(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	p, err := e.plan(ctx, &q)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
+	res, matches := p.run()
+	for len(matches) == 0 && q.RelaxText && p.text != nil && p.text.relax() {
+		p.reset()
+		res, matches = p.run()
+	}
+	if p.text != nil && q.RelaxText {
+		res.TextRelaxed, res.TextIgnored = p.text.words()
+	}
+	return res, matches, p, nil
+}
+
+// run runs the planner once: candidates by the strategy the query calls
+// for, facets, then every filter.
+func (p *planner) run() (*Result, []match) {
+	q := *p.q
 	res := &Result{Query: q}
 	var cands []match
 	switch {
@@ -130,12 +159,12 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, error) {
 			// like the total, each without its own filter.
 			facetCands = p.everywhere()
 		}
-		res.Facets = e.facets(q.Facets, facetCands, p.scores, p.f)
+		res.Facets = facets(p.cat, q.Facets, facetCands, p.scores, p.f)
 	}
 	matches := p.filter(cands)
 	if !q.Nearest {
 		res.Total = len(matches)
 	}
-	res.HasText = p.scores != nil
-	return res, matches, nil
+	res.HasText = p.text != nil
+	return res, matches
 }

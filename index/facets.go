@@ -3,7 +3,7 @@ package index
 // facets counts, for each facet, the candidates that pass the text and
 // every filter except that facet's own, so a filter chip shows what
 // choosing it would give.
-func (e *Engine) facets(names []string, cands []match, text map[uint32]float64, f *filter) map[string]map[string]int {
+func facets(cat *Catalog, names []string, cands []match, text map[uint32]float64, f *filter) map[string]map[string]int {
 	out := map[string]map[string]int{}
 	for _, name := range names {
 		out[name] = map[string]int{}
@@ -32,7 +32,7 @@ func (e *Engine) facets(names []string, cands []match, text map[uint32]float64, 
 		if failed == -2 {
 			continue
 		}
-		p := &e.cat.Places[c.o]
+		p := &cat.Places[c.o]
 		count := func(facet string, values []string) {
 			m, want := out[facet]
 			if !want {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"slices"
 	"sort"
 	"strings"
@@ -86,4 +87,22 @@ func (c *Catalog) PlacesByPrefix(folded string, limit int) []*ingest.Place {
 		}
 	}
 	return out
+}
+
+// IsTypo reports whether word is a typo of name as far as the catalog's
+// text goes: no place's text holds it, or it analyses to name's own terms
+// ("montpelier" stems as "Montpellier" does). A word of the catalog's
+// text that means something else is not.
+func (c *Catalog) IsTypo(word, name string) bool {
+	terms := c.Text.Terms(word)
+	if slices.Equal(terms, c.Text.Terms(name)) {
+		return true
+	}
+	for _, t := range terms {
+		ts, err := c.termSet(context.Background(), t)
+		if err != nil || ts.df > 0 {
+			return false
+		}
+	}
+	return true
 }

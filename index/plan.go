@@ -15,8 +15,10 @@ type planner struct {
 	force Plan // the engine's forced plan, PlanAuto to choose
 	q     *Query
 	f     *filter
-	tq    *textQuery // nil: no text condition
-	// scores holds the text scores once computed, nil without text.
+	// text is the query's text part, nil without one; tq is the same while
+	// a term of it is still a condition, nil otherwise.
+	text, tq *textQuery
+	// scores holds the text scores once computed, nil without a condition.
 	scores map[uint32]float64
 	// estimate bounds the text matches: the rarest term's frequency.
 	estimate int
@@ -29,14 +31,23 @@ func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
 	if q.Text == "" {
 		return p, nil
 	}
-	tq, ok, err := e.cat.prepareText(ctx, q.Text)
+	tq, ok, err := e.cat.prepareText(ctx, q.Text, q.TextRequired, q.RelaxText)
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		p.tq, p.estimate = tq, tq.estimate()
+		p.text = tq
 	}
+	p.reset()
 	return p, nil
+}
+
+// reset readies the planner for a run, after the text was relaxed.
+func (p *planner) reset() {
+	p.scores, p.chosen, p.tq, p.estimate = nil, PlanAuto, nil, 0
+	if p.text != nil && p.text.hasCondition() {
+		p.tq, p.estimate = p.text, p.text.estimate()
+	}
 }
 
 // scoreAll scores every place holding the terms: the text-first step.
@@ -212,19 +223,22 @@ func (p *planner) areaThenText() []match {
 }
 
 // filter keeps, in place, the candidates passing every filter and the
-// text, with their text scores.
+// text, with their text scores; a text of preferences only scores them.
 func (p *planner) filter(cands []match) []match {
 	matches := cands[:0]
 	for _, c := range cands {
 		if !p.f.pass(c.o) {
 			continue
 		}
-		if p.scores != nil {
+		switch {
+		case p.scores != nil:
 			s, ok := p.scores[c.o]
 			if !ok {
 				continue
 			}
 			c.score = s
+		case p.text != nil:
+			c.score, _ = p.text.score(c.o)
 		}
 		matches = append(matches, c)
 	}

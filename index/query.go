@@ -32,24 +32,61 @@ const (
 // autoRadii are the steps an adaptive radius widens through, in metres.
 var autoRadii = []float64{5_000, 10_000, 20_000, 30_000, 50_000, 75_000, AutoRadiusCapMeter}
 
-// Anchor is the point a query is measured from.
+// Anchor is the point a query is measured from: a commune, with its
+// département so homonyms are told apart, or a bare position.
 type Anchor struct {
-	Name  string  `json:"name"`
-	INSEE string  `json:"insee,omitempty"`
-	Lat   float64 `json:"lat"`
-	Lon   float64 `json:"lon"`
+	Name     string  `json:"name"`
+	INSEE    string  `json:"insee,omitempty"`
+	Dept     string  `json:"dept,omitempty"`
+	DeptName string  `json:"dept_name,omitempty"`
+	Lat      float64 `json:"lat"`
+	Lon      float64 `json:"lon"`
+	// Alternatives are the other communes of the same name, for "Villeneuve
+	// (12) — or Villeneuve (09)?".
+	Alternatives []Alternative `json:"alternatives,omitempty"`
+}
+
+// Alternative is a homonym of an anchor's commune.
+type Alternative struct {
+	Name     string `json:"name"`
+	Dept     string `json:"dept"`
+	DeptName string `json:"dept_name,omitempty"`
+	INSEE    string `json:"insee"`
+}
+
+// Notes are what the query language noticed while reading a query and
+// tells the user: words read as something else, and what an ambiguous
+// word may have meant. The engine ignores them.
+type Notes struct {
+	Corrections []Correction `json:"corrected,omitempty"`
+	DidYouMean  []string     `json:"did_you_mean,omitempty"`
+}
+
+// Correction is a word read as something it was not written as: a typo
+// ("montpelier" → "Montpellier (34)"), or a qualifier that named no
+// homonym ("Villeneuve (30)" → "Villeneuve-lès-Avignon (30)").
+type Correction struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Kind is place or vocabulary.
+	Kind string `json:"kind"`
 }
 
 // Query is a structured query: what the query language understood of free
 // text and parameters. Validate holds its rules; the engine runs only
 // valid queries.
 type Query struct {
-	Text     string   // the full-text part
-	Types    []string // vocabulary IDs; a place matches if it has any
-	Services []string // vocabulary IDs; a place must offer all
-	Dept     string   // département code
-	Region   string   // région code
-	Demo     *bool    // only demo (true) or only real (false) places
+	Text string // the full-text part
+	// RelaxText lets the engine turn words of Text into preferences when
+	// they would empty the list (the query language sets it for what
+	// people type); TextRequired are words it never relaxes ("+samedi").
+	RelaxText    bool
+	TextRequired []string
+	Types        []string // vocabulary IDs; a place matches if it has any
+	Services     []string // vocabulary IDs; a place must offer all
+	Dept         string   // département code
+	Region       string   // région code
+	Demo         *bool    // only demo (true) or only real (false) places
 
 	Near *Anchor
 	// RadiusMeters limits distance from Near; 0 means no limit.
@@ -67,6 +104,10 @@ type Query struct {
 	Limit  int
 	Offset int
 	Facets []string
+	// NoHighlight skips the highlighted snippets of a text query's results.
+	NoHighlight bool
+
+	Notes Notes
 }
 
 // String is the canonical form of a query, used to compare what a parser
@@ -76,6 +117,9 @@ func (q *Query) String() string {
 	add := func(k, v string) { parts = append(parts, k+"="+v) }
 	if q.Text != "" {
 		add("text", strconv.Quote(q.Text))
+	}
+	if len(q.TextRequired) > 0 {
+		add("require", strings.Join(q.TextRequired, ","))
 	}
 	if len(q.Types) > 0 {
 		add("type", strings.Join(q.Types, ","))

@@ -86,53 +86,133 @@ func (cat *Catalog) termSet(ctx context.Context, term string) (*termSets, error)
 	return ts, nil
 }
 
-// textQuery is the full-text part of a query, ready to match.
+// textQuery is the full-text part of a query, ready to match. Its terms
+// are conditions until relaxed: a relaxed term is a preference, which
+// adds to the score of the places holding it and excludes none.
 type textQuery struct {
-	terms []*termSets
+	terms []queryTerm
 	boost []float64
 }
 
+// queryTerm is one analysed term of a query's text.
+type queryTerm struct {
+	*termSets
+	term, word string
+	required   bool // the user required it ("+samedi"): never relaxed
+	relaxed    bool // a preference, not a condition
+	ignored    bool // in no place at all: relaxed at once
+}
+
 // prepareText analyses q and fetches its terms' sets; ok is false when
-// only stop words are left (no text condition).
-func (cat *Catalog) prepareText(ctx context.Context, q string) (tq *textQuery, ok bool, err error) {
-	terms := cat.Text.Terms(q)
-	if len(terms) == 0 {
+// only stop words are left (no text part). Words of required are never
+// relaxed; with relax, a term no place holds is relaxed at once, since it
+// can only empty the list.
+func (cat *Catalog) prepareText(ctx context.Context, q string, required []string, relax bool) (tq *textQuery, ok bool, err error) {
+	wts := cat.Text.WordTerms(q)
+	if len(wts) == 0 {
 		return nil, false, nil
 	}
-	if len(terms) > maxTerms {
-		return nil, false, Errorf(CodeTooLong, "q", "has %d distinct search terms; the limit is %d", len(terms), maxTerms)
+	if len(wts) > maxTerms {
+		return nil, false, Errorf(CodeTooLong, "q", "has %d distinct search terms; the limit is %d", len(wts), maxTerms)
+	}
+	must := map[string]bool{}
+	for _, w := range required {
+		for _, t := range cat.Text.Terms(w) {
+			must[t] = true
+		}
 	}
 	tq = &textQuery{}
 	for _, f := range cat.terms.fields {
 		tq.boost = append(tq.boost, f.Boost)
 	}
-	for _, t := range terms {
-		ts, err := cat.termSet(ctx, t)
+	for _, wt := range wts {
+		ts, err := cat.termSet(ctx, wt.Term)
 		if err != nil {
 			return nil, false, err
 		}
-		tq.terms = append(tq.terms, ts)
+		qt := queryTerm{termSets: ts, term: wt.Term, word: wt.Word, required: must[wt.Term]}
+		if ts.df == 0 && !qt.required && relax {
+			qt.relaxed, qt.ignored = true, true
+		}
+		tq.terms = append(tq.terms, qt)
 	}
 	return tq, true, nil
 }
 
-// estimate is an upper bound on the number of matches: the rarest term's
-// document frequency.
+// hasCondition reports whether a term still has to match.
+func (tq *textQuery) hasCondition() bool {
+	for _, t := range tq.terms {
+		if !t.relaxed {
+			return true
+		}
+	}
+	return false
+}
+
+// relax turns the least selective term still a condition (the one in the
+// most places; the later word on a tie) into a preference, and reports
+// whether there was one to relax. Required terms never are.
+func (tq *textQuery) relax() bool {
+	best := -1
+	for i, t := range tq.terms {
+		if t.relaxed || t.required {
+			continue
+		}
+		if best < 0 || t.df >= tq.terms[best].df {
+			best = i
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	tq.terms[best].relaxed = true
+	return true
+}
+
+// words lists the words of the relaxed terms, ignored ones apart.
+func (tq *textQuery) words() (relaxed, ignored []string) {
+	for _, t := range tq.terms {
+		switch {
+		case t.ignored:
+			ignored = appendWord(ignored, t.word)
+		case t.relaxed:
+			relaxed = appendWord(relaxed, t.word)
+		}
+	}
+	return relaxed, ignored
+}
+
+func appendWord(list []string, w string) []string {
+	for _, v := range list {
+		if v == w {
+			return list
+		}
+	}
+	return append(list, w)
+}
+
+// estimate is an upper bound on the number of matches: the rarest
+// condition's document frequency.
 func (tq *textQuery) estimate() int {
 	best := math.MaxInt
 	for _, t := range tq.terms {
-		best = min(best, t.df)
+		if !t.relaxed {
+			best = min(best, t.df)
+		}
 	}
 	return best
 }
 
-// score is a place's relevance, or false when it lacks a term: for each
-// term, its idf times the boosts of the fields holding it. Every term
-// must be in some field, as in the index's own search.
+// score is a place's relevance, or false when it lacks a condition: for
+// each term it holds, its idf times the boosts of the fields holding it.
+// Every condition must be in some field, as in the index's own search.
 func (tq *textQuery) score(o uint32) (float64, bool) {
 	total := 0.0
 	for _, t := range tq.terms {
 		if !t.any.has(o) {
+			if t.relaxed {
+				continue
+			}
 			return 0, false
 		}
 		w := 0.0
@@ -160,12 +240,18 @@ func (tq *textQuery) scoreCandidates(cands []match, keep func(uint32) bool) map[
 	return out
 }
 
-// scoreAll scores every place holding all the terms: the intersection of
-// their sets, walked word by word.
+// scoreAll scores every place holding all the conditions: the
+// intersection of their sets, walked word by word.
 func (tq *textQuery) scoreAll() map[uint32]float64 {
-	all := tq.terms[0].any.clone()
-	for _, t := range tq.terms[1:] {
-		all.and(t.any)
+	var all bitset
+	for _, t := range tq.terms {
+		switch {
+		case t.relaxed:
+		case all == nil:
+			all = t.any.clone()
+		default:
+			all.and(t.any)
+		}
 	}
 	out := make(map[uint32]float64, all.count())
 	all.each(func(o uint32) {

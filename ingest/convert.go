@@ -114,30 +114,7 @@ func (c *Converter) Convert(rec *Record) (p Place, problems []Problem, geocoded 
 		p.Postcode = "0" + p.Postcode // spreadsheets drop the leading zero of 01000–09999
 	}
 
-	for _, t := range rec.List(FieldTypes) {
-		if id, ok := TypeID(t); ok {
-			p.Types = AppendUnique(p.Types, id)
-		} else {
-			p.Tags = AppendUnique(p.Tags, t)
-			warn(FieldTypes, ReasonUnknownType, t, "is not a type of the vocabulary (coworking, fablab, médiation numérique); kept as a tag")
-		}
-	}
-	for _, s := range rec.List(FieldServices) {
-		if id, ok := ServiceID(s); ok {
-			p.Services = AppendUnique(p.Services, id)
-		} else if id, ok := TypeID(s); ok {
-			p.Types = AppendUnique(p.Types, id)
-		} else {
-			p.Tags = AppendUnique(p.Tags, s)
-		}
-	}
-	for _, s := range rec.List(FieldTags) {
-		if id, ok := ServiceID(s); ok {
-			p.Services = AppendUnique(p.Services, id)
-		} else {
-			p.Tags = AppendUnique(p.Tags, s)
-		}
-	}
+	c.vocabulary(rec, &p, warn)
 	if v := rec.Get(FieldLabelYear); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 1990 || y > 2100 {
@@ -264,6 +241,43 @@ func (c *Converter) Convert(rec *Record) (p Place, problems []Problem, geocoded 
 		p.ID = contentID(&p)
 	}
 	return p, problems, geocoded, true
+}
+
+// vocabulary reads the types, services and tags columns with the matcher
+// the query parser uses (ingest.Match), so what a query names is what the
+// data was read as: every label or synonym a value contains maps to its
+// type or service, and a value with other words is also kept as a tag,
+// for text search. A types value naming no type is a warning.
+func (c *Converter) vocabulary(rec *Record, p *Place, warn func(field, reason, value, msg string)) {
+	add := func(v string, types, services []string, rest bool) {
+		for _, id := range types {
+			p.Types = AppendUnique(p.Types, id)
+		}
+		for _, id := range services {
+			p.Services = AppendUnique(p.Services, id)
+		}
+		if rest || len(types)+len(services) == 0 {
+			p.Tags = AppendUnique(p.Tags, v)
+		}
+	}
+	for _, v := range rec.List(FieldTypes) {
+		types, services, rest := Match(v)
+		if len(types) == 0 {
+			warn(FieldTypes, ReasonUnknownType, v, "is not a type of the vocabulary (coworking, fablab, médiation numérique); kept as a tag")
+			rest = true
+		}
+		add(v, types, services, rest)
+	}
+	for _, v := range rec.List(FieldServices) {
+		types, services, rest := Match(v)
+		add(v, types, services, rest)
+	}
+	for _, v := range rec.List(FieldTags) {
+		// A tag may name a service; the types of a place come from its types
+		// and services columns.
+		_, services, rest := Match(v)
+		add(v, nil, services, rest)
+	}
 }
 
 // resolveCommune finds the record's commune from its INSEE code, then

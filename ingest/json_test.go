@@ -36,7 +36,9 @@ func TestRunJSON(t *testing.T) {
 				}
 				MustNear(tb, "js-1 lat", p.Lat, 43.9289)
 				q := MustPlace(tb, places, "js-2")
-				MustEqualStrings(tb, "js-2 services", q.Services, []string{"impression-3d"})
+				// A tag is read as a query is: "Repair café" names the café
+				// service and keeps its other word as a tag.
+				MustEqualStrings(tb, "js-2 services", q.Services, []string{"impression-3d", "cafe"})
 				MustEqualStrings(tb, "js-2 tags", q.Tags, []string{"Repair café"})
 				if q.Commune != "Figeac" || q.Precision != ingest.PrecisionCommune {
 					tb.Errorf("js-2 = %+v", q)

@@ -30,7 +30,8 @@ var Types = []Term{
 		"atelier de fabrication numérique", "atelier de fabrication", "laboratoire de fabrication"}},
 	{ID: "mediation-numerique", FR: "Médiation numérique", EN: "Digital inclusion", Synonyms: []string{
 		"médiation", "espace de médiation numérique", "espace public numérique", "EPN", "inclusion numérique",
-		"digital inclusion", "digital inclusion space", "digital help", "conseiller numérique", "point numérique"}},
+		"digital inclusion", "digital inclusion space", "digital help", "conseiller numérique", "point numérique",
+		"espace numérique", "aide numérique", "accompagnement numérique", "digital support", "digital skills centre"}},
 }
 
 // Services are the services and equipment a place may offer.
@@ -81,7 +82,32 @@ var Services = []Term{
 	{ID: "local-velo", FR: "Local vélo", EN: "Bike storage", Synonyms: []string{"abri vélo", "parking vélo", "bike parking", "bicycle storage"}},
 }
 
+// AnyType are the words for a third place of any type: "tiers-lieu",
+// "third place". A query saying so asks for every type, and a data value
+// saying only that names no type.
+var AnyType = []string{"tiers-lieu", "tiers-lieux", "tiers lieu", "tiers lieux", "third place", "third places", "third-place"}
+
+// Connectors are the words that tie a phrase together in either language
+// and say nothing alone ("aux", "with", "et"): a value whose words outside
+// the vocabulary are only connectors is wholly read by it. Folded.
+var Connectors = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("a au aux avec d de des du en et l la le les ou pour sur un une dans par " +
+		"an and at for from in of on or the to with by") {
+		Connectors[w] = true
+	}
+}
+
 var (
+	anyTypeKeys = func() map[string]bool {
+		m := map[string]bool{}
+		for _, s := range AnyType {
+			m[TermKey(s)] = true
+			m[strings.ReplaceAll(TermKey(s), " ", "")] = true
+		}
+		return m
+	}()
 	typeIndex    = buildTermIndex(Types)
 	serviceIndex = buildTermIndex(Services)
 )
@@ -182,32 +208,42 @@ func ServiceTerm(id string) (*Term, bool) {
 type Mention struct {
 	ID         string
 	Service    bool // false: a type
+	AnyType    bool // "tiers-lieu": every type, ID empty
 	Start, End int  // word positions in the text
 }
 
-// FindTerms finds type and service mentions in free text, longest phrase
-// first, and returns them with the words left over, as written. "fablab
-// with 3D printing" gives fablab and impression-3d, and the word "with".
-// Start and End of a Mention index those words.
-func FindTerms(text string) (found []Mention, rest []string) {
-	words := Words(text)
-	found = FindTermsIn(words)
+// Match reads a data value — a cell of a types, services or tags column —
+// with the same matcher the query parser reads queries with: every label
+// or synonym it contains maps to its type or service, longest first, and
+// rest says whether words other than connectors are left ("accompagnement
+// aux démarches en ligne" is aide-demarches with "accompagnement" left),
+// in which case the value is worth keeping as a tag.
+func Match(value string) (types, services []string, rest bool) {
+	words := Words(value)
+	found := FindTermsIn(words)
 	used := make([]bool, len(words))
 	for _, m := range found {
+		switch {
+		case m.AnyType:
+		case m.Service:
+			services = AppendUnique(services, m.ID)
+		default:
+			types = AppendUnique(types, m.ID)
+		}
 		for j := m.Start; j < m.End; j++ {
 			used[j] = true
 		}
 	}
 	for i, w := range words {
-		if !used[i] {
-			rest = append(rest, w)
+		if !used[i] && !Connectors[TermKey(w)] {
+			rest = true
 		}
 	}
-	return found, rest
+	return types, services, rest
 }
 
-// Words splits text into words as FindTerms sees them: runs of letters and
-// digits, in NFC, as written.
+// Words splits text into words as the vocabulary matcher sees them: runs
+// of letters and digits, in NFC, as written.
 func Words(text string) []string {
 	var words []string
 	for _, w := range strings.FieldsFunc(norm.NFC.String(text), func(r rune) bool {
@@ -238,6 +274,8 @@ func FindTermsIn(words []string) (found []Mention) {
 			phrase := strings.Join(keys[i:i+n], " ")
 			if id, ok := typeIndex.byKey[phrase]; ok {
 				found = append(found, Mention{ID: id, Start: i, End: i + n})
+			} else if anyTypeKeys[phrase] {
+				found = append(found, Mention{AnyType: true, Start: i, End: i + n})
 			} else if id, ok := serviceIndex.byKey[phrase]; ok {
 				found = append(found, Mention{ID: id, Service: true, Start: i, End: i + n})
 			} else {

@@ -85,13 +85,23 @@ func TestFindTerms(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
-			found, rest := ingest.FindTerms(tc.text)
-			var types, services []string
+			words := ingest.Words(tc.text)
+			found := ingest.FindTermsIn(words)
+			used := make([]bool, len(words))
+			var types, services, rest []string
 			for _, m := range found {
 				if m.Service {
 					services = append(services, m.ID)
 				} else {
 					types = append(types, m.ID)
+				}
+				for j := m.Start; j < m.End; j++ {
+					used[j] = true
+				}
+			}
+			for i, w := range words {
+				if !used[i] {
+					rest = append(rest, w)
 				}
 			}
 			if got := strings.Join(types, " "); got != tc.types {

@@ -147,6 +147,7 @@ type Gazetteer struct {
 	keys       []string // sorted keys of byKey, for prefix search
 	tree       *geo.Index
 	scores     map[Kind][]int64 // autocompletion rank of each place, by kind
+	fuzzy      fuzzyIndex
 }
 
 // LoadFS reads the gazetteer file name from fsys, in Load's format:

@@ -377,3 +377,20 @@ func DidYouMean(ms []Match) string {
 	}
 	return "; did you mean " + strings.Join(Labels(ms), ", ") + "?"
 }
+
+// Homonyms returns the other current communes whose official name folds
+// to c's, best first as Lookup ranks them: "Villeneuve (12)" has
+// Villeneuve (09), (04), (01)… A page says them out loud.
+func (g *Gazetteer) Homonyms(c *Commune) []Match {
+	var out []Match
+	for _, r := range g.byKey[Normalize(c.Name)] {
+		if r.kind != KindCommune || r.alt {
+			continue
+		}
+		if h := &g.communes[r.i]; h.INSEE != c.INSEE && h.Status == Current {
+			out = append(out, g.match(r, "name"))
+		}
+	}
+	g.rank(out)
+	return out
+}

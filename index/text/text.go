@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -117,6 +118,34 @@ func (ix *Index) Terms(text string) []string {
 		}
 	}
 	return out
+}
+
+// WordTerm is an analysed term and the word of the text it came from.
+type WordTerm struct {
+	Term, Word string
+}
+
+// WordTerms analyses text word by word: each term with the word, as
+// written, that gives it, in order, without repeated terms. It is how a
+// caller tells the user which of their words a term stands for.
+func (ix *Index) WordTerms(text string) []WordTerm {
+	var out []WordTerm
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, notWordRune) {
+		for _, t := range ix.Terms(w) {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, WordTerm{Term: t, Word: w})
+			}
+		}
+	}
+	return out
+}
+
+// notWordRune splits text into words as the analyzer's tokenizer does for
+// the languages of the catalog: letters, digits and combining marks.
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
 }
 
 // Search returns the documents matching every term of text, in any field,

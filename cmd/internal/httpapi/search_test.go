@@ -39,7 +39,8 @@ func TestSearchShape(t *testing.T) {
 	q := raw["query"].(map[string]any)
 	wantQuery := map[string]any{
 		"text": "", "types": []any{"fablab"}, "services": []any{"impression-3d"},
-		"near":      map[string]any{"name": "Rodez", "insee": "12202", "lat": rodez.lat, "lon": rodez.lon},
+		// The département is said, so homonyms can be told apart.
+		"near":      map[string]any{"name": "Rodez", "insee": "12202", "dept": "12", "dept_name": "Aveyron", "lat": rodez.lat, "lon": rodez.lon},
 		"radius_km": 30.0, "sort": "distance", "limit": 3.0, "offset": 0.0,
 	}
 	if !reflect.DeepEqual(q, wantQuery) {

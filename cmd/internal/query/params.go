@@ -101,7 +101,7 @@ func (l *Language) filters(q *index.Query, p Params) error {
 // area reads near, radius, bbox and polygon.
 func (l *Language) area(q *index.Query, p Params) error {
 	if p.Near != "" {
-		a, err := l.ResolveNear(p.Near)
+		a, err := l.resolvePoint("near", p.Near, &q.Notes)
 		if err != nil {
 			return err
 		}
@@ -191,27 +191,29 @@ func settleNear(q *index.Query, p Params) error {
 	return nil
 }
 
-// ResolveNear reads a near parameter: "lat,lon" or a commune name.
-func (l *Language) ResolveNear(s string) (*index.Anchor, error) {
+// resolvePoint reads a parameter that names a point, such as near:
+// "lat,lon" or a commune name, maybe qualified ("Villeneuve (09)"). A name
+// read as another (an old name, a qualifier matching no homonym) is noted.
+func (l *Language) resolvePoint(param, s string, notes *index.Notes) (*index.Anchor, error) {
 	if parts := strings.Split(s, ","); len(parts) == 2 {
 		lat, err1 := strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
 		lon, err2 := strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
 		if err1 == nil && err2 == nil {
 			if !geo.ValidPoint(lon, lat) {
-				return nil, index.Errorf(index.CodeOutOfRange, "near", "%q: latitude must be within [-90, 90] and longitude within [-180, 180]", s)
+				return nil, index.Errorf(index.CodeOutOfRange, param, "%q: latitude must be within [-90, 90] and longitude within [-180, 180]", s)
 			}
 			return &index.Anchor{Name: fmt.Sprintf("%g,%g", lat, lon), Lat: lat, Lon: lon}, nil
 		}
 	}
 	for _, m := range l.Gazetteer.Lookup(s, 5) {
 		if m.Commune != nil {
-			return anchorOf(l.Gazetteer, m.Commune, "near")
+			return anchorOf(l.Gazetteer, m.Commune, s, param, notes)
 		}
 	}
 	if ms := l.Gazetteer.Lookup(s, 1); len(ms) > 0 {
-		return nil, index.Errorf(index.CodeInvalid, "near", "%q is a %s: near needs a commune or lat,lon (use dept for a département)", s, ms[0].Kind)
+		return nil, index.Errorf(index.CodeInvalid, param, "%q is a %s: %s needs a commune or lat,lon (use dept for a département)", s, ms[0].Kind, param)
 	}
-	return nil, unknownPlace(l.Gazetteer, "near", s, fmt.Sprintf("%q is not a French commune", s))
+	return nil, unknownPlace(l.Gazetteer, param, s, fmt.Sprintf("%q is not a French commune", s))
 }
 
 // dept reads a département code or name.
