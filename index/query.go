@@ -59,7 +59,14 @@ type Alternative struct {
 // word may have meant. The engine ignores them.
 type Notes struct {
 	Corrections []Correction `json:"corrected,omitempty"`
-	DidYouMean  []string     `json:"did_you_mean,omitempty"`
+	DidYouMean  *Ambiguity   `json:"did_you_mean,omitempty"`
+}
+
+// Ambiguity is a word that may be a typo of several names: the page
+// offers them.
+type Ambiguity struct {
+	From    string   `json:"from"`
+	Options []string `json:"options"`
 }
 
 // Correction is a word read as something it was not written as: a typo

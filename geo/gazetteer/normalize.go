@@ -9,7 +9,8 @@ import (
 
 // Fold is the project's one text folding: lower case, accents and other
 // marks removed, compatibility forms reduced to their letters ("ⅅ" is
-// "d", "ﬁ" is "fi"), ligatures spelled out (œ, æ, ß), and every run of
+// "d", "ﬁ" is "fi"), ligatures spelled out (œ, æ, ß), stroked letters
+// plain (ø, ł, đ), and every run of
 // anything that is not a letter or a digit turned into one space, trimmed.
 // Names, vocabulary labels and query words are all compared folded.
 func Fold(s string) string {
@@ -30,6 +31,14 @@ func Fold(s string) string {
 			b.WriteString("ae")
 		case r == 'ß':
 			b.WriteString("ss")
+		case r == 'ø':
+			b.WriteByte('o') // letters that carry their stroke: no decomposition
+		case r == 'ł':
+			b.WriteByte('l')
+		case r == 'đ':
+			b.WriteByte('d')
+		case r == 'ı':
+			b.WriteByte('i')
 		case isFoldedLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(r)
 		default:

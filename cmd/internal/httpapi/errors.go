@@ -35,7 +35,9 @@ type errorBody struct {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := index.AsError(err); ok && e.Code != codeInternal {
 		if status, known := statusByCode[e.Code]; known {
-			writeJSON(w, status, errorBody{Error: *e})
+			body := errorBody{Error: *e}
+			body.Error.Message = e.Localize(printer(r))
+			writeJSON(w, status, body)
 			return
 		}
 	}

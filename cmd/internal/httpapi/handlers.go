@@ -23,6 +23,7 @@ func searchParams(r *http.Request) (query.Params, string, error) {
 		Q: v.Get("q"), Types: v["type"], Services: v["service"], Dept: v.Get("dept"), Near: v.Get("near"),
 		Radius: v.Get("radius"), BBox: v.Get("bbox"), Polygon: v.Get("polygon"), Sort: v.Get("sort"),
 		Limit: v.Get("limit"), Offset: v.Get("offset"), Facets: v.Get("facets"), Demo: v.Get("demo"),
+		Highlight: v.Get("highlight"),
 	}
 	format := v.Get("format")
 	switch format {
@@ -81,6 +82,12 @@ type queryJSON struct {
 	Sort       string        `json:"sort"`
 	Limit      int           `json:"limit"`
 	Offset     int           `json:"offset"`
+	// What the query language noticed, and what the engine relaxed.
+	TextRequired []string           `json:"text_required,omitempty"`
+	TextRelaxed  []string           `json:"text_relaxed,omitempty"`
+	TextIgnored  []string           `json:"text_ignored,omitempty"`
+	Corrected    []index.Correction `json:"corrected,omitempty"`
+	DidYouMean   *index.Ambiguity   `json:"did_you_mean,omitempty"`
 }
 
 type resultJSON struct {
@@ -103,6 +110,11 @@ type resultJSON struct {
 	Website      string   `json:"website,omitempty"`
 	OpeningHours string   `json:"opening_hours,omitempty"`
 	Description  string   `json:"description,omitempty"`
+	// Matched lists the fields holding a word of a text query; Highlight
+	// shows name and description with those words in <mark>, escaped
+	// for HTML.
+	Matched   []string          `json:"matched,omitempty"`
+	Highlight map[string]string `json:"highlight,omitempty"`
 }
 
 func round(v float64, digits int) float64 {
@@ -114,7 +126,9 @@ func (s *Server) searchBody(res *index.Result) searchResponse {
 	q := res.Query
 	body := searchResponse{
 		Query: queryJSON{Text: q.Text, Types: nonNil(q.Types), Services: nonNil(q.Services), Dept: q.Dept, Region: q.Region,
-			Near: q.Near, RadiusAuto: q.AutoRadius, Nearest: q.Nearest, Polygon: len(q.Polygon) > 0, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset},
+			Near: q.Near, RadiusAuto: q.AutoRadius, Nearest: q.Nearest, Polygon: len(q.Polygon) > 0, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset,
+			TextRequired: q.TextRequired, TextRelaxed: res.TextRelaxed, TextIgnored: res.TextIgnored,
+			Corrected: q.Notes.Corrections, DidYouMean: q.Notes.DidYouMean},
 		Total:   res.Total,
 		Results: make([]resultJSON, 0, len(res.Hits)),
 		Facets:  res.Facets,
@@ -138,7 +152,8 @@ func resultOf(h index.Hit, hasText bool) resultJSON {
 	p := h.Place
 	r := resultJSON{ID: p.ID, Name: p.Name, Types: nonNil(p.Types), Services: nonNil(p.Services), Tags: p.Tags,
 		Commune: p.Commune, INSEE: p.INSEE, Dept: p.Dept, Lat: p.Lat, Lon: p.Lon, Precision: p.Precision, Demo: p.Demo,
-		Address: p.Address, Postcode: p.Postcode, Website: p.Website, OpeningHours: p.OpeningHours, Description: p.Description}
+		Address: p.Address, Postcode: p.Postcode, Website: p.Website, OpeningHours: p.OpeningHours, Description: p.Description,
+		Matched: h.Matched, Highlight: h.Highlight}
 	if h.HasDistance {
 		km := round(h.Meters/1000, 3)
 		r.DistanceKM = &km

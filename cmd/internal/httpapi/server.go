@@ -104,13 +104,13 @@ func (s *Server) routes() {
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Allow", "GET, HEAD") // every route is GET and HEAD; RFC 9110 requires Allow on a 405
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: index.Error{Code: codeMethodNotAllowed, Message: req.Method + " is not allowed here; use GET"}})
+		s.writeError(w, req, index.Errorf(codeMethodNotAllowed, "", "%s is not allowed here; use GET", req.Method))
 	})
-	r.Use(s.recoverPanics, s.logRequests, s.cors)
+	r.Use(s.recoverPanics, s.logRequests, s.cors, s.checkLang)
 }
 
 func notFound(path string) error {
-	return &index.Error{Code: index.CodeNotFound, Message: fmt.Sprintf("no route %s", path)}
+	return index.Errorf(index.CodeNotFound, "", "no route %s", path)
 }
 
 // ServeHTTP makes the server an http.Handler.
@@ -126,6 +126,18 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				writeInternal(w)
 			}
 		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkLang refuses a lang parameter the API does not speak, on every
+// route that takes one.
+func (s *Server) checkLang(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if l := r.URL.Query().Get("lang"); l != "" && l != "fr" && l != "en" && strings.HasPrefix(r.URL.Path, "/v1/") {
+			s.writeError(w, r, index.Errorf(index.CodeInvalid, "lang", "%q: want fr or en", l))
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -30,6 +30,9 @@ type Params struct {
 	Offset   string
 	Facets   string // comma-separated: type,service,dept
 	Demo     string // true or false
+	// Highlight is true or false: snippets with the words of a text query
+	// marked (default true).
+	Highlight string
 }
 
 // maxParamLen bounds every parameter but q and polygon.
@@ -58,7 +61,7 @@ func New(g *gazetteer.Gazetteer, names Names) *Language {
 func (l *Language) Build(p Params) (index.Query, error) {
 	var q index.Query
 	for name, v := range map[string]string{"dept": p.Dept, "near": p.Near, "radius": p.Radius, "bbox": p.BBox,
-		"sort": p.Sort, "limit": p.Limit, "offset": p.Offset, "facets": p.Facets, "demo": p.Demo} {
+		"sort": p.Sort, "limit": p.Limit, "offset": p.Offset, "facets": p.Facets, "demo": p.Demo, "highlight": p.Highlight} {
 		if len(v) > maxParamLen {
 			return q, index.Errorf(index.CodeTooLong, name, "is %d bytes long; the limit is %d", len(v), maxParamLen)
 		}
@@ -81,12 +84,12 @@ func (l *Language) Build(p Params) (index.Query, error) {
 func (l *Language) filters(q *index.Query, p Params) error {
 	var err error
 	if len(p.Types) > 0 {
-		if q.Types, err = vocabParam("type", p.Types, ingest.TypeID, index.CodeUnknownType, "is not a type (coworking, fablab, mediation-numerique)"); err != nil {
+		if q.Types, err = vocabParam("type", p.Types, ingest.TypeID, index.CodeUnknownType, "%q is not a type (coworking, fablab, mediation-numerique)"); err != nil {
 			return err
 		}
 	}
 	if len(p.Services) > 0 {
-		if q.Services, err = vocabParam("service", p.Services, ingest.ServiceID, index.CodeUnknownService, "is not a service of the vocabulary"); err != nil {
+		if q.Services, err = vocabParam("service", p.Services, ingest.ServiceID, index.CodeUnknownService, "%q is not a service of the vocabulary"); err != nil {
 			return err
 		}
 	}
@@ -163,13 +166,28 @@ func page(q *index.Query, p Params) error {
 		}
 	}
 	if p.Demo != "" {
-		b, err := strconv.ParseBool(p.Demo)
+		b, err := boolParam("demo", p.Demo)
 		if err != nil {
-			return index.Errorf(index.CodeInvalid, "demo", "%q: want true or false", p.Demo)
+			return err
 		}
 		q.Demo = &b
 	}
+	if p.Highlight != "" {
+		b, err := boolParam("highlight", p.Highlight)
+		if err != nil {
+			return err
+		}
+		q.NoHighlight = !b
+	}
 	return nil
+}
+
+func boolParam(name, s string) (bool, error) {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, index.Errorf(index.CodeInvalid, name, "%q: want true or false", s)
+	}
+	return b, nil
 }
 
 // settleNear decides how a point without a radius is read: inside a box
@@ -213,7 +231,7 @@ func (l *Language) resolvePoint(param, s string, notes *index.Notes) (*index.Anc
 	if ms := l.Gazetteer.Lookup(s, 1); len(ms) > 0 {
 		return nil, index.Errorf(index.CodeInvalid, param, "%q is a %s: %s needs a commune or lat,lon (use dept for a département)", s, ms[0].Kind, param)
 	}
-	return nil, unknownPlace(l.Gazetteer, param, s, fmt.Sprintf("%q is not a French commune", s))
+	return nil, unknownPlace(l.Gazetteer, param, s, "%q is not a French commune")
 }
 
 // dept reads a département code or name.
@@ -281,14 +299,15 @@ func parsePolygon(s string) (geo.Polygon, error) {
 	return geo.Polygon(g.Coordinates), nil
 }
 
-// vocabParam maps repeated values, each maybe a list, to vocabulary IDs.
-func vocabParam(name string, values []string, id func(string) (string, bool), code, msg string) ([]string, error) {
+// vocabParam maps repeated values, each maybe a list, to vocabulary IDs;
+// format says a value that is not one.
+func vocabParam(name string, values []string, id func(string) (string, bool), code, format string) ([]string, error) {
 	var out []string
 	for _, v := range values {
 		for _, s := range ingest.SplitList(v) {
 			got, ok := id(s)
 			if !ok {
-				return nil, index.Errorf(code, name, "%q %s", s, msg)
+				return nil, index.Errorf(code, name, format, s)
 			}
 			out = ingest.AppendUnique(out, got)
 		}

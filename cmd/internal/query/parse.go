@@ -76,7 +76,6 @@ func (p *Parser) Parse(text string) (index.Query, error) {
 		if err := r.findPlace(); err != nil {
 			return q, err
 		}
-		r.fuzzyPlace()
 	}
 	if q.Near != nil && q.RadiusMeters == 0 && !q.Nearest {
 		q.AutoRadius = true

@@ -46,10 +46,11 @@ func (r *reading) findPlace() error {
 			if !marked && j-i == 1 && utf8.RuneCountInString(r.keys[i]) < 4 {
 				continue
 			}
-			ms := g.Lookup(span, 1)
+			ms := g.Lookup(span, 0)
 			if len(ms) == 0 || ms[0].Via == "postcode" || ms[0].Via == "insee" || ms[0].Via == "code" {
 				continue
 			}
+			ms = r.pointFirst(i, ms)
 			if !marked && !r.plausible(i, ms[0]) {
 				continue
 			}
@@ -60,9 +61,41 @@ func (r *reading) findPlace() error {
 		}
 	}
 	if best == nil {
+		if r.fuzzyPlace() {
+			return nil
+		}
 		return r.unresolved()
 	}
 	return r.takePlace(best.i, best.j, best.m, strings.Join(r.words[best.i:best.j], " "))
+}
+
+// pointMarkers introduce a point to measure from, not an area: "près de
+// Paris", "à Paris", "within 30 km of Paris" read the commune, where "dans
+// le Gers" or "in Aveyron" read the département.
+var pointMarkers = setOf("pres", "proche", "autour", "alentours", "proximite", "near", "nearby", "around", "within",
+	"close", "rayon", "moins", "nearest", "closest", "a", "at", "au")
+
+// pointFirst puts first, after a marker of a point or with a distance,
+// the commune that shares its name with the département or région
+// matched first (Paris).
+func (r *reading) pointFirst(i int, ms []gazetteer.Match) []gazetteer.Match {
+	if ms[0].Commune != nil || i == 0 {
+		return ms
+	}
+	k := r.keys[i-1]
+	of := k == "of" || k == "de" || k == "d" || k == "du" || k == "from"
+	if of && i > 1 && pointMarkers[r.keys[i-2]] {
+		k = r.keys[i-2] // "près de Paris", "close to": the marker before
+	}
+	if !pointMarkers[k] && !(r.q.RadiusMeters > 0 && of) {
+		return ms
+	}
+	for _, m := range ms[1:] {
+		if m.Commune != nil && gazetteer.Normalize(m.Commune.Name) == gazetteer.Normalize(ms[0].Name()) {
+			return []gazetteer.Match{m}
+		}
+	}
+	return ms
 }
 
 // plausible says whether a name without a marker is a place: a
@@ -183,7 +216,7 @@ func (r *reading) unresolved() error {
 		end++
 	}
 	name := strings.Join(r.words[start:end], " ")
-	return unknownPlace(r.p.Gazetteer, "q", name, fmt.Sprintf("place %q is not a French commune, département or région", name))
+	return unknownPlace(r.p.Gazetteer, "q", name, "place %q is not a French commune, département or région")
 }
 
 // fuzzyPlace reads a typo in a place name in free text ("fablab
@@ -193,11 +226,11 @@ func (r *reading) unresolved() error {
 // when it could mean several, they are offered (DidYouMean) and the words
 // stay text. A word the catalog's text holds is not a typo, unless it
 // reads as the place's own name; without the catalog to tell, nothing is
-// corrected.
-func (r *reading) fuzzyPlace() {
+// corrected. It reports whether it took a place.
+func (r *reading) fuzzyPlace() bool {
 	q := r.q
 	if q.Near != nil || q.Dept != "" || q.Region != "" || r.p.Names == nil {
-		return
+		return false
 	}
 	for n := 2; n >= 1; n-- {
 		for i := 0; i+n <= len(r.words); i++ {
@@ -210,7 +243,7 @@ func (r *reading) fuzzyPlace() {
 				continue
 			}
 			if names := distinctNames(ms); len(names) > 1 {
-				q.Notes.DidYouMean = gazetteer.Labels(ms[:min(len(ms), 5)])
+				q.Notes.DidYouMean = &index.Ambiguity{From: span, Options: gazetteer.Labels(ms[:min(len(ms), 5)])}
 				continue
 			}
 			if !r.p.Names.IsTypo(span, ms[0].Name()) {
@@ -219,10 +252,11 @@ func (r *reading) fuzzyPlace() {
 			q.Notes.DidYouMean = nil
 			q.Notes.Corrections = append(q.Notes.Corrections, index.Correction{From: span, To: ms[0].Label(), Kind: "place"})
 			if err := r.takePlace(i, i+n, ms[0], ms[0].Name()); err == nil {
-				return
+				return true
 			}
 		}
 	}
+	return false
 }
 
 // spanFree reports whether words i to j are all free.
@@ -297,9 +331,8 @@ func alreadyCorrected(notes *index.Notes, c *gazetteer.Commune) bool {
 	return false
 }
 
-// unknownPlace is the error for a name that resolves to nothing, with the
-// gazetteer's suggestions.
-func unknownPlace(g *gazetteer.Gazetteer, param, name, msg string) *index.Error {
-	sug := g.Suggest(name, 5)
-	return &index.Error{Code: index.CodeUnknownPlace, Param: param, Message: msg + gazetteer.DidYouMean(sug), Suggestions: gazetteer.Labels(sug)}
+// unknownPlace is the error for a name that resolves to nothing, said by
+// format (which names it with %q), with the gazetteer's suggestions.
+func unknownPlace(g *gazetteer.Gazetteer, param, name, format string) *index.Error {
+	return index.Errorf(index.CodeUnknownPlace, param, format, name).WithSuggestions(gazetteer.Labels(g.Suggest(name, 5)))
 }

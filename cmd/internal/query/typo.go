@@ -34,8 +34,8 @@ var vocabularyWords = sync.OnceValues(func() (map[string]bool, *gazetteer.Typos)
 // vocabularyTypos reads vocabulary words written with a typo
 // ("cowroking", "imprimente 3d"): a free word one edit away from exactly
 // one word of the vocabulary is read as it when that makes a label or
-// synonym, and said as a correction. A gazetteer name, or a word the
-// catalog's text holds, is no typo; without the catalog to tell, nothing
+// synonym, and said as a correction. A word that would be read as a
+// place, or that the catalog's text holds, is no typo; without the catalog to tell, nothing
 // is corrected.
 func (r *reading) vocabularyTypos() {
 	if r.p.Names == nil {
@@ -50,7 +50,7 @@ func (r *reading) vocabularyTypos() {
 			continue
 		}
 		near := typos.Near(k)
-		if len(near) != 1 || len(r.p.Gazetteer.Lookup(w, 1)) > 0 || !r.p.Names.IsTypo(w, near[0]) {
+		if len(near) != 1 || r.placeWord(i) || !r.p.Names.IsTypo(w, near[0]) {
 			continue
 		}
 		corrected[i], changed[i] = near[0], true
@@ -70,4 +70,12 @@ func (r *reading) vocabularyTypos() {
 			From: strings.Join(r.words[m.Start:m.End], " "), To: strings.Join(corrected[m.Start:m.End], " "), Kind: "vocabulary"})
 		r.mention(m)
 	}
+}
+
+// placeWord reports whether word i would be read as a place name: it
+// names one, after a marker or plausibly ("Lazer" is a hamlet of the
+// Alps, "lazer" is a typo of laser).
+func (r *reading) placeWord(i int) bool {
+	ms := r.p.Gazetteer.Lookup(r.words[i], 1)
+	return len(ms) > 0 && (r.marked(i) || r.plausible(i, ms[0]))
 }

@@ -19,7 +19,7 @@ var stopWords = func() map[string]bool {
 		"cherchons", "recherche", "trouver", "je", "nous", "ici", "ouvert", "ouverte", "ouverts", "ouvertes",
 		"ouvre", "est", "sont", "il", "elle", "ce", "cet", "cette", "ces", "quel", "quelle", "quels", "quelles",
 		"veux", "voudrais", "besoin", "svp", "merci", "bonjour", "possible", "avoir", "faire", "mais", "donc",
-		"aussi", "tres", "endroit", "endroits", "etre", "peut",
+		"aussi", "tres", "endroit", "endroits", "etre", "peut", "vous", "plait", "s", "sympa", "super",
 		// English
 		"around", "close", "near", "nearby", "within", "nearest", "closest", "that", "offering", "has", "have",
 		"having", "me", "my", "place", "places", "find", "show", "any", "some", "open", "opened", "opening",

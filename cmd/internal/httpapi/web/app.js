@@ -32,6 +32,10 @@ const DICT = {
     near: n => `près de ${n}`, within: (k, n) => `à moins de ${k} de ${n}`, auto: 'rayon adapté', nearest: n => `les plus proches de ${n}`,
     you: 'votre position', area: 'dans la zone de la carte', dept: 'département', region: 'région', or: ' ou ',
     none: 'Aucun lieu ne correspond. Essayez un rayon plus grand, un autre type ou une autre commune.',
+    noneText: w => `Aucun lieu ne contient ${w}. Retirez un mot ou un filtre.`,
+    noneFilters: 'Aucun lieu ne correspond à ces filtres. Retirez un type, un service ou un département.',
+    corrected: (a, b) => `« ${a} » lu comme ${b}.`, ignored: w => `« ${w} » ignoré`, require: w => `exiger « ${w} »`,
+    orElse: 'Ou :',
     demo: 'exemple fictif', demoNote: "Exemple fictif : ce lieu n'existe pas, il sert à montrer le service.",
     back: '← Retour', address: 'Adresse', hours: 'Horaires', services: 'Services', tags: 'Autres', website: 'Site web',
     email: 'Courriel', phone: 'Téléphone', labelYear: 'Labellisé en', distance: 'Distance',
@@ -55,6 +59,10 @@ const DICT = {
     near: n => `near ${n}`, within: (k, n) => `within ${k} of ${n}`, auto: 'adaptive radius', nearest: n => `nearest to ${n}`,
     you: 'your position', area: 'in the map area', dept: 'département', region: 'region', or: ' or ',
     none: 'No place matches. Try a larger radius, another kind of place or another town.',
+    noneText: w => `No place holds ${w}. Remove a word or a filter.`,
+    noneFilters: 'No place matches these filters. Remove a kind of place, a service or a département.',
+    corrected: (a, b) => `"${a}" read as ${b}.`, ignored: w => `"${w}" ignored`, require: w => `require "${w}"`,
+    orElse: 'Or:',
     demo: 'fictional example', demoNote: 'Fictional example: this place does not exist; it shows how the service works.',
     back: '← Back', address: 'Address', hours: 'Opening hours', services: 'Services', tags: 'Other', website: 'Website',
     email: 'Email', phone: 'Phone', labelYear: 'Labelled in', distance: 'Distance',
@@ -99,12 +107,14 @@ const typeLabel = id => label(TYPES, id);
 const serviceLabel = id => label(SERVICES, id);
 const meta = n => document.querySelector(`meta[name="${n}"]`)?.content.trim() || '';
 const isCoords = s => /^-?[\d.]+,\s*-?[\d.]+$/.test(s || '');
-const nearName = a => isCoords(a.name) ? t('you') : a.name;
+const nearName = a => isCoords(a.name) ? t('you') : a.dept ? `${a.name} (${a.dept})` : a.name;
 const el = {};
 
 // ---- API ----
 
 async function api(path, qs, signal) {
+  qs = new URLSearchParams(qs);
+  qs.set('lang', lang); // messages in the page's language
   const r = await fetch(`/v1/${path}?${qs}`, { signal, headers: { Accept: 'application/json' } });
   let body = null;
   try { body = await r.json(); } catch { /* not JSON */ }
@@ -161,6 +171,7 @@ async function search({ fit = true, then } = {}) {
     allMarkers = results.length >= res.total ? results : null;
     remember(results);
     message(map ? '' : t('noMap'));
+    notes(res.query);
     render();
     draw(fit);
     if (then) select(then);
@@ -278,17 +289,65 @@ function renderSummary() {
       `<button type="button" class="chip" data-drop="${k}" data-value="${esc(v)}" aria-label="${esc(t('remove', s))}">${esc(s)}</button>`).join('') : '');
 }
 
+// noneMessage names what emptied the list: the radius, the text, or the
+// filters — never "a larger radius" when there was none.
+function noneMessage(q) {
+  if (q.radius_km && !q.radius_auto) return t('none');
+  if (q.text) return t('noneText', `« ${q.text} »`);
+  return t('noneFilters');
+}
+
 function renderList() {
   el.results.innerHTML = results.map(r => {
     const svc = r.services.slice(0, 3).map(serviceLabel).join(', ') + (r.services.length > 3 ? '…' : '');
     return `<li data-id="${esc(r.id)}"${r.id === selectedId ? ' class="active"' : ''}><button type="button" class="item">` +
       (r.distance_km !== undefined ? `<span class="dist">${km(r.distance_km)}</span>` : '') +
-      `<span class="head"><span class="name">${esc(r.name)}</span>${r.demo ? ` <span class="badge">${t('demo')}</span>` : ''}</span>` +
+      // Highlights come escaped from the server, with <mark> around the words.
+      `<span class="head"><span class="name">${r.highlight?.name || esc(r.name)}</span>${r.demo ? ` <span class="badge">${t('demo')}</span>` : ''}</span>` +
       `<span class="meta">${r.types.length ? `<span class="tdot" data-type="${esc(r.types[0])}"></span>${esc(r.types.map(typeLabel).join(', '))} · ` : ''}${esc(r.commune)} (${esc(r.dept)})</span>` +
-      (svc ? `<span class="svc">${esc(svc)}</span>` : '') + '</button></li>';
+      (svc ? `<span class="svc">${esc(svc)}</span>` : '') +
+      (r.highlight?.description ? `<span class="snippet">${r.highlight.description}</span>` : '') + '</button></li>';
   }).join('');
-  if (last && !last.total) el.results.innerHTML = `<li class="empty">${t('none')}</li>`;
+  if (last && !last.total) el.results.innerHTML = `<li class="empty">${esc(noneMessage(last.query))}</li>`;
   el.more.hidden = !last || results.length >= last.total;
+}
+
+// notes says what the server read differently from what was typed, and
+// offers the other readings: corrections, ambiguous typos, ignored words
+// (with a link to require them) and the homonyms of the place.
+function notes(q) {
+  const box = el.msg, add = n => box.append(n, ' ');
+  const link = (label, p) => {
+    const a = document.createElement('a');
+    a.href = pageURL(p);
+    a.textContent = label;
+    a.addEventListener('click', ev => { ev.preventDefault(); navigate(p); });
+    return a;
+  };
+  const withQ = (from, to) => {
+    const p = new URLSearchParams(params), cur = p.get('q') || '', i = fold(cur).lastIndexOf(fold(from));
+    p.set('q', i >= 0 ? cur.slice(0, i) + to + cur.slice(i + from.length) : cur);
+    return p;
+  };
+  for (const c of q.corrected || []) add(t('corrected', c.from, c.to));
+  if (q.did_you_mean) {
+    add(t('didYouMean'));
+    for (const o of q.did_you_mean.options) add(link(o, withQ(q.did_you_mean.from, o.replace(/\s*\(.*\)$/, ''))));
+  }
+  for (const w of [...(q.text_ignored || []), ...(q.text_relaxed || [])]) {
+    add(t('ignored', w) + ' —');
+    add(link(t('require', w), withQ(w, '+' + w)));
+  }
+  const alts = q.near?.alternatives || [];
+  if (alts.length) {
+    add(t('orElse'));
+    for (const a of alts.slice(0, 3)) {
+      const p = new URLSearchParams(params);
+      p.set('near', `${a.name} (${a.dept})`);
+      add(link(`${a.name} (${a.dept})`, p));
+    }
+  }
+  if (box.childNodes.length) box.className = 'message note';
 }
 
 function message(text, kind = '', links = []) {

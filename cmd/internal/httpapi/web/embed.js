@@ -39,6 +39,7 @@
       demo: 'exemple fictif', address: 'Adresse', hours: 'Horaires', services: 'Services', website: 'Site web', or: ' ou ',
       loading: 'Recherche…', net: 'Le service de recherche ne répond pas.', apiErr: 'Recherche impossible : ', didYouMean: 'Vouliez-vous dire :',
       noMap: "La carte n'a pas pu être chargée.",
+      corrected: (a, b) => `« ${a} » lu comme ${b}`, ignored: w => `« ${w} » ignoré`,
       days: { Mo: 'lun.', Tu: 'mar.', We: 'mer.', Th: 'jeu.', Fr: 'ven.', Sa: 'sam.', Su: 'dim.', PH: 'jours fériés', off: 'fermé' },
     },
     en: {
@@ -49,6 +50,7 @@
       demo: 'fictional example', address: 'Address', hours: 'Opening hours', services: 'Services', website: 'Website', or: ' or ',
       loading: 'Searching…', net: 'The search service does not answer.', apiErr: 'Cannot search: ', didYouMean: 'Did you mean:',
       noMap: 'The map could not be loaded.',
+      corrected: (a, b) => `"${a}" read as ${b}`, ignored: w => `"${w}" ignored`,
       days: { Mo: 'Mon', Tu: 'Tue', We: 'Wed', Th: 'Thu', Fr: 'Fri', Sa: 'Sat', Su: 'Sun', PH: 'public holidays', off: 'closed' },
     },
   };
@@ -95,6 +97,7 @@ li{border-bottom:1px solid #e4e4ea}
 .item:hover,li.on .item{background:#f7eef1;border-left-color:var(--red)}
 .name{font-weight:650}
 .meta{display:block;color:#5b5b66;font-size:.88em}
+.snip{color:#1d1d1f}mark{background:#ffe680;color:inherit}
 .dist{float:right;font-weight:600;font-size:.9em;margin-left:6px}
 .badge{font-size:.75em;font-weight:600;padding:0 5px;border-radius:4px;background:#fff0c2;color:#6b4e00;border:1px solid #e3c35a;white-space:nowrap}
 .more{padding:0 10px 9px 10px;font-size:.9em}
@@ -205,6 +208,7 @@ li{border-bottom:1px solid #e4e4ea}
       p.set('limit', limit);
       let res;
       try {
+        p.set('lang', this.lang); // messages in the widget's language
         const r = await fetch(`${ORIGIN}/v1/search?${p}`, { credentials: 'omit' });
         res = await r.json();
         if (!r.ok) throw Object.assign(new Error(res.error?.message), { api: res.error });
@@ -224,11 +228,14 @@ li{border-bottom:1px solid #e4e4ea}
       if (q.types.length) parts.push(q.types.map(x => this.label(VOCAB.types, x)).join(this.t('or')));
       if (q.services.length) parts.push(q.services.map(x => this.label(VOCAB.services, x)).join(' + '));
       if (q.near) {
-        const n = /^-?[\d.]+,/.test(q.near.name) ? '…' : q.near.name;
+        const n = /^-?[\d.]+,/.test(q.near.name) ? '…' : q.near.dept ? `${q.near.name} (${q.near.dept})` : q.near.name;
         parts.push(q.nearest ? this.t('nearest', n) : q.radius_km ? this.t('within', this.km(q.radius_km), n) : this.t('near', n));
       }
+      // What the server read differently from what was typed.
+      const said = [...(q.corrected || []).map(c => this.t('corrected', c.from, c.to)),
+        ...[...(q.text_ignored || []), ...(q.text_relaxed || [])].map(w => this.t('ignored', w))];
       e.msg.textContent = this.t('count', res.total) + (res.total > res.results.length ? this.t('shown', res.results.length) : '') +
-        (parts.length ? ' · ' + parts.join(' · ') : '');
+        (parts.length ? ' · ' + parts.join(' · ') : '') + (said.length ? ' · ' + said.join(' · ') : '');
     }
 
     error(err) {
@@ -265,8 +272,10 @@ li{border-bottom:1px solid #e4e4ea}
           web && `<p><a href="${esc(web)}" target="_blank" rel="noopener noreferrer">${this.t('website')}</a></p>`].filter(Boolean).join('');
         return `<li data-id="${esc(r.id)}"><button type="button" class="item" aria-expanded="false" aria-controls="d-${esc(r.id)}">` +
           (r.distance_km !== undefined ? `<span class="dist">${this.km(r.distance_km)}</span>` : '') +
-          `<span class="name">${esc(r.name)}</span>${r.demo ? ` <span class="badge">${this.t('demo')}</span>` : ''}` +
-          `<span class="meta">${esc(r.types.map(x => this.label(VOCAB.types, x)).join(', '))}${r.types.length ? ' · ' : ''}${esc(r.commune)}</span></button>` +
+          // Highlights come escaped from the server, with <mark> around the words.
+          `<span class="name">${r.highlight?.name || esc(r.name)}</span>${r.demo ? ` <span class="badge">${this.t('demo')}</span>` : ''}` +
+          `<span class="meta">${esc(r.types.map(x => this.label(VOCAB.types, x)).join(', '))}${r.types.length ? ' · ' : ''}${esc(r.commune)} (${esc(r.dept)})</span>` +
+          (r.highlight?.description ? `<span class="meta snip">${r.highlight.description}</span>` : '') + '</button>' +
           `<div class="more" id="d-${esc(r.id)}" hidden>${more}</div></li>`;
       }).join('');
       this.draw();

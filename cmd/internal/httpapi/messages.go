@@ -1,0 +1,94 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// languages are those the API speaks, the first the default.
+var languages = []language.Tag{language.English, language.French}
+
+var languageMatcher = language.NewMatcher(languages)
+
+// lang is the language of a request: lang=fr|en, else the best of
+// Accept-Language, else English. Error codes stay the same in every
+// language; only messages change.
+func lang(r *http.Request) language.Tag {
+	switch r.URL.Query().Get("lang") {
+	case "fr":
+		return language.French
+	case "en":
+		return language.English
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, conf := languageMatcher.Match(tags...)
+	if conf == language.No {
+		return language.English
+	}
+	return languages[i]
+}
+
+func printer(r *http.Request) *message.Printer { return message.NewPrinter(lang(r)) }
+
+// french translates every message the query language, the index and this
+// package say to users, keyed by their English format: a test checks that
+// every Errorf format of those packages is here.
+var french = map[string]string{
+	"is required: minLon,minLat,maxLon,maxLat of the map view": "est requis : minLon,minLat,maxLon,maxLat de la vue de la carte",
+	"%d is outside [0, %d]": "%d est hors de [0, %d]",
+	"%q is not a type (coworking, fablab, mediation-numerique)":                                 "%q n'est pas un type (coworking, fablab, mediation-numerique)",
+	"%q is not a service of the vocabulary":                                                     "%q n'est pas un service du vocabulaire",
+	"latitude must be within [-90, 90] and longitude within [-180, 180]":                        "la latitude doit être dans [-90, 90] et la longitude dans [-180, 180]",
+	"must be between 1 and %d":                                                                  "doit être entre 1 et %d",
+	"must be between 0 and %d":                                                                  "doit être entre 0 et %d",
+	"must be more than 0":                                                                       "doit être supérieur à 0",
+	"%s is beyond the %s maximum":                                                               "%s dépasse le maximum de %s",
+	"needs a place to measure from: add near, or a place in q":                                  "demande un lieu d'où mesurer : ajoutez near, ou un lieu dans q",
+	"is required for the nearest places":                                                        "est requis pour les lieux les plus proches",
+	"%q: want relevance or distance":                                                            "%q : attendu relevance ou distance",
+	"distance needs a place to measure from: add near":                                          "la distance demande un lieu d'où mesurer : ajoutez near",
+	"has %d distinct search terms; the limit is %d":                                             "contient %d termes de recherche distincts ; la limite est %d",
+	"is %d bytes long; the limit is %d":                                                         "fait %d octets ; la limite est %d",
+	"%q: want more than 0 and at most %s":                                                       "%q : attendu plus de 0 et au plus %s",
+	"%q is not a distance such as 30km, 500m or 30":                                             "%q n'est pas une distance comme 30km, 500m ou 30",
+	"%q: want type, service or dept":                                                            "%q : attendu type, service ou dept",
+	"%q: want true or false":                                                                    "%q : attendu true ou false",
+	"%q: latitude must be within [-90, 90] and longitude within [-180, 180]":                    "%q : la latitude doit être dans [-90, 90] et la longitude dans [-180, 180]",
+	"%q is a %s: %s needs a commune or lat,lon (use dept for a département)":                    "%q est un(e) %s : %s demande une commune ou lat,lon (utilisez dept pour un département)",
+	"%q is not a French commune":                                                                "%q n'est pas une commune française",
+	"%q is not a département code or name":                                                      "%q n'est pas un code ou un nom de département",
+	"%q: want minLon,minLat,maxLon,maxLat":                                                      "%q : attendu minLon,minLat,maxLon,maxLat",
+	"%q: %q is not a number":                                                                    "%q : %q n'est pas un nombre",
+	"%q: longitudes must be within [-180, 180] and latitudes within [-90, 90]":                  "%q : les longitudes doivent être dans [-180, 180] et les latitudes dans [-90, 90]",
+	"%q: minLat is above maxLat":                                                                "%q : minLat est au-dessus de maxLat",
+	"want a GeoJSON Polygon geometry: {\"type\":\"Polygon\",\"coordinates\":[[[lon,lat],...]]}": "attendu une géométrie GeoJSON Polygon : {\"type\":\"Polygon\",\"coordinates\":[[[lon,lat],...]]}",
+	"the outer ring needs at least 4 positions, the last equal to the first":                    "l'anneau extérieur demande au moins 4 positions, la dernière égale à la première",
+	"ring %d is not closed: its last position must equal its first (RFC 7946)":                  "l'anneau %d n'est pas fermé : sa dernière position doit égaler la première (RFC 7946)",
+	"position [%g, %g] is out of range":                                                         "la position [%g, %g] est hors limites",
+	"%q is not a whole number":                                                                  "%q n'est pas un nombre entier",
+	"%d is outside [%d, %d]":                                                                    "%d est hors de [%d, %d]",
+	"is not valid UTF-8":                                                                        "n'est pas de l'UTF-8 valide",
+	"%q is not a latitude,longitude pair in range":                                              "%q n'est pas une paire latitude,longitude valide",
+	"distance %q: %v":                                                                           "distance %q : %v",
+	"distance %q: want more than 0 and at most %s":                                              "distance %q : attendu plus de 0 et au plus %s",
+	"names a distance or says \"near\" but no place this service knows; add a commune, département or région, or use the near parameter": "donne une distance ou dit « près de » sans lieu connu de ce service ; ajoutez une commune, un département ou une région, ou utilisez le paramètre near",
+	"place %q is not a French commune, département or région":                                                                            "le lieu %q n'est pas une commune, un département ou une région de France",
+	"%s (%s) has no known location": "%s (%s) n'a pas de position connue",
+	"%d is outside [1, %d]":         "%d est hors de [1, %d]",
+	"is empty: give a commune, département or région name, an INSEE code or a postcode": "est vide : donnez un nom de commune, de département ou de région, un code INSEE ou un code postal",
+	"%q: want json or geojson":                 "%q : attendu json ou geojson",
+	"no place with id %q":                      "aucun lieu n'a l'identifiant %q",
+	"is required: a whole number from 0 to %d": "est requis : un nombre entier de 0 à %d",
+	"no route %s":                              "aucune route %s",
+	"%s is not allowed here; use GET":          "%s n'est pas permis ici ; utilisez GET",
+	"%q: want fr or en":                        "%q : attendu fr ou en",
+	"; did you mean %s?":                       " ; vouliez-vous dire %s ?",
+}
+
+func init() {
+	for en, fr := range french {
+		message.SetString(language.French, en, fr)
+	}
+}

@@ -1,0 +1,113 @@
+package gazetteer_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/tierslieux/tierslieux/geo/gazetteer"
+)
+
+func TestTyposNear(t *testing.T) {
+	typos := gazetteer.NewTypos([]string{"coworking", "montpellier", "laser", "rodez", "rodes", "albi", "saint affrique"})
+	for _, tc := range []struct {
+		word string
+		want []string
+	}{
+		{"cowroking", []string{"coworking"}},         // neighbours swapped
+		{"coworkng", []string{"coworking"}},          // a letter missing
+		{"coworkiing", []string{"coworking"}},        // a letter more
+		{"cowerking", []string{"coworking"}},         // a letter replaced
+		{"montpelier", []string{"montpellier"}},      // a double letter single
+		{"rodex", []string{"rodez", "rodes"}},        // two names one edit away
+		{"lazer", []string{"laser"}},                 //
+		{"saint afrique", []string{"saint affrique"}}, // spaces count as letters
+		{"coworking", nil},                           // itself is no typo
+		{"cwroking", nil},                            // two edits
+		{"albii", nil},                               // keys under MinTypoLen are not indexed
+		{"albi", nil},                                // nor words
+		{"", nil},
+	} {
+		t.Run(tc.word, func(t *testing.T) {
+			got := typos.Near(tc.word)
+			slices.Sort(got)
+			want := slices.Clone(tc.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("Near(%q) = %q, want %q", tc.word, got, want)
+			}
+		})
+	}
+}
+
+func TestFuzzy(t *testing.T) {
+	g := MustDefault(t)
+	for _, tc := range []struct {
+		q         string
+		first     string // label of the best match, "" for none
+		ambiguous bool   // several different names
+	}{
+		{"montpelier", "Montpellier (34)", false},
+		{"Carcasonne", "Carcassonne (11)", false},
+		{"Toulousse", "Toulouse (31)", false},
+		{"Aveyorn", "Aveyron", false},
+		{"Occitania", "Occitanie", false},
+		{"Rodex", "Rodez (12)", true}, // Rodès (66) too
+		{"xyzzyplugh", "", false},
+		// A small commune far from Occitanie is no typo target.
+		{"Usinen", "", false},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			ms := g.Fuzzy(tc.q)
+			if tc.first == "" {
+				if len(ms) > 0 {
+					t.Errorf("Fuzzy(%q) = %q, want none", tc.q, gazetteer.Labels(ms))
+				}
+				return
+			}
+			if len(ms) == 0 || ms[0].Label() != tc.first {
+				t.Fatalf("Fuzzy(%q) = %q, want %s first", tc.q, gazetteer.Labels(ms), tc.first)
+			}
+			names := map[string]bool{}
+			for _, m := range ms {
+				names[gazetteer.Normalize(m.Name())] = true
+			}
+			if (len(names) > 1) != tc.ambiguous {
+				t.Errorf("Fuzzy(%q) = %q: ambiguous %v, want %v", tc.q, gazetteer.Labels(ms), len(names) > 1, tc.ambiguous)
+			}
+		})
+	}
+}
+
+func TestHomonyms(t *testing.T) {
+	g := MustDefault(t)
+	c, ok := g.Commune("12301") // Villeneuve (Aveyron)
+	if !ok {
+		t.Fatal("no 12301")
+	}
+	hs := g.Homonyms(c)
+	var depts []string
+	for _, h := range hs {
+		if h.Commune.INSEE == c.INSEE {
+			t.Error("a commune is not its own homonym")
+		}
+		depts = append(depts, h.Commune.Dept)
+	}
+	if !slices.Contains(depts, "09") || len(hs) < 3 {
+		t.Errorf("homonyms of Villeneuve (12) in %q, want Ariège's among several", depts)
+	}
+	rodez, _ := g.Commune("12202")
+	if hs := g.Homonyms(rodez); len(hs) != 0 {
+		t.Errorf("Rodez has homonyms %q", gazetteer.Labels(hs))
+	}
+}
+
+func TestFold(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Œuvre", "oeuvre"}, {"Ærø", "aero"}, {"Straße", "strasse"}, {"ⅅ", "d"}, {"ﬁne", "fine"},
+		{"L'Isle-Jourdain", "l isle jourdain"}, {"  --Rodez (12)  ", "rodez 12"}, {"É", "e"},
+	} {
+		if got := gazetteer.Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
