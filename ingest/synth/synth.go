@@ -17,6 +17,7 @@ import (
 // Generator draws synthetic places.
 type Generator struct {
 	rng      *rand.Rand
+	seed     uint64
 	communes []*gazetteer.Commune
 	cumPop   []float64 // cumulative population, for weighted draws
 	n        int
@@ -25,7 +26,7 @@ type Generator struct {
 // New returns a generator seeded with seed over the gazetteer's current
 // communes that have a town-centre point.
 func New(g *gazetteer.Gazetteer, seed uint64) *Generator {
-	gen := &Generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	gen := &Generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), seed: seed}
 	all := g.Communes()
 	total := 0.0
 	for i := range all {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -49,7 +50,7 @@ func writeCSV(w io.Writer, gen *Generator, n int) error {
 	cw.Write(csvHeader)
 	comma := func(f float64) string { return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", ",", 1) }
 	for i := 0; i < n; i++ {
-		p := gen.Next()
+		p := gen.exported(gen.Next())
 		cw.Write([]string{p.ID, p.Name, strings.Join(p.Types, "|"), strings.Join(p.Services, "|"), p.Description,
 			p.Address, p.Postcode, p.Commune, p.INSEE, comma(p.Lat), comma(p.Lon), p.Website, p.OpeningHours,
 			strconv.Itoa(p.LabelYear), strconv.FormatBool(p.Demo)})
@@ -61,7 +62,7 @@ func writeCSV(w io.Writer, gen *Generator, n int) error {
 func writeJSONSeq(w *bufio.Writer, gen *Generator, n int, open, close, sep string, shape func(*ingest.Place) any) error {
 	w.WriteString(open)
 	for i := 0; i < n; i++ {
-		p := gen.Next()
+		p := gen.exported(gen.Next())
 		b, err := json.Marshal(shape(&p))
 		if err != nil {
 			return err
@@ -88,4 +89,25 @@ func feature(p *ingest.Place) any {
 		"geometry":   map[string]any{"type": "Point", "coordinates": []float64{p.Lon, p.Lat}},
 		"properties": properties{Place: props},
 	}
+}
+
+// decorations are words exports put around a service ("accompagnement
+// aux démarches en ligne", "accès à l'imprimante 3D"); most phrases have
+// none.
+var decorations = []string{"", "", "", "", "accompagnement aux ", "mise à disposition d'", "service ", "avec ", "atelier "}
+
+// exported is p as an export writes it: each service as one of the
+// phrases people use for it (a label, a synonym, maybe with words
+// around), not as its ID. The choice is drawn from the place's own
+// number, so a file is the same for the same seed.
+func (gen *Generator) exported(p ingest.Place) ingest.Place {
+	r := rand.New(rand.NewPCG(gen.seed, uint64(gen.n)))
+	phrases := make([]string, len(p.Services))
+	for i, id := range p.Services {
+		t, _ := ingest.ServiceTerm(id)
+		forms := append([]string{t.FR, t.EN}, t.Synonyms...)
+		phrases[i] = decorations[r.IntN(len(decorations))] + forms[r.IntN(len(forms))]
+	}
+	p.Services = phrases
+	return p
 }

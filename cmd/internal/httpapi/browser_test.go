@@ -287,3 +287,49 @@ func TestBrowserEmbedOnAnotherOrigin(t *testing.T) {
 	}
 	screenshot(t, ctx, "embed")
 }
+
+// TestBrowserCorrection: a typo in a town is read as the town, the page
+// says so, and the results are around it; a word that would empty the
+// list is said ignored, with a link that requires it.
+func TestBrowserCorrection(t *testing.T) {
+	ctx := MustBrowser(t)
+	srv := newBrowserServer(t)
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible("#q", chromedp.ByQuery),
+		chromedp.SendKeys("#q", "fablab montpelier\n", chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "results", `document.querySelectorAll('#results li[data-id]').length > 0`)
+	waitJS(t, ctx, "the correction", `document.querySelector('#message').textContent.includes('Montpellier (34)')`)
+	msg := evalJS[string](t, ctx, `document.querySelector('#message').textContent`)
+	if !strings.Contains(msg, "« montpelier » lu comme Montpellier (34)") {
+		t.Errorf("message %q does not say the correction", msg)
+	}
+	first := evalJS[string](t, ctx, `document.querySelector('#results li[data-id]').dataset.id`)
+	if first != "tlo-044" {
+		t.Errorf("first result %s, want the Montpellier fablab tlo-044", first)
+	}
+	summary := evalJS[string](t, ctx, `document.querySelector('#summary').textContent`)
+	if !strings.Contains(summary, "Montpellier (34)") {
+		t.Errorf("summary %q does not name Montpellier with its département", summary)
+	}
+	screenshot(t, ctx, "correction")
+
+	// An ignored word, and the way to require it.
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/?q=coworking+zzzqx+pr%C3%A8s+de+Millau")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the ignored word", `document.querySelector('#message').textContent.includes('« zzzqx » ignoré')`)
+	waitJS(t, ctx, "results despite it", `document.querySelectorAll('#results li[data-id]').length > 0`)
+	if err := chromedp.Run(ctx, chromedp.Click(`#message a`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the word required", `new URLSearchParams(location.search).get('q').includes('+zzzqx')`)
+	waitJS(t, ctx, "no place holds it", `document.querySelector('#results li.empty') !== null`)
+	empty := evalJS[string](t, ctx, `document.querySelector('#results li.empty').textContent`)
+	if strings.Contains(empty, "rayon") || !strings.Contains(empty, "zzzqx") {
+		t.Errorf("empty list says %q: want the word that emptied it, not the radius", empty)
+	}
+}
