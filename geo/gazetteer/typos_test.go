@@ -13,18 +13,18 @@ func TestTyposNear(t *testing.T) {
 		word string
 		want []string
 	}{
-		{"cowroking", []string{"coworking"}},         // neighbours swapped
-		{"coworkng", []string{"coworking"}},          // a letter missing
-		{"coworkiing", []string{"coworking"}},        // a letter more
-		{"cowerking", []string{"coworking"}},         // a letter replaced
-		{"montpelier", []string{"montpellier"}},      // a double letter single
-		{"rodex", []string{"rodez", "rodes"}},        // two names one edit away
-		{"lazer", []string{"laser"}},                 //
+		{"cowroking", []string{"coworking"}},          // neighbours swapped
+		{"coworkng", []string{"coworking"}},           // a letter missing
+		{"coworkiing", []string{"coworking"}},         // a letter more
+		{"cowerking", []string{"coworking"}},          // a letter replaced
+		{"montpelier", []string{"montpellier"}},       // a double letter single
+		{"rodex", []string{"rodez", "rodes"}},         // two names one edit away
+		{"lazer", []string{"laser"}},                  //
 		{"saint afrique", []string{"saint affrique"}}, // spaces count as letters
-		{"coworking", nil},                           // itself is no typo
-		{"cwroking", nil},                            // two edits
-		{"albii", nil},                               // keys under MinTypoLen are not indexed
-		{"albi", nil},                                // nor words
+		{"coworking", nil},                            // itself is no typo
+		{"cwroking", nil},                             // two edits
+		{"albii", nil},                                // keys under MinTypoLen are not indexed
+		{"albi", nil},                                 // nor words
 		{"", nil},
 	} {
 		t.Run(tc.word, func(t *testing.T) {
