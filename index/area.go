@@ -23,6 +23,8 @@ func (p *planner) geoCandidates() []match {
 		}
 	}
 	switch {
+	case q.Trip != nil:
+		return p.onRoute()
 	case q.Polygon != nil:
 		for _, o := range p.cat.Geo.InPolygon(q.Polygon) {
 			if keep(o) && (q.BBox == nil || inBound(&p.cat.Places[o], q.BBox)) {
@@ -37,8 +39,8 @@ func (p *planner) geoCandidates() []match {
 		}
 	case q.Near != nil && q.RadiusMeters > 0:
 		var accept func(uint32) bool
-		if len(q.Facets) == 0 && f.all != nil {
-			accept = f.all.has
+		if len(q.Facets) == 0 && !f.none() {
+			accept = f.pass
 		}
 		p.cat.Geo.WithinFilter(q.Near.Lon, q.Near.Lat, q.RadiusMeters, accept, func(h geo.Hit) bool {
 			out = append(out, match{o: h.ID, meters: h.Meters})
@@ -68,7 +70,16 @@ func (p *planner) inArea() []match {
 	if q.Polygon != nil {
 		inPolygon = geo.PolygonTest(q.Polygon)
 	}
+	if q.Trip != nil {
+		p.along = map[uint32]float64{}
+	}
 	for o := range p.scores {
+		if q.Trip != nil {
+			if d, ok := p.onRouteTest(o); ok {
+				out = append(out, match{o: o, meters: d})
+			}
+			continue
+		}
 		pl := &p.cat.Places[o]
 		if q.BBox != nil && !inBound(pl, q.BBox) {
 			continue

@@ -33,6 +33,7 @@ type Catalog struct {
 	// deptNames and regionNames give the names of the codes places carry.
 	deptNames, regionNames map[string]string
 	words                  wordTerms
+	hours                  schedules
 }
 
 // Len is the number of places.
@@ -82,10 +83,13 @@ func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) 
 		c.Places = append(c.Places, p)
 	}
 	c.sortName = make([]string, len(c.Places))
+	c.hours = newSchedules(len(c.Places))
+	seenHours := map[string]int32{}
 	for i := range c.Places {
 		p := &c.Places[i]
 		c.Geo.Insert(uint32(i), p.Lon, p.Lat)
 		c.sortName[i] = strings.ToLower(p.Name)
+		c.hours.add(i, p.OpeningHours, seenHours)
 		if g != nil {
 			c.nameAreas(g, p)
 		}

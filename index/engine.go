@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -45,6 +46,18 @@ type Hit struct {
 	// Highlight shows them: field → HTML, the words in <mark>.
 	Matched   []string
 	Highlight map[string]string
+	// Hours says whether it is open at the query's time, nil when its
+	// hours are unknown.
+	Hours *HoursView
+	// Detour is, for a trip, the extra distance the place costs and where
+	// along the route it lies; Meters is then measured from the start.
+	Detour *Detour
+}
+
+// Detour is what a place on the way costs.
+type Detour struct {
+	Meters      float64 // extra travel: start → place → end against start → end
+	AlongMeters float64 // from the start to the place's nearest point on the route
 }
 
 // Result answers a query.
@@ -64,6 +77,9 @@ type Result struct {
 	// TextRelaxed are the words of the text that would have emptied the
 	// list, made preferences; TextIgnored those no place holds at all.
 	TextRelaxed, TextIgnored []string
+	// UnknownHours counts the places an open= query left out (or kept,
+	// with OpenUnknown) because their hours are unknown.
+	UnknownHours int
 }
 
 // Facet names.
@@ -90,11 +106,16 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	q = res.Query
 	point := q.Near != nil
-	e.rank(&res.Query, matches, res.HasText, q.Offset+q.Limit)
+	e.rank(&res.Query, matches, res.HasText, q.Offset+q.Limit, p.along)
 	lo := min(q.Offset, len(matches))
 	hi := min(lo+q.Limit, len(matches))
 	for _, m := range matches[lo:hi] {
-		h := Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score}
+		h := Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now)}
+		if q.Trip != nil {
+			pl := h.Place
+			h.Detour = &Detour{Meters: m.meters, AlongMeters: p.along[m.o]}
+			h.Meters = geo.Distance(q.Near.Lon, q.Near.Lat, pl.Lon, pl.Lat)
+		}
 		if !q.NoHighlight {
 			p.highlight(&h, m.o)
 		}
@@ -140,7 +161,7 @@ func (p *planner) run() (*Result, []match) {
 	switch {
 	case q.Nearest:
 		cands = p.nearest()
-		res.Total = p.countAll()
+		res.Total, res.UnknownHours = p.countAll()
 	case q.AutoRadius && q.Near != nil:
 		cands, res.Query.RadiusMeters = p.autoRadius()
 		res.Query.AutoRadius = true
@@ -153,17 +174,17 @@ func (p *planner) run() (*Result, []match) {
 	// Facets count over the geographic and text matches, each without its
 	// own filter; the results apply every filter.
 	if len(q.Facets) > 0 {
-		facetCands := cands
+		facetCands, meters := cands, func(m match) float64 { return m.meters }
 		if q.Nearest {
 			// The page holds only the nearest: facets count every match,
 			// like the total, each without its own filter.
-			facetCands = p.everywhere()
+			facetCands, meters = p.everywhere(), func(m match) float64 { return p.distance(m.o) }
 		}
-		res.Facets = facets(p.cat, q.Facets, facetCands, p.scores, p.f)
+		res.Facets = facets(p.cat, &q, facetCands, p.scores, p.f, meters)
 	}
-	matches := p.filter(cands)
+	matches, unknown := p.filter(cands)
 	if !q.Nearest {
-		res.Total = len(matches)
+		res.Total, res.UnknownHours = len(matches), unknown
 	}
 	res.HasText = p.text != nil
 	return res, matches

@@ -1,9 +1,54 @@
 package index
 
+import (
+	"strconv"
+)
+
+// FacetDistance counts matches by distance band from the query's point
+// (by detour, for a trip), like Elasticsearch's geo_distance aggregation:
+// "how many within 10 km?".
+const FacetDistance = "distance"
+
+// DefaultRings are the bounds of the distance bands, in metres: 0–5,
+// 5–10, 10–20, 20–50 and 50+ km.
+var DefaultRings = []float64{5_000, 10_000, 20_000, 50_000}
+
+// MaxRings bounds the bands a query may ask for.
+const MaxRings = 12
+
+// ringLabels names the bands of rings: "0-5", "5-10", …, "50+" (km).
+func ringLabels(rings []float64) []string {
+	km := func(m float64) string { return strconv.FormatFloat(m/1000, 'f', -1, 64) }
+	out := make([]string, 0, len(rings)+1)
+	lo := "0"
+	for _, r := range rings {
+		out = append(out, lo+"-"+km(r))
+		lo = km(r)
+	}
+	return append(out, lo+"+")
+}
+
+// ring is the band a distance falls in: the first bound at or above it.
+func ring(rings []float64, meters float64) int {
+	for i, r := range rings {
+		if meters <= r {
+			return i
+		}
+	}
+	return len(rings)
+}
+
 // facets counts, for each facet, the candidates that pass the text and
 // every filter except that facet's own, so a filter chip shows what
-// choosing it would give.
-func facets(cat *Catalog, names []string, cands []match, text map[uint32]float64, f *filter) map[string]map[string]int {
+// choosing it would give. meters gives a candidate's distance, for the
+// distance bands.
+func facets(cat *Catalog, q *Query, cands []match, text map[uint32]float64, f *filter, meters func(match) float64) map[string]map[string]int {
+	names := q.Facets
+	rings := q.Rings
+	if len(rings) == 0 {
+		rings = DefaultRings
+	}
+	labels := ringLabels(rings)
 	out := map[string]map[string]int{}
 	for _, name := range names {
 		out[name] = map[string]int{}
@@ -13,6 +58,9 @@ func facets(cat *Catalog, names []string, cands []match, text map[uint32]float64
 		b    bitset
 	}{{FacetType, f.types}, {FacetService, f.services}, {FacetDept, f.dept}, {"region", f.region}, {"demo", f.demo}}
 	for _, c := range cands {
+		if f.open != nil && !f.open.pass(c.o) {
+			continue // the hours apply to every facet
+		}
 		if text != nil {
 			if _, ok := text[c.o]; !ok {
 				continue
@@ -50,6 +98,9 @@ func facets(cat *Catalog, names []string, cands []match, text map[uint32]float64
 		}
 		if (failed == -1 || dims[failed].name == FacetDept) && p.Dept != "" {
 			count(FacetDept, []string{p.Dept})
+		}
+		if m, want := out[FacetDistance]; want && failed == -1 {
+			m[labels[ring(rings, meters(c))]]++
 		}
 	}
 	return out

@@ -52,14 +52,30 @@ func (fs *filterSets) get(m map[string]bitset, k string) bitset {
 // filter on it.
 type filter struct {
 	types, services, dept, region, demo bitset
-	all                                 bitset // every dimension
+	all                                 bitset      // every dimension
+	open                                *openFilter // nil: no hours asked
 }
 
-func (f *filter) pass(o uint32) bool { return f.all == nil || f.all.has(o) }
+// pass reports whether a place passes every filter, its hours included.
+func (f *filter) pass(o uint32) bool { return f.static(o) && (f.open == nil || f.open.pass(o)) }
+
+// static reports whether a place passes the bitmaps.
+func (f *filter) static(o uint32) bool { return f.all == nil || f.all.has(o) }
+
+// none reports whether no filter applies.
+func (f *filter) none() bool { return f.all == nil && f.open == nil }
 
 // filter composes a query's bitmaps. They are shared when a dimension
 // needs only one, and built only when it combines several: at a million
 // places each is 125 KB.
+func (c *Catalog) filter(q *Query) *filter {
+	f := c.filters.filter(q)
+	if q.Open != nil {
+		f.open = newOpenFilter(&c.hours, *q.Open, q.OpenUnknown)
+	}
+	return f
+}
+
 func (fs *filterSets) filter(q *Query) *filter {
 	f := &filter{}
 	var empty bitset

@@ -23,11 +23,13 @@ type planner struct {
 	// estimate bounds the text matches: the rarest term's frequency.
 	estimate int
 	chosen   Plan
+	// along is how far along a trip's route each candidate lies.
+	along map[uint32]float64
 }
 
 // plan prepares a query's filter and text.
 func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
-	p := &planner{cat: e.cat, force: e.Plan, q: q, f: e.cat.filters.filter(q)}
+	p := &planner{cat: e.cat, force: e.Plan, q: q, f: e.cat.filter(q)}
 	if q.Text == "" {
 		return p, nil
 	}
@@ -44,7 +46,7 @@ func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
 
 // reset readies the planner for a run, after the text was relaxed.
 func (p *planner) reset() {
-	p.scores, p.chosen, p.tq, p.estimate = nil, PlanAuto, nil, 0
+	p.scores, p.chosen, p.tq, p.estimate, p.along = nil, PlanAuto, nil, 0, nil
 	if p.text != nil && p.text.hasCondition() {
 		p.tq, p.estimate = p.text, p.text.estimate()
 	}
@@ -115,21 +117,38 @@ func (p *planner) nearest() []match {
 }
 
 // countAll counts the places passing the filters and the text, wherever
-// they are: the total of a k-nearest query.
-func (p *planner) countAll() int {
-	if p.scores != nil {
-		n := 0
-		for o := range p.scores {
-			if p.f.pass(o) {
-				n++
+// they are: the total of a k-nearest query, and how many of the places
+// passing all but the hours have unknown hours.
+func (p *planner) countAll() (total, unknownHours int) {
+	switch {
+	case p.scores == nil && p.f.none():
+		return p.cat.Len(), 0
+	case p.scores == nil && p.f.open == nil:
+		return p.f.all.count(), 0
+	}
+	count := func(o uint32) {
+		if !p.f.static(o) {
+			return
+		}
+		if p.f.open != nil {
+			if _, known := p.f.open.state(o); !known {
+				unknownHours++
 			}
 		}
-		return n
+		if p.f.pass(o) {
+			total++
+		}
 	}
-	if p.f.all == nil {
-		return p.cat.Len()
+	if p.scores != nil {
+		for o := range p.scores {
+			count(o)
+		}
+		return total, unknownHours
 	}
-	return p.f.all.count()
+	for o := range p.cat.Len() {
+		count(uint32(o))
+	}
+	return total, unknownHours
 }
 
 // autoRadius widens the radius from 5 km until AutoRadiusTarget places
@@ -224,11 +243,21 @@ func (p *planner) areaThenText() []match {
 
 // filter keeps, in place, the candidates passing every filter and the
 // text, with their text scores; a text of preferences only scores them.
-func (p *planner) filter(cands []match) []match {
-	matches := cands[:0]
+// It counts the places that pass all but the hours and whose hours are
+// unknown.
+func (p *planner) filter(cands []match) (matches []match, unknownHours int) {
+	matches = cands[:0]
 	for _, c := range cands {
-		if !p.f.pass(c.o) {
+		if !p.f.static(c.o) {
 			continue
+		}
+		if p.f.open != nil {
+			if _, known := p.f.open.state(c.o); !known {
+				unknownHours++
+			}
+			if !p.f.open.pass(c.o) {
+				continue
+			}
 		}
 		switch {
 		case p.scores != nil:
@@ -242,5 +271,5 @@ func (p *planner) filter(cands []match) []match {
 		}
 		matches = append(matches, c)
 	}
-	return matches
+	return matches, unknownHours
 }

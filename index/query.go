@@ -3,11 +3,14 @@ package index
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/ingest"
+	"github.com/tierslieux/tierslieux/ingest/hours"
 )
 
 // Sort orders.
@@ -60,6 +63,15 @@ type Alternative struct {
 type Notes struct {
 	Corrections []Correction `json:"corrected,omitempty"`
 	DidYouMean  *Ambiguity   `json:"did_you_mean,omitempty"`
+	// RadiusFrom says a radius was read from minutes, at what speed.
+	RadiusFrom *Minutes `json:"radius_from,omitempty"`
+}
+
+// Minutes is "within 20 minutes" read as a radius: minutes at a
+// straight-line speed, an assumption said to the user, not a travel time.
+type Minutes struct {
+	Minutes int     `json:"minutes"`
+	KMH     float64 `json:"kmh"`
 }
 
 // Ambiguity is a word that may be a typo of several names: the page
@@ -106,13 +118,28 @@ type Query struct {
 	Nearest bool
 	BBox    *geo.Bound
 	Polygon geo.Polygon
+	// Trip keeps the places on the way from a start to an end; Near is
+	// then the start, distances are measured from it, and each place's
+	// detour is its distance for sorting and counting.
+	Trip *Trip
 
 	Sort   string
 	Limit  int
 	Offset int
 	Facets []string
+	// Rings are the bounds of the distance facet's bands, in metres,
+	// increasing; empty is DefaultRings.
+	Rings []float64
 	// NoHighlight skips the highlighted snippets of a text query's results.
 	NoHighlight bool
+
+	// Open keeps the places open when asked (open=); places whose hours
+	// are unknown are left out, and counted, unless OpenUnknown.
+	Open        *hours.When
+	OpenUnknown bool
+	// Now is the time results say whether they are open at; Validate sets
+	// it to the present when zero.
+	Now time.Time
 
 	Notes Notes
 }
@@ -143,12 +170,8 @@ func (q *Query) String() string {
 	if q.Demo != nil {
 		add("demo", strconv.FormatBool(*q.Demo))
 	}
-	if q.Near != nil {
-		if q.Near.INSEE != "" {
-			add("near", q.Near.INSEE)
-		} else {
-			add("near", fmt.Sprintf("%.4f,%.4f", q.Near.Lat, q.Near.Lon))
-		}
+	if q.Near != nil && q.Trip == nil {
+		add("near", anchorKey(q.Near))
 	}
 	switch {
 	case q.AutoRadius:
@@ -165,6 +188,16 @@ func (q *Query) String() string {
 	if len(q.Polygon) > 0 {
 		add("polygon", strconv.Itoa(len(q.Polygon[0]))+"pts")
 	}
+	if q.Trip != nil {
+		add("trip", fmt.Sprintf("%s>%s", anchorKey(q.Trip.From), anchorKey(q.Trip.To)))
+		add("detour", geo.FormatDistance(q.Trip.MaxDetourMeters))
+	}
+	if q.Open != nil {
+		add("open", q.Open.String())
+		if q.OpenUnknown {
+			add("open_unknown", "include")
+		}
+	}
 	if q.Sort != "" {
 		add("sort", q.Sort)
 	}
@@ -178,6 +211,9 @@ func (q *Query) String() string {
 func (q *Query) Validate() error {
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit
+	}
+	if q.Now.IsZero() {
+		q.Now = time.Now()
 	}
 	if err := q.Check(); err != nil {
 		return err
@@ -210,6 +246,48 @@ func (q *Query) Check() error {
 	if q.Near != nil && !geo.ValidPoint(q.Near.Lon, q.Near.Lat) {
 		return Errorf(CodeOutOfRange, "near", "latitude must be within [-90, 90] and longitude within [-180, 180]")
 	}
+	if err := q.checkRings(); err != nil {
+		return err
+	}
+	return q.checkTrip()
+}
+
+// checkRings checks the distance facet: a point to measure from, and
+// bands that grow.
+func (q *Query) checkRings() error {
+	if len(q.Rings) > MaxRings {
+		return Errorf(CodeOutOfRange, "rings", "has %d bounds; the limit is %d", len(q.Rings), MaxRings)
+	}
+	for i, r := range q.Rings {
+		if !(r > 0) || (i > 0 && r <= q.Rings[i-1]) {
+			return Errorf(CodeInvalid, "rings", "bounds must be more than 0 and increasing, in km: 5,10,20,50")
+		}
+	}
+	if slices.Contains(q.Facets, FacetDistance) && q.Near == nil {
+		return Errorf(CodeInvalid, "facets", "distance needs a place to measure from: add near")
+	}
+	return nil
+}
+
+// checkTrip checks a trip: a route, a detour in range, and nothing that
+// asks for another area.
+func (q *Query) checkTrip() error {
+	t := q.Trip
+	switch {
+	case t == nil:
+		if q.Sort == SortDetour || q.Sort == SortAlong {
+			return Errorf(CodeInvalid, "sort", "%s needs a trip: add from and to, or along", q.Sort)
+		}
+		return nil
+	case t.Route == nil:
+		return Errorf(CodeInvalid, "to", "a trip needs its start and its end: from and to, or along")
+	case !(t.MaxDetourMeters > 0) || t.MaxDetourMeters > MaxDetourMeters:
+		return Errorf(CodeOutOfRange, "detour", "must be more than 0 and at most %s", geo.FormatDistance(MaxDetourMeters))
+	case q.RadiusMeters > 0 || q.Nearest:
+		return Errorf(CodeInvalid, "radius", "a trip is limited by its detour, not by a radius: use detour")
+	case q.BBox != nil || q.Polygon != nil:
+		return Errorf(CodeInvalid, "bbox", "a trip cannot be limited to a box or a polygon as well")
+	}
 	return nil
 }
 
@@ -235,6 +313,8 @@ func (q *Query) checkSort() error {
 	switch q.Sort {
 	case "":
 		switch {
+		case q.Trip != nil:
+			q.Sort = SortDetour
 		case q.Near != nil && q.Text != "":
 			q.Sort = SortDecay
 		case q.Near != nil:
@@ -242,14 +322,14 @@ func (q *Query) checkSort() error {
 		default:
 			q.Sort = SortRelevance
 		}
-	case SortRelevance, SortDistance, SortDecay:
+	case SortRelevance, SortDistance, SortDecay, SortDetour, SortAlong:
 	default:
 		return Errorf(CodeInvalid, "sort", "%q: want relevance or distance", q.Sort)
 	}
 	if (q.Sort == SortDistance || q.Sort == SortDecay) && q.Near == nil {
 		return Errorf(CodeInvalid, "sort", "distance needs a place to measure from: add near")
 	}
-	if q.Sort == SortDistance && q.Near != nil && q.RadiusMeters == 0 && !q.AutoRadius && q.BBox == nil && q.Polygon == nil {
+	if q.Sort == SortDistance && q.Near != nil && q.RadiusMeters == 0 && !q.AutoRadius && q.BBox == nil && q.Polygon == nil && q.Trip == nil {
 		// "near without radius but sorted by distance": the k nearest.
 		q.Nearest = true
 	}
@@ -258,5 +338,17 @@ func (q *Query) checkSort() error {
 
 // HasArea reports whether a query limits where places are.
 func (q *Query) HasArea() bool {
-	return q.Polygon != nil || q.BBox != nil || (q.Near != nil && q.RadiusMeters > 0)
+	return q.Trip != nil || q.Polygon != nil || q.BBox != nil || (q.Near != nil && q.RadiusMeters > 0)
+}
+
+// anchorKey is an anchor in a query's canonical form: its INSEE code, or
+// its position; "route" when there is none (a trip along a polyline).
+func anchorKey(a *Anchor) string {
+	switch {
+	case a == nil:
+		return "route"
+	case a.INSEE != "":
+		return a.INSEE
+	}
+	return fmt.Sprintf("%.4f,%.4f", a.Lat, a.Lon)
 }

@@ -9,7 +9,7 @@ import (
 // pages are stable.
 // Only the first k (offset+limit) end up in order; the rest of ms is left
 // as it falls.
-func (e *Engine) rank(q *Query, ms []match, hasText bool, k int) {
+func (e *Engine) rank(q *Query, ms []match, hasText bool, k int, along map[uint32]float64) {
 	if q.Sort == SortDecay {
 		// Half the score at half the radius (or 10 km when unbounded).
 		half := 10_000.0
@@ -28,7 +28,15 @@ func (e *Engine) rank(q *Query, ms []match, hasText bool, k int) {
 	byName := !hasText && q.Sort == SortRelevance
 	less := func(a, b match) bool {
 		switch {
-		case q.Sort == SortDistance:
+		case q.Sort == SortAlong:
+			if la, lb := along[a.o], along[b.o]; la != lb {
+				return la < lb
+			}
+			if a.meters != b.meters {
+				return a.meters < b.meters
+			}
+		case q.Sort == SortDistance || q.Sort == SortDetour:
+			// A trip's distance is its detour.
 			if a.meters != b.meters {
 				return a.meters < b.meters
 			}

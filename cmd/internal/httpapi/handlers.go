@@ -3,13 +3,16 @@ package httpapi
 import (
 	"math"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
+	"golang.org/x/text/language"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/query"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
+	"github.com/tierslieux/tierslieux/ingest/hours"
 )
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
@@ -23,7 +26,9 @@ func searchParams(r *http.Request) (query.Params, string, error) {
 		Q: v.Get("q"), Types: v["type"], Services: v["service"], Dept: v.Get("dept"), Near: v.Get("near"),
 		Radius: v.Get("radius"), BBox: v.Get("bbox"), Polygon: v.Get("polygon"), Sort: v.Get("sort"),
 		Limit: v.Get("limit"), Offset: v.Get("offset"), Facets: v.Get("facets"), Demo: v.Get("demo"),
-		Highlight: v.Get("highlight"),
+		Highlight: v.Get("highlight"), Open: v.Get("open"), OpenUnknown: v.Get("open_unknown"),
+		From: v.Get("from"), To: v.Get("to"), Along: v.Get("along"), Detour: v.Get("detour"),
+		Within: v.Get("within"), Rings: v.Get("rings"),
 	}
 	format := v.Get("format")
 	switch format {
@@ -50,7 +55,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body := s.searchBody(res)
+	body := s.searchBody(res, lang(r))
 	if format == "geojson" {
 		writeEncoded(w, http.StatusOK, "application/geo+json; charset=utf-8", geoJSONBody(body))
 		return
@@ -60,11 +65,14 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 
 // searchResponse is the JSON answer of /v1/search.
 type searchResponse struct {
-	Query   queryJSON                 `json:"query"`
-	Total   int                       `json:"total"`
-	Results []resultJSON              `json:"results"`
-	Facets  map[string]map[string]int `json:"facets,omitempty"`
-	TookMS  float64                   `json:"took_ms"`
+	Query queryJSON `json:"query"`
+	Total int       `json:"total"`
+	// UnknownHours counts the places an open= search left out (or kept,
+	// with open_unknown=include) for want of known hours.
+	UnknownHours *int                      `json:"unknown_hours,omitempty"`
+	Results      []resultJSON              `json:"results"`
+	Facets       map[string]map[string]int `json:"facets,omitempty"`
+	TookMS       float64                   `json:"took_ms"`
 }
 
 type queryJSON struct {
@@ -88,6 +96,31 @@ type queryJSON struct {
 	TextIgnored  []string           `json:"text_ignored,omitempty"`
 	Corrected    []index.Correction `json:"corrected,omitempty"`
 	DidYouMean   *index.Ambiguity   `json:"did_you_mean,omitempty"`
+	Open         *openJSON          `json:"open,omitempty"`
+	Route        *routeJSON         `json:"route,omitempty"`
+	DetourKM     *float64           `json:"detour_km,omitempty"`
+	RadiusFrom   *index.Minutes     `json:"radius_from,omitempty"`
+	Rings        []float64          `json:"rings_km,omitempty"`
+}
+
+// routeJSON is a trip's route: its ends, whether it is the straight line
+// between them or a polyline the client sent, and its length.
+type routeJSON struct {
+	From     *index.Anchor `json:"from"`
+	To       *index.Anchor `json:"to"`
+	Kind     string        `json:"kind"`
+	LengthKM float64       `json:"length_km"`
+}
+
+// openJSON is an open= condition as understood: its kind (at an instant,
+// throughout a window, at some moment of a span), its bounds in
+// Europe/Paris time, and what it means in words.
+type openJSON struct {
+	Kind        string `json:"kind"`
+	From        string `json:"from"`
+	To          string `json:"to,omitempty"`
+	Description string `json:"description"`
+	Unknown     string `json:"unknown"` // include or exclude
 }
 
 type resultJSON struct {
@@ -115,6 +148,16 @@ type resultJSON struct {
 	// for HTML.
 	Matched   []string          `json:"matched,omitempty"`
 	Highlight map[string]string `json:"highlight,omitempty"`
+	// OpenNow is null when the hours are unknown; NextChange is when it
+	// next opens or closes; TodayHours the day's hours in the request's
+	// language.
+	OpenNow    *bool  `json:"open_now"`
+	NextChange string `json:"next_change,omitempty"`
+	TodayHours string `json:"today_hours,omitempty"`
+	// DetourKM and AlongKM place a result of a trip: the extra distance
+	// it costs, and how far along the route it lies.
+	DetourKM *float64 `json:"detour_km,omitempty"`
+	AlongKM  *float64 `json:"along_km,omitempty"`
 }
 
 func round(v float64, digits int) float64 {
@@ -122,13 +165,13 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-func (s *Server) searchBody(res *index.Result) searchResponse {
+func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
 	q := res.Query
 	body := searchResponse{
 		Query: queryJSON{Text: q.Text, Types: nonNil(q.Types), Services: nonNil(q.Services), Dept: q.Dept, Region: q.Region,
 			Near: q.Near, RadiusAuto: q.AutoRadius, Nearest: q.Nearest, Polygon: len(q.Polygon) > 0, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset,
 			TextRequired: q.TextRequired, TextRelaxed: res.TextRelaxed, TextIgnored: res.TextIgnored,
-			Corrected: q.Notes.Corrections, DidYouMean: q.Notes.DidYouMean},
+			Corrected: q.Notes.Corrections, DidYouMean: q.Notes.DidYouMean, Open: openOf(q, l), RadiusFrom: q.Notes.RadiusFrom},
 		Total:   res.Total,
 		Results: make([]resultJSON, 0, len(res.Hits)),
 		Facets:  res.Facets,
@@ -141,19 +184,64 @@ func (s *Server) searchBody(res *index.Result) searchResponse {
 	if q.BBox != nil {
 		body.Query.BBox = []float64{q.BBox.MinLon, q.BBox.MinLat, q.BBox.MaxLon, q.BBox.MaxLat}
 	}
+	if q.Open != nil {
+		body.UnknownHours = &res.UnknownHours
+	}
+	if t := q.Trip; t != nil {
+		body.Query.Route = &routeJSON{From: t.From, To: t.To, Kind: t.Kind, LengthKM: round(t.Route.LengthMeters()/1000, 3)}
+		km := t.MaxDetourMeters / 1000
+		body.Query.DetourKM = &km
+	}
+	for _, r := range q.Rings {
+		body.Query.Rings = append(body.Query.Rings, r/1000)
+	}
 	hasText := res.HasText
 	for _, h := range res.Hits {
-		body.Results = append(body.Results, resultOf(h, hasText))
+		body.Results = append(body.Results, resultOf(h, hasText, l))
 	}
 	return body
 }
 
-func resultOf(h index.Hit, hasText bool) resultJSON {
+func openOf(q index.Query, l language.Tag) *openJSON {
+	if q.Open == nil {
+		return nil
+	}
+	w := q.Open
+	o := &openJSON{Kind: [...]string{"at", "throughout", "during"}[w.Kind], From: w.From.Format(time.RFC3339),
+		Description: w.Describe(hoursLang(l)), Unknown: "exclude"}
+	if !w.To.IsZero() {
+		o.To = w.To.Format(time.RFC3339)
+	}
+	if q.OpenUnknown {
+		o.Unknown = "include"
+	}
+	return o
+}
+
+func hoursLang(l language.Tag) hours.Lang {
+	if l == language.French {
+		return hours.French
+	}
+	return hours.English
+}
+
+func resultOf(h index.Hit, hasText bool, l language.Tag) resultJSON {
 	p := h.Place
 	r := resultJSON{ID: p.ID, Name: p.Name, Types: nonNil(p.Types), Services: nonNil(p.Services), Tags: p.Tags,
 		Commune: p.Commune, INSEE: p.INSEE, Dept: p.Dept, Lat: p.Lat, Lon: p.Lon, Precision: p.Precision, Demo: p.Demo,
 		Address: p.Address, Postcode: p.Postcode, Website: p.Website, OpeningHours: p.OpeningHours, Description: p.Description,
 		Matched: h.Matched, Highlight: h.Highlight}
+	if d := h.Detour; d != nil {
+		detour, along := round(d.Meters/1000, 3), round(d.AlongMeters/1000, 3)
+		r.DetourKM, r.AlongKM = &detour, &along
+	}
+	if v := h.Hours; v != nil {
+		r.OpenNow = v.OpenNow
+		if !v.NextChange.IsZero() {
+			r.NextChange = v.NextChange.Format(time.RFC3339)
+		}
+		r.TodayHours = hours.FormatDay(v.Today, hoursLang(l))
+	}
 	if h.HasDistance {
 		km := round(h.Meters/1000, 3)
 		r.DistanceKM = &km
@@ -390,14 +478,14 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&index.Result{Query: res.Query}).Query,
+	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&index.Result{Query: res.Query}, lang(r)).Query,
 		Total: res.Total, Zoom: res.Zoom, TookMS: round(float64(res.Took.Microseconds())/1000, 3), Features: make([]clusterFeature, 0, len(res.Clusters))}
 	hasText := res.HasText
 	for _, c := range res.Clusters {
 		f := clusterFeature{Type: "Feature", Geometry: point{Type: "Point", Coordinates: [2]float64{round(c.Lon, 6), round(c.Lat, 6)}}}
 		if c.Place != nil {
 			f.ID = c.Place.Place.ID
-			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText)}
+			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText, lang(r))}
 		} else {
 			f.Properties = clusterProps{Cluster: true, Count: c.Count, BBox: c.Bound}
 		}

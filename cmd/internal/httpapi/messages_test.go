@@ -82,7 +82,7 @@ func TestEveryMessageInFrench(t *testing.T) {
 	}
 	fr := message.NewPrinter(language.French)
 	for _, f := range formats {
-		if got := fr.Sprintf(f); got == message.NewPrinter(language.English).Sprintf(f) && strings.ContainsAny(f, "abcdefghijklmnopqrstuvwxyz") {
+		if got := fr.Sprintf(f); got == message.NewPrinter(language.English).Sprintf(f) && strings.ContainsAny(strings.ReplaceAll(f, "%v", ""), "abcdefghijklmnopqrstuvwxyz") {
 			t.Errorf("no French for %q", f)
 		}
 	}

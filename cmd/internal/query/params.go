@@ -11,6 +11,7 @@ import (
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
+	"github.com/tierslieux/tierslieux/ingest/hours"
 )
 
 // Params are a search request's parameters as received, before any
@@ -33,6 +34,18 @@ type Params struct {
 	// Highlight is true or false: snippets with the words of a text query
 	// marked (default true).
 	Highlight string
+	// Open is when places must be open: now, today, tomorrow, weekend, a
+	// day (sa, samedi), "mo 18:00", "we 09:00-12:00", "2026-12-24T09:00".
+	// OpenUnknown=include keeps the places whose hours are unknown.
+	Open, OpenUnknown string
+	// From and To are a trip's ends (the forms of near), Along a route the
+	// client has (a GeoJSON LineString or an encoded polyline), Detour the
+	// most a place may add to the trip ("10km", default 10 km).
+	From, To, Along, Detour string
+	// Within is a travel time read as a radius: "20min", "20".
+	Within string
+	// Rings are the distance facet's bounds in km: "5,10,20,50".
+	Rings string
 }
 
 // maxParamLen bounds every parameter but q and polygon.
@@ -61,7 +74,8 @@ func New(g *gazetteer.Gazetteer, names Names) *Language {
 func (l *Language) Build(p Params) (index.Query, error) {
 	var q index.Query
 	for name, v := range map[string]string{"dept": p.Dept, "near": p.Near, "radius": p.Radius, "bbox": p.BBox,
-		"sort": p.Sort, "limit": p.Limit, "offset": p.Offset, "facets": p.Facets, "demo": p.Demo, "highlight": p.Highlight} {
+		"sort": p.Sort, "limit": p.Limit, "offset": p.Offset, "facets": p.Facets, "demo": p.Demo, "highlight": p.Highlight, "open": p.Open, "open_unknown": p.OpenUnknown,
+		"from": p.From, "to": p.To, "detour": p.Detour, "within": p.Within, "rings": p.Rings} {
 		if len(v) > maxParamLen {
 			return q, index.Errorf(index.CodeTooLong, name, "is %d bytes long; the limit is %d", len(v), maxParamLen)
 		}
@@ -72,10 +86,16 @@ func (l *Language) Build(p Params) (index.Query, error) {
 			return q, err
 		}
 	}
-	for _, step := range []func(*index.Query, Params) error{l.filters, l.area, page, settleNear} {
+	if q.Now.IsZero() {
+		q.Now = l.now()
+	}
+	for _, step := range []func(*index.Query, Params) error{l.filters, l.area, l.trip, page, l.hours, settleNear} {
 		if err := step(&q, p); err != nil {
 			return q, err
 		}
+	}
+	if err := finishTrip(&q); err != nil {
+		return q, err
 	}
 	return q, q.Check()
 }
@@ -142,10 +162,10 @@ func (l *Language) area(q *index.Query, p Params) error {
 func page(q *index.Query, p Params) error {
 	switch p.Sort {
 	case "":
-	case index.SortRelevance, index.SortDistance:
+	case index.SortRelevance, index.SortDistance, index.SortDetour, index.SortAlong:
 		q.Sort = p.Sort
 	default:
-		return index.Errorf(index.CodeInvalid, "sort", "%q: want relevance or distance", p.Sort)
+		return index.Errorf(index.CodeInvalid, "sort", "%q: want relevance, distance, detour or along", p.Sort)
 	}
 	var err error
 	if q.Limit, err = IntParam("limit", p.Limit, index.DefaultLimit, 1, index.MaxLimit); err != nil {
@@ -158,10 +178,10 @@ func page(q *index.Query, p Params) error {
 		q.Facets = nil
 		for _, f := range ingest.SplitList(p.Facets) {
 			switch f {
-			case index.FacetType, index.FacetService, index.FacetDept:
+			case index.FacetType, index.FacetService, index.FacetDept, index.FacetDistance:
 				q.Facets = ingest.AppendUnique(q.Facets, f)
 			default:
-				return index.Errorf(index.CodeInvalid, "facets", "%q: want type, service or dept", f)
+				return index.Errorf(index.CodeInvalid, "facets", "%q: want type, service, dept or distance", f)
 			}
 		}
 	}
@@ -190,11 +210,96 @@ func boolParam(name, s string) (bool, error) {
 	return b, nil
 }
 
+// hours reads open and open_unknown.
+func (l *Language) hours(q *index.Query, p Params) error {
+	if p.Open != "" {
+		w, err := hours.ParseWhen(p.Open, q.Now)
+		if err != nil {
+			return index.Errorf(index.CodeInvalid, "open", "%q: %v; want now, today, tomorrow, weekend, a day (sa, samedi), a day and time (mo 18:00), a window (we 09:00-12:00) or a date (2026-12-24T09:00)", p.Open, err)
+		}
+		q.Open = &w
+	}
+	switch p.OpenUnknown {
+	case "":
+	case "include":
+		q.OpenUnknown = true
+	case "exclude":
+		q.OpenUnknown = false
+	default:
+		return index.Errorf(index.CodeInvalid, "open_unknown", "%q: want include or exclude", p.OpenUnknown)
+	}
+	return nil
+}
+
+// trip reads from, to, along, detour and within.
+func (l *Language) trip(q *index.Query, p Params) error {
+	if p.Along != "" {
+		t, err := parseAlong(p.Along)
+		if err != nil {
+			return err
+		}
+		q.Trip = t
+	}
+	for _, end := range []struct {
+		param, value string
+		to           bool
+	}{{"from", p.From, false}, {"to", p.To, true}} {
+		if end.value == "" {
+			continue
+		}
+		if p.Along != "" {
+			return index.Errorf(index.CodeInvalid, end.param, "a route given with along has its own ends")
+		}
+		a, err := l.resolvePoint(end.param, end.value, &q.Notes)
+		if err != nil {
+			return err
+		}
+		if q.Trip == nil {
+			q.Trip = &index.Trip{}
+		}
+		if end.to {
+			q.Trip.To = a
+		} else {
+			q.Trip.From = a
+		}
+		q.Trip.Route = nil
+	}
+	if p.Detour != "" {
+		d, err := geo.ParseDistance(p.Detour)
+		if err != nil || d == 0 {
+			return index.Errorf(index.CodeInvalid, "detour", "%q is not a distance such as 5km or 500m", p.Detour)
+		}
+		if q.Trip == nil {
+			return index.Errorf(index.CodeInvalid, "detour", "needs a trip: add from and to, or along")
+		}
+		q.Trip.MaxDetourMeters = d
+	}
+	if p.Within != "" {
+		n, err := IntParam("within", strings.TrimSuffix(strings.TrimSuffix(p.Within, "min"), "mn"), 0, 1, maxMinutes)
+		if err != nil {
+			return err
+		}
+		q.RadiusMeters, q.Notes.RadiusFrom = minutesRadius(n, l.speed())
+		q.AutoRadius, q.Nearest = false, false
+	}
+	if p.Rings != "" {
+		q.Rings = nil
+		for _, s := range ingest.SplitList(p.Rings) {
+			km, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return index.Errorf(index.CodeInvalid, "rings", "%q is not a number of km", s)
+			}
+			q.Rings = append(q.Rings, km*1000)
+		}
+	}
+	return nil
+}
+
 // settleNear decides how a point without a radius is read: inside a box
 // or polygon it only measures distances; sorted by distance it asks for
 // the nearest; otherwise the radius adapts to density.
 func settleNear(q *index.Query, p Params) error {
-	if q.Near == nil || p.Radius != "" || q.RadiusMeters != 0 {
+	if q.Near == nil || p.Radius != "" || q.RadiusMeters != 0 || q.Trip != nil {
 		return nil
 	}
 	nearest := q.Nearest

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tierslieux/tierslieux/geo"
@@ -39,6 +40,10 @@ type Parser struct {
 	// Names, when set, says which words name a place of the index: "Le
 	// Pré Vert" is a place to find by name, not a search near Vert (78).
 	Names Names
+	// Now is the clock "ouvert demain" is read against; nil is the present.
+	Now func() time.Time
+	// SpeedKMH reads "within 20 minutes" as a radius; 0 is DefaultSpeedKMH.
+	SpeedKMH float64
 }
 
 // Parse reads free text in French or English: vocabulary terms become
@@ -58,12 +63,21 @@ func (p *Parser) Parse(text string) (index.Query, error) {
 		return q, index.Errorf(index.CodeInvalid, "q", "is not valid UTF-8")
 	}
 	text, required := requiredWords(text)
-	text, err := readNumbers(&q, text)
+	now := p.now()
+	q.Now = now
+	text = readHours(&q, text, now, required)
+	text, err := p.readMinutes(&q, text)
 	if err != nil {
+		return q, err
+	}
+	if text, err = readNumbers(&q, text); err != nil {
 		return q, err
 	}
 	r := newReading(p, &q, text, required)
 	r.vocabulary()
+	if err := r.trip(); err != nil {
+		return q, err
+	}
 	r.markers()
 	if q.Near == nil && q.RadiusMeters == 0 && r.hasOtherWord() && p.isPlaceName(r.words) {
 		// The whole text is (the start of) a place's name, "L'Atelier
@@ -79,6 +93,11 @@ func (p *Parser) Parse(text string) (index.Query, error) {
 	}
 	if q.Near != nil && q.RadiusMeters == 0 && !q.Nearest {
 		q.AutoRadius = true
+	}
+	if t := q.Trip; t != nil && (t.From != nil || q.Near != nil) && t.To != nil {
+		if err := finishTrip(&q); err != nil {
+			return q, err
+		}
 	}
 	r.text()
 	return q, nil
@@ -104,7 +123,11 @@ func readNumbers(q *index.Query, text string) (string, error) {
 		if d == 0 || d > index.MaxRadiusMeters {
 			return text, index.Errorf(index.CodeOutOfRange, "q", "distance %q: want more than 0 and at most %s", strings.TrimSpace(text[m[0]:m[5]]), geo.FormatDistance(index.MaxRadiusMeters))
 		}
-		q.RadiusMeters = d
+		if isDetour(text, m[0], m[5]) {
+			q.Trip = &index.Trip{MaxDetourMeters: d}
+		} else {
+			q.RadiusMeters = d
+		}
 		text = text[:m[0]] + " " + text[m[5]:]
 	}
 	return text, nil

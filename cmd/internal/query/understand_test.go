@@ -42,14 +42,16 @@ func near(lat, lon, km float64) *struct{ lat, lon, km float64 } {
 // in French and English.
 var understoodCases = []understood{
 	// Leftover words are preferences, said out loud, never an empty list.
-	{name: "open on Saturday", p: query.Params{Q: "coworking open on Saturday"}, parts: []string{"type=coworking"}, ignored: []string{"Saturday"}, minTotal: 50},
+	{name: "open on Saturday", p: query.Params{Q: "coworking open on Saturday"}, parts: []string{"type=coworking", "open="}, absent: []string{"text="}, minTotal: 5},
+	{name: "not open, a word", p: query.Params{Q: "coworking open xyzzq"}, parts: []string{"type=coworking"}, absent: []string{"open="}, ignored: []string{"xyzzq"}, minTotal: 50},
 	{name: "machine unknown", p: query.Params{Q: "fablab avec une machine xyzzy"}, parts: []string{"type=fablab"}, ignored: []string{"xyzzy"}, minTotal: 30},
 	{name: "sympa near Millau", p: query.Params{Q: "un coworking sympa près de Millau"}, parts: []string{"type=coworking", "near=" + inseeMillau}, absent: []string{"text="}, first: "tlo-001"},
 	{name: "polite French", p: query.Params{Q: "coworking près de Rodez s'il vous plaît"}, parts: []string{"type=coworking", "near=" + inseeRodez}, absent: []string{"text="}, minTotal: 3},
 	{name: "English filler", p: query.Params{Q: "I am looking for a fablab near Albi please"}, parts: []string{"type=fablab", "near=" + inseeAlbi}, minTotal: 1},
 	{name: "unknown word near a town", p: query.Params{Q: "coworking zzzqx près de Millau"}, parts: []string{"type=coworking", "near=" + inseeMillau}, ignored: []string{"zzzqx"}, first: "tlo-001"},
 	{name: "word that would empty the list", p: query.Params{Q: "atelier céramique Millau"}, parts: []string{"near=" + inseeMillau}, ignored: []string{"céramique"}, minTotal: 1},
-	{name: "word that matches stays a condition", p: query.Params{Q: "fablab Rodez le samedi"}, parts: []string{"text=\"samedi\"", "type=fablab"}, first: "tlo-008"},
+	{name: "word that matches stays a condition", p: query.Params{Q: "fablab Rodez imprimerie"}, parts: []string{"text=\"imprimerie\"", "type=fablab"}, first: "tlo-008"},
+	{name: "a day is when to be open", p: query.Params{Q: "fablab Rodez le samedi"}, parts: []string{"type=fablab", "open="}, absent: []string{"text="}, minTotal: 1},
 	{name: "required word is never relaxed", p: query.Params{Q: "coworking +zzzqx"}, parts: []string{"require=zzzqx"}},
 	{name: "quoted word is required", p: query.Params{Q: `fablab "samedi"`}, parts: []string{"require=samedi"}, first: "tlo-008"},
 	{name: "way and my", p: query.Params{Q: "coworking on my way near Toulouse"}, parts: []string{"type=coworking", "near=" + inseeToulouse}, minTotal: 3},

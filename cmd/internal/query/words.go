@@ -20,12 +20,13 @@ var stopWords = func() map[string]bool {
 		"ouvre", "est", "sont", "il", "elle", "ce", "cet", "cette", "ces", "quel", "quelle", "quels", "quelles",
 		"veux", "voudrais", "besoin", "svp", "merci", "bonjour", "possible", "avoir", "faire", "mais", "donc",
 		"aussi", "tres", "endroit", "endroits", "etre", "peut", "vous", "plait", "s", "sympa", "super",
+		"trajet", "detour", "maximum", "max", "allant", "direction", "minute", "minutes",
 		// English
 		"around", "close", "near", "nearby", "within", "nearest", "closest", "that", "offering", "has", "have",
 		"having", "me", "my", "place", "places", "find", "show", "any", "some", "open", "opened", "opening",
 		"is", "are", "there", "where", "which", "what", "want", "need", "please", "thanks", "hello", "hi",
 		"looking", "look", "search", "searching", "can", "could", "i", "we", "our", "way", "it", "its",
-		"somewhere", "also", "this", "these", "those", "third", "be",
+		"somewhere", "also", "this", "these", "those", "third", "be", "out", "most", "going", "heading",
 	)
 	for w := range ingest.Connectors {
 		m[w] = true

@@ -1,0 +1,98 @@
+package index
+
+import (
+	"time"
+
+	"github.com/tierslieux/tierslieux/ingest/hours"
+)
+
+// schedules are the catalog's opening hours, parsed once: places sharing
+// a value share a schedule, so a query evaluates each value once however
+// many places have it.
+type schedules struct {
+	list    []*hours.Schedule
+	byPlace []int32 // index into list, -1 when the hours are unknown
+}
+
+func newSchedules(n int) schedules { return schedules{byPlace: make([]int32, n)} }
+
+// add parses a place's hours; a value that does not parse (ingest warned
+// of it) is unknown, not closed.
+func (s *schedules) add(o int, value string, seen map[string]int32) {
+	i, ok := seen[value]
+	if !ok {
+		i = -1
+		if sc, err := hours.Parse(value); err == nil && value != "" {
+			i = int32(len(s.list))
+			s.list = append(s.list, sc)
+		}
+		seen[value] = i
+	}
+	s.byPlace[o] = i
+}
+
+// Schedule returns a place's opening hours, nil when unknown.
+func (c *Catalog) Schedule(o uint32) *hours.Schedule {
+	if i := c.hours.byPlace[o]; i >= 0 {
+		return c.hours.list[i]
+	}
+	return nil
+}
+
+// openFilter is a query's open= condition: each schedule is evaluated
+// once, when a place with it is first met.
+type openFilter struct {
+	when    hours.When
+	include bool // places with unknown hours pass
+	sched   *schedules
+	memo    []int8 // per schedule: 0 not yet, 1 open, 2 not
+}
+
+func newOpenFilter(s *schedules, w hours.When, includeUnknown bool) *openFilter {
+	return &openFilter{when: w, include: includeUnknown, sched: s, memo: make([]int8, len(s.list))}
+}
+
+// state says whether a place is open when asked: known says its hours
+// are known at all.
+func (f *openFilter) state(o uint32) (open, known bool) {
+	i := f.sched.byPlace[o]
+	if i < 0 {
+		return false, false
+	}
+	if f.memo[i] == 0 {
+		f.memo[i] = 2
+		if f.when.Match(f.sched.list[i]) {
+			f.memo[i] = 1
+		}
+	}
+	return f.memo[i] == 1, true
+}
+
+func (f *openFilter) pass(o uint32) bool {
+	open, known := f.state(o)
+	return open || (!known && f.include)
+}
+
+// HoursView is what a result says of its hours at the query's time.
+type HoursView struct {
+	// OpenNow is nil when the hours are unknown.
+	OpenNow *bool
+	// NextChange is when it next opens or closes; zero when never or
+	// unknown.
+	NextChange time.Time
+	// Today are the opening spans of the query's day.
+	Today []hours.Span
+}
+
+func (c *Catalog) hoursView(o uint32, now time.Time) *HoursView {
+	s := c.Schedule(o)
+	if s == nil {
+		return nil
+	}
+	open := s.OpenAt(now)
+	v := &HoursView{OpenNow: &open, Today: s.Day(now)}
+	if t, ok := s.NextChange(now); ok {
+		v.NextChange = t
+	}
+	return v
+}
