@@ -2,6 +2,7 @@ package geo_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -174,6 +175,138 @@ func BenchmarkInsertInto(b *testing.B) {
 			if d.ix.Len() != n {
 				b.Fatalf("index holds %d points after clean-up, want %d", d.ix.Len(), n)
 			}
+		})
+	}
+}
+
+// toulouse is the centre of the radius benchmarks that compare the
+// haversine and chord tests.
+var toulouse = [2]float64{1.44367, 43.60426}
+
+// BenchmarkWithinToulouse is a 30 km radius around Toulouse: Within sorts
+// the hits, WithinFilter only visits them.
+func BenchmarkWithinToulouse(b *testing.B) {
+	const r = 30000
+	for _, n := range benchSizes {
+		d := MustBenchData(b, n)
+		b.Run(fmt.Sprintf("n=%d/Within", n), func(b *testing.B) {
+			b.ReportAllocs()
+			hits := 0
+			for b.Loop() {
+				hits = len(d.ix.Within(toulouse[0], toulouse[1], r))
+			}
+			b.ReportMetric(float64(hits), "hits/op")
+		})
+		b.Run(fmt.Sprintf("n=%d/WithinFilter", n), func(b *testing.B) {
+			b.ReportAllocs()
+			hits := 0
+			for b.Loop() {
+				hits = 0
+				d.ix.WithinFilter(toulouse[0], toulouse[1], r, nil, func(geo.Hit) bool {
+					hits++
+					return true
+				})
+			}
+			b.ReportMetric(float64(hits), "hits/op")
+		})
+		b.Run(fmt.Sprintf("n=%d/WithinChord", n), func(b *testing.B) {
+			b.ReportAllocs()
+			hits := 0
+			for b.Loop() {
+				hits = 0
+				d.ix.WithinChord(toulouse[0], toulouse[1], r, nil, func(uint32, float64) bool {
+					hits++
+					return true
+				})
+			}
+			b.ReportMetric(float64(hits), "hits/op")
+		})
+	}
+}
+
+// BenchmarkCorridor finds the places along a commute among 100,000 points
+// around Occitanie: the 31 km straight line from L'Isle-Jourdain to
+// Toulouse, and a 40-point polyline of about 100 km from Toulouse, both
+// with a 10 km detour.
+func BenchmarkCorridor(b *testing.B) {
+	rng := rand.New(rand.NewPCG(100, 40))
+	pts := randomIn(rng, occitanie, 100_000)[:100_000]
+	ix := buildIndex(pts)
+	straight := MustStraightRoute(b, 1.0573, 43.6138, toulouse[0], toulouse[1])
+	polyline := MustPolylineRoute(b, randomPolyline(rng, toulouse[0], toulouse[1], 40, 2500))
+	for _, tc := range []struct {
+		name string
+		r    *geo.Route
+	}{{"straight31km", straight}, {fmt.Sprintf("polyline40pts%.0fkm", polyline.LengthMeters()/1000), polyline}} {
+		b.Run(fmt.Sprintf("n=%d/%s/detour=10km", len(pts), tc.name), func(b *testing.B) {
+			b.ReportAllocs()
+			hits := 0
+			for b.Loop() {
+				hits = 0
+				ix.Corridor(tc.r, 10000, nil, func(geo.CorridorHit) bool {
+					hits++
+					return true
+				})
+			}
+			b.ReportMetric(float64(hits), "hits/op")
+		})
+	}
+}
+
+// benchPolygons are the polygons of BenchmarkInPolygon: a 7,004-vertex
+// star, whose thousands of spikes put dozens of edges near every point of
+// its ring, and a pentagon over about the same part of France.
+var benchPolygons = []struct {
+	name string
+	p    geo.Polygon
+}{
+	{"star7004", geo.Polygon{starRing(2.5, 46.5, 4, 1.5, 3502)}},
+	{"pentagon", geo.Polygon{pentagon(2.5, 46.5, 4)}},
+}
+
+// pentagon is a closed regular pentagon of circumradius r degrees,
+// flattened as starRing is.
+func pentagon(lon, lat, r float64) [][2]float64 {
+	var ring [][2]float64
+	for i := range 5 {
+		a := float64(i)*2*math.Pi/5 + 0.1
+		ring = append(ring, [2]float64{lon + r*math.Cos(a), lat + 0.7*r*math.Sin(a)})
+	}
+	return append(ring, ring[0])
+}
+
+// BenchmarkInPolygon runs InPolygon (prepare, walk, sort) over 100,000
+// points, and its two halves apart: PreparePolygon, and InPolygonFunc on
+// the prepared polygon.
+func BenchmarkInPolygon(b *testing.B) {
+	d := MustBenchData(b, 100_000)
+	for _, bp := range benchPolygons {
+		b.Run(fmt.Sprintf("n=%d/%s", 100_000, bp.name), func(b *testing.B) {
+			b.ReportAllocs()
+			ids := 0
+			for b.Loop() {
+				ids = len(d.ix.InPolygon(bp.p))
+			}
+			b.ReportMetric(float64(ids), "ids/op")
+		})
+		b.Run(fmt.Sprintf("n=%d/%s/prepare", 100_000, bp.name), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				geo.PreparePolygon(bp.p)
+			}
+		})
+		pp := geo.PreparePolygon(bp.p)
+		b.Run(fmt.Sprintf("n=%d/%s/prepared", 100_000, bp.name), func(b *testing.B) {
+			b.ReportAllocs()
+			ids := 0
+			for b.Loop() {
+				ids = 0
+				d.ix.InPolygonFunc(pp, func(uint32) bool {
+					ids++
+					return true
+				})
+			}
+			b.ReportMetric(float64(ids), "ids/op")
 		})
 	}
 }

@@ -2,11 +2,11 @@ package geo
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
-	"github.com/paulmach/orb/planar"
 	"github.com/tidwall/rtree"
 )
 
@@ -30,7 +30,15 @@ type Polygon [][][2]float64
 // Index is an in-memory R-tree of points identified by uint32 IDs. It is
 // not safe for concurrent writes; concurrent reads are fine once built.
 type Index struct {
-	tr rtree.RTreeG[uint32]
+	tr rtree.RTreeG[item]
+}
+
+// item is what the R-tree stores beside each point: its ID and its unit
+// vector, computed once at Insert so that radius and corridor tests on a
+// candidate cost a few multiplications instead of four sines and cosines.
+type item struct {
+	id uint32
+	v  vec3
 }
 
 // New returns an empty Index.
@@ -40,13 +48,13 @@ func New() *Index { return &Index{} }
 // stores it twice; callers own uniqueness.
 func (ix *Index) Insert(id uint32, lon, lat float64) {
 	p := [2]float64{lon, lat}
-	ix.tr.Insert(p, p, id)
+	ix.tr.Insert(p, p, item{id, unitVector(lon, lat)})
 }
 
 // Delete removes the point stored under id at (lon, lat).
 func (ix *Index) Delete(id uint32, lon, lat float64) {
 	p := [2]float64{lon, lat}
-	ix.tr.Delete(p, p, id)
+	ix.tr.Delete(p, p, item{id, unitVector(lon, lat)})
 }
 
 // Len is the number of points stored.
@@ -82,22 +90,26 @@ func BoundAround(lon, lat, radiusMeters float64) Bound {
 }
 
 // searchBound calls fn for every point inside b, splitting boxes that cross
-// the antimeridian.
-func (ix *Index) searchBound(b Bound, fn func(id uint32, lon, lat float64) bool) {
-	iter := func(min, _ [2]float64, id uint32) bool { return fn(id, min[0], min[1]) }
+// the antimeridian, and reports whether fn never returned false.
+func (ix *Index) searchBound(b Bound, fn func(lon, lat float64, it item) bool) bool {
+	cont := true
+	iter := func(min, _ [2]float64, it item) bool {
+		cont = fn(min[0], min[1], it)
+		return cont
+	}
 	if b.MinLon <= b.MaxLon {
 		ix.tr.Search([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, iter)
-		return
-	}
-	cont := true
-	ix.tr.Search([2]float64{b.MinLon, b.MinLat}, [2]float64{180, b.MaxLat}, func(min, max [2]float64, id uint32) bool {
-		cont = iter(min, max, id)
 		return cont
-	})
+	}
+	ix.tr.Search([2]float64{b.MinLon, b.MinLat}, [2]float64{180, b.MaxLat}, iter)
 	if cont {
 		ix.tr.Search([2]float64{-180, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat}, iter)
 	}
+	return cont
 }
+
+// world is the box of every point.
+var world = Bound{-180, -90, 180, 90}
 
 // Within returns the points within radiusMeters of (lon, lat), nearest
 // first, ties by ID. The R-tree narrows to a box; the exact distance
@@ -120,41 +132,94 @@ func (ix *Index) WithinFunc(lon, lat, radiusMeters float64, fn func(Hit) bool) {
 
 // WithinFilter is WithinFunc for the points that accept lets through (nil
 // accepts all); accept is asked before the distance is computed, so a
-// selective filter saves the great-circle arithmetic.
+// selective filter saves the great-circle arithmetic. The corners of the
+// R-tree box are dropped by the chord test, without trigonometry; only the
+// points kept pay for the haversine that Hit.Meters reports.
 func (ix *Index) WithinFilter(lon, lat, radiusMeters float64, accept func(id uint32) bool, fn func(Hit) bool) {
 	if math.IsNaN(radiusMeters) || radiusMeters < 0 {
 		return
 	}
 	if radiusMeters >= MaxDistanceMeters {
-		ix.searchBound(Bound{-180, -90, 180, 90}, func(id uint32, plon, plat float64) bool {
-			if accept != nil && !accept(id) {
+		ix.searchBound(world, func(plon, plat float64, it item) bool {
+			if accept != nil && !accept(it.id) {
 				return true
 			}
-			return fn(Hit{ID: id, Meters: Distance(lon, lat, plon, plat)})
+			return fn(Hit{ID: it.id, Meters: Distance(lon, lat, plon, plat)})
 		})
 		return
 	}
-	ix.searchBound(BoundAround(lon, lat, radiusMeters), func(id uint32, plon, plat float64) bool {
-		if accept != nil && !accept(id) {
+	q, ct := unitVector(lon, lat), newChordTest(radiusMeters)
+	ix.searchBound(BoundAround(lon, lat, radiusMeters), func(plon, plat float64, it item) bool {
+		if accept != nil && !accept(it.id) {
+			return true
+		}
+		// Beyond ct.max the haversine is certainly above the radius.
+		if chord2(q, it.v) > ct.max {
 			return true
 		}
 		d := Distance(lon, lat, plon, plat)
 		if d > radiusMeters {
 			return true
 		}
-		return fn(Hit{ID: id, Meters: d})
+		return fn(Hit{ID: it.id, Meters: d})
+	})
+}
+
+// WithinChord calls fn, in no particular order, for each point within
+// radiusMeters of (lon, lat) that accept lets through (nil accepts all),
+// until fn returns false. It visits exactly the points WithinFilter
+// visits, but reports the squared chord instead of metres: monotone in the
+// distance, so callers can count, sort or keep the k nearest by chord2 and
+// convert only what they return with ChordToMeters. Deciding costs no
+// trigonometry except for points within nanometres of the radius.
+func (ix *Index) WithinChord(lon, lat, radiusMeters float64, accept func(id uint32) bool, fn func(id uint32, chord2 float64) bool) {
+	if math.IsNaN(radiusMeters) || radiusMeters < 0 {
+		return
+	}
+	q := unitVector(lon, lat)
+	if radiusMeters >= MaxDistanceMeters {
+		ix.searchBound(world, func(_, _ float64, it item) bool {
+			if accept != nil && !accept(it.id) {
+				return true
+			}
+			return fn(it.id, chord2(q, it.v))
+		})
+		return
+	}
+	ct := newChordTest(radiusMeters)
+	ix.searchBound(BoundAround(lon, lat, radiusMeters), func(plon, plat float64, it item) bool {
+		if accept != nil && !accept(it.id) {
+			return true
+		}
+		c := chord2(q, it.v)
+		if c > ct.max {
+			return true
+		}
+		// In the band around the radius, the haversine decides, so the
+		// predicate is Distance(...) <= radiusMeters exactly.
+		if c >= ct.min && Distance(lon, lat, plon, plat) > radiusMeters {
+			return true
+		}
+		return fn(it.id, c)
 	})
 }
 
 // InBound returns the IDs of the points inside b (edges included), sorted.
 func (ix *Index) InBound(b Bound) []uint32 {
 	var ids []uint32
-	ix.searchBound(b, func(id uint32, _, _ float64) bool {
+	ix.InBoundFunc(b, func(id uint32) bool {
 		ids = append(ids, id)
 		return true
 	})
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	slices.Sort(ids)
 	return ids
+}
+
+// InBoundFunc calls fn, in no particular order, for each point inside b
+// (edges included) until fn returns false, so a caller can stop a large
+// box early, for instance when its context is done.
+func (ix *Index) InBoundFunc(b Bound, fn func(id uint32) bool) {
+	ix.searchBound(b, func(_, _ float64, it item) bool { return fn(it.id) })
 }
 
 // InPolygon returns the IDs of the points inside p (holes excluded), sorted.
@@ -162,27 +227,35 @@ func (ix *Index) InPolygon(p Polygon) []uint32 {
 	if len(p) == 0 || len(p[0]) == 0 {
 		return nil
 	}
-	poly := toOrb(p)
-	bb := poly.Bound()
 	var ids []uint32
-	ix.searchBound(Bound{bb.Min[0], bb.Min[1], bb.Max[0], bb.Max[1]}, func(id uint32, lon, lat float64) bool {
-		if planar.PolygonContains(poly, orb.Point{lon, lat}) {
-			ids = append(ids, id)
-		}
+	ix.InPolygonFunc(PreparePolygon(p), func(id uint32) bool {
+		ids = append(ids, id)
 		return true
 	})
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	slices.Sort(ids)
 	return ids
 }
 
-// PolygonTest returns a test of whether (lon, lat) is inside p, holes
-// excluded: the same test InPolygon applies, with p converted once.
-func PolygonTest(p Polygon) func(lon, lat float64) bool {
-	if len(p) == 0 || len(p[0]) == 0 {
-		return func(float64, float64) bool { return false }
+// InPolygonFunc calls fn, in no particular order, for each point inside
+// pp until fn returns false, so a caller can stop a long walk early (for
+// instance when its context is done). The R-tree narrows to pp.Bound();
+// pp.Contains confirms.
+func (ix *Index) InPolygonFunc(pp *PreparedPolygon, fn func(id uint32) bool) {
+	if pp.empty() {
+		return
 	}
-	poly := toOrb(p)
-	return func(lon, lat float64) bool { return planar.PolygonContains(poly, orb.Point{lon, lat}) }
+	ix.searchBound(pp.Bound(), func(lon, lat float64, it item) bool {
+		if !pp.Contains(lon, lat) {
+			return true
+		}
+		return fn(it.id)
+	})
+}
+
+// PolygonTest returns a test of whether (lon, lat) is inside p, holes
+// excluded: the same test InPolygon applies, with p prepared once.
+func PolygonTest(p Polygon) func(lon, lat float64) bool {
+	return PreparePolygon(p).Contains
 }
 
 func toOrb(p Polygon) orb.Polygon {
@@ -207,12 +280,13 @@ func (ix *Index) Nearest(lon, lat float64, k int, maxMeters float64, accept func
 	var hits []Hit
 	// Ties at the k-th distance are resolved by ID, so keep walking while
 	// the next candidate is as close as the last one taken.
-	ix.tr.Nearby(func(min, max [2]float64, _ uint32, item bool) float64 {
-		if item {
+	ix.tr.Nearby(func(min, max [2]float64, _ item, isItem bool) float64 {
+		if isItem {
 			return Distance(lon, lat, min[0], min[1])
 		}
 		return lowerBoundMeters(lon, lat, min, max)
-	}, func(_, _ [2]float64, id uint32, d float64) bool {
+	}, func(_, _ [2]float64, it item, d float64) bool {
+		id := it.id
 		if maxMeters > 0 && d > maxMeters {
 			return false
 		}
