@@ -22,6 +22,15 @@ const (
 	ReasonBadValue        = "bad_value"
 	ReasonCentroid        = "geometry_centroid"
 	ReasonUnmappedColumn  = "unmapped_column"
+	// ReasonUnknownValue: a value of a controlled list (publics, fees…)
+	// that the list does not hold; kept as a tag (a warning).
+	ReasonUnknownValue = "unknown_value"
+	// ReasonFarFromCommune: the point is farther from the stated commune
+	// than FarFromCommune allows (a warning; -trust decides which is kept).
+	ReasonFarFromCommune = "far_from_commune"
+	// ReasonCommuneFromName: only a département was given, and the commune
+	// was read from the place's name (a warning; precision commune).
+	ReasonCommuneFromName = "commune_from_name"
 )
 
 // Geocoding steps, recorded in reports and statistics.
@@ -30,6 +39,7 @@ const (
 	GeocodedPostcode = "postcode+commune"
 	GeocodedCommune  = "commune"
 	GeocodedOnlyCP   = "postcode"
+	GeocodedName     = "name" // a commune of the stated département found in the name
 )
 
 // Area is a service area: a set of longitude/latitude boxes.
@@ -74,53 +84,101 @@ type Problem struct {
 	Reject                        bool
 }
 
+// What to keep when a point is far from its stated commune.
+const (
+	TrustCommune = "commune" // the commune's point, precision commune (the default)
+	TrustPoint   = "point"   // the given point
+)
+
 // Converter turns records into Places, geocoding through the gazetteer.
 type Converter struct {
 	Gazetteer *gazetteer.Gazetteer
 	Area      Area
+	// Trust decides which position a place keeps when its point is
+	// farther from its stated commune than FarFromCommune allows:
+	// TrustCommune ("" too) or TrustPoint. Either way it is a warning.
+	Trust string
+}
+
+// conversion is the state of one record's conversion: the record with
+// its placeholders dropped, its shape, and what was found.
+type conversion struct {
+	rec      *Record
+	shape    *Shape
+	problems []Problem
+}
+
+func (cv *conversion) reject(field, reason, value, msg string) {
+	cv.problems = append(cv.problems, Problem{Field: field, Reason: reason, Value: value, Message: msg, Reject: true})
+}
+
+func (cv *conversion) warn(field, reason, value, msg string) {
+	cv.problems = append(cv.problems, Problem{Field: field, Reason: reason, Value: value, Message: msg})
 }
 
 // Convert checks a record and builds its Place. ok is false when the
 // record is rejected; problems lists every finding either way. geocoded
 // names the geocoding step used, if any.
 func (c *Converter) Convert(rec *Record) (p Place, problems []Problem, geocoded string, ok bool) {
-	reject := func(field, reason, value, msg string) {
-		problems = append(problems, Problem{Field: field, Reason: reason, Value: value, Message: msg, Reject: true})
-	}
-	warn := func(field, reason, value, msg string) {
-		problems = append(problems, Problem{Field: field, Reason: reason, Value: value, Message: msg})
-	}
+	cv := &conversion{rec: dropPlaceholders(rec), shape: ShapeNamed(rec.Shape)}
 	if rec.Err != nil {
-		reject(rec.Err.Field, rec.Err.Reason, rec.Err.Value, rec.Err.Message)
-		return p, problems, "", false
+		cv.reject(rec.Err.Field, rec.Err.Reason, rec.Err.Value, rec.Err.Message)
+		return p, cv.problems, "", false
 	}
+	cv.text(&p)
+	c.vocabulary(cv.rec, &p, cv.warn)
+	cv.lists(&p)
+	cv.openingHours(&p)
+	geocoded, ok = c.locate(cv, &p)
+	if !ok {
+		return p, cv.problems, "", false
+	}
+	if p.ID == "" {
+		p.ID = contentID(&p)
+	}
+	return p, cv.problems, geocoded, true
+}
 
+// text reads the fields that are text, codes and dates.
+func (cv *conversion) text(p *Place) {
+	rec := cv.rec
 	p.Name = collapseSpaces(rec.Get(FieldName))
 	if p.Name == "" {
-		reject(FieldName, ReasonMissingName, "", "is missing: every place needs a name")
+		cv.reject(FieldName, ReasonMissingName, "", "is missing: every place needs a name")
 	}
 	p.ID = rec.Get(FieldID)
 	p.Description = rec.Get(FieldDescription)
+	p.Details = rec.Get(FieldDetails)
 	p.Address = collapseSpaces(rec.Get(FieldAddress))
-	p.Postcode = strings.ReplaceAll(rec.Get(FieldPostcode), " ", "")
+	p.AddressExtra = collapseSpaces(rec.Get(FieldAddressExtra))
+	p.Postcode = normalizeCode(rec.Get(FieldPostcode))
 	p.Commune = collapseSpaces(rec.Get(FieldCommune))
-	p.INSEE = strings.ToUpper(rec.Get(FieldINSEE))
-	p.Website = rec.Get(FieldWebsite)
-	p.Email = rec.Get(FieldEmail)
+	p.INSEE = strings.ToUpper(normalizeCode(rec.Get(FieldINSEE)))
+	p.Website, p.OtherWebsites = firstAndRest(splitOn(rec.Fields[FieldWebsite], "|"))
+	p.Email, p.OtherEmails = firstAndRest(rec.List(FieldEmail))
 	p.Phone = rec.Get(FieldPhone)
-	p.OpeningHours = rec.Get(FieldOpeningHours)
 	p.Note = rec.Get(FieldNote)
+	p.Pivot = strings.ReplaceAll(rec.Get(FieldPivot), " ", "")
+	p.Source = rec.Get(FieldSource)
+	p.Parent = rec.Get(FieldParent)
+	p.BookingURL = rec.Get(FieldBookingURL)
+	p.AccesLibreURL = rec.Get(FieldAccesLibreURL)
+	p.HoursNote = rec.Get(FieldHoursNote)
 	if p.Postcode != "" && len(p.Postcode) == 4 && isAllDigits(p.Postcode) {
 		p.Postcode = "0" + p.Postcode // spreadsheets drop the leading zero of 01000–09999
 	}
-
-	c.vocabulary(rec, &p, warn)
 	if v := rec.Get(FieldLabelYear); v != "" {
-		y, err := strconv.Atoi(v)
-		if err != nil || y < 1990 || y > 2100 {
-			warn(FieldLabelYear, ReasonBadValue, v, "is not a year; ignored")
-		} else {
+		if y, ok := parseYear(v); ok {
 			p.LabelYear = y
+		} else {
+			cv.warn(FieldLabelYear, ReasonBadValue, v, "is not a year; ignored")
+		}
+	}
+	if v := rec.Get(FieldUpdated); v != "" {
+		if d, ok := parseDate(v); ok {
+			p.Updated = d
+		} else {
+			cv.warn(FieldUpdated, ReasonBadValue, v, "is not a date (YYYY-MM-DD or DD/MM/YYYY); ignored")
 		}
 	}
 	if v := rec.Get(FieldDemo); v != "" {
@@ -129,76 +187,41 @@ func (c *Converter) Convert(rec *Record) (p Place, problems []Problem, geocoded 
 			p.Demo = true
 		case "false", "0", "non", "no", "faux":
 		default:
-			warn(FieldDemo, ReasonBadValue, v, "is not true or false; taken as false")
+			cv.warn(FieldDemo, ReasonBadValue, v, "is not true or false; taken as false")
 		}
 	}
-	precision := strings.ToLower(rec.Get(FieldPrecision))
+}
 
-	// Coordinates: a geometry, or lat and lon fields.
-	hasPoint := false
-	if rec.Point != nil {
-		p.Lon, p.Lat, hasPoint = rec.Point[0], rec.Point[1], true
-		if rec.Geometry != "" && rec.Geometry != "Point" {
-			warn("geometry", ReasonCentroid, rec.Geometry, "is not a Point: the centroid of its positions is used")
-		}
-	} else {
-		latS, lonS := rec.Get(FieldLat), rec.Get(FieldLon)
-		switch {
-		case latS == "" && lonS == "":
-		case latS == "":
-			reject(FieldLat, ReasonBadCoordinate, "", "is missing while lon is given")
-		case lonS == "":
-			reject(FieldLon, ReasonBadCoordinate, "", "is missing while lat is given")
-		default:
-			lat, err1 := parseCoord(latS)
-			lon, err2 := parseCoord(lonS)
-			if err1 != nil {
-				reject(FieldLat, ReasonBadCoordinate, latS, "is not a number")
-			}
-			if err2 != nil {
-				reject(FieldLon, ReasonBadCoordinate, lonS, "is not a number")
-			}
-			if err1 == nil && err2 == nil {
-				p.Lon, p.Lat, hasPoint = lon, lat, true
-			}
-		}
+// locate reads the record's point, checks it, resolves its commune and,
+// without a point, geocodes it. ok is false when the record is rejected.
+func (c *Converter) locate(cv *conversion, p *Place) (geocoded string, ok bool) {
+	precision := strings.ToLower(cv.rec.Get(FieldPrecision))
+	hasPoint := c.point(cv, p)
+	if hasRejection(cv.problems) {
+		return "", false
 	}
-	if hasPoint {
-		if !geo.ValidPoint(p.Lon, p.Lat) {
-			msg := fmt.Sprintf("point (lat %v, lon %v) is out of range", p.Lat, p.Lon)
-			if geo.ValidPoint(p.Lat, p.Lon) && c.Area.Contains(p.Lat, p.Lon) {
-				msg += "; latitude and longitude look swapped"
-			}
-			reject(FieldLat, ReasonOutOfRange, fmt.Sprintf("%v,%v", p.Lat, p.Lon), msg)
-		} else if len(c.Area.Boxes) > 0 && !c.Area.Contains(p.Lon, p.Lat) {
-			msg := fmt.Sprintf("point (lat %v, lon %v) is outside the service area (%s)", p.Lat, p.Lon, c.Area.Name)
-			if c.Area.Contains(p.Lat, p.Lon) {
-				msg += "; latitude and longitude look swapped"
-			}
-			reject(FieldLat, ReasonOutsideArea, fmt.Sprintf("%v,%v", p.Lat, p.Lon), msg)
-		}
-	}
-	if hasRejection(problems) {
-		return p, problems, "", false
-	}
-
 	// Commune: resolve what was given, to fill the codes and, without
 	// coordinates, the point.
-	com, step, gprob := c.resolveCommune(&p)
+	com, step, gprob := c.resolveCommune(p)
 	if gprob != nil {
-		if hasPoint {
-			gprob.Reject = false
-			gprob.Message += "; the given coordinates are kept"
-			problems = append(problems, *gprob)
-		} else {
-			problems = append(problems, *gprob)
-			return p, problems, "", false
+		if !hasPoint {
+			cv.problems = append(cv.problems, *gprob)
+			return "", false
 		}
+		gprob.Reject = false
+		gprob.Message += "; the given coordinates are kept"
+		cv.problems = append(cv.problems, *gprob)
 	}
 	switch {
 	case hasPoint:
 		if precision == "" {
 			precision = PrecisionAddress
+		}
+		if com != nil && com.HasPoint() && c.far(cv, p, com) {
+			precision = PrecisionCommune
+			if com.Approximate() {
+				precision = PrecisionPostcode
+			}
 		}
 		if com == nil && c.Gazetteer != nil {
 			if near, _, ok := c.Gazetteer.Nearest(p.Lon, p.Lat); ok && p.Commune == "" {
@@ -207,7 +230,17 @@ func (c *Converter) Convert(rec *Record) (p Place, problems []Problem, geocoded 
 				p.Dept, p.Region = near.Dept, near.Region
 			}
 		}
+	case com == nil && c.Gazetteer != nil:
+		// Nothing but, perhaps, a département: a name such as "Maison de
+		// Services au Public de Chalabre" may hold the commune.
+		if com = c.communeFromName(cv, p); com == nil {
+			return "", false
+		}
+		fallthrough
 	case com != nil && com.HasPoint():
+		if step == "" {
+			step = GeocodedName
+		}
 		p.Lon, p.Lat = com.Lon, com.Lat
 		geocoded = step
 		precision = PrecisionCommune
@@ -215,11 +248,11 @@ func (c *Converter) Convert(rec *Record) (p Place, problems []Problem, geocoded 
 			precision = PrecisionPostcode
 		}
 	case com != nil:
-		reject(FieldCommune, ReasonNoLocation, com.Name, "has no known point and the record has no coordinates")
-		return p, problems, "", false
+		cv.reject(FieldCommune, ReasonNoLocation, com.Name, "has no known point and the record has no coordinates")
+		return "", false
 	default:
-		reject(FieldLat, ReasonNoLocation, "", "the record has no coordinates, and no INSEE code, postcode or commune to geocode")
-		return p, problems, "", false
+		cv.reject(FieldLat, ReasonNoLocation, "", "the record has no coordinates, and no INSEE code, postcode or commune to geocode")
+		return "", false
 	}
 	if com != nil {
 		p.INSEE, p.Dept, p.Region = com.INSEE, com.Dept, com.Region
@@ -234,20 +267,78 @@ func (c *Converter) Convert(rec *Record) (p Place, problems []Problem, geocoded 
 	case PrecisionAddress, PrecisionCommune, PrecisionPostcode:
 		p.Precision = precision
 	default:
-		warn(FieldPrecision, ReasonBadPrecision, precision, "is not address, commune or postcode; taken as address")
+		cv.warn(FieldPrecision, ReasonBadPrecision, precision, "is not address, commune or postcode; taken as address")
 		p.Precision = PrecisionAddress
 	}
-	if p.ID == "" {
-		p.ID = contentID(&p)
+	return geocoded, true
+}
+
+// point reads the coordinates, a geometry or lat and lon fields, and
+// checks them against the ranges and the service area. "0,0" (both zero)
+// is no point: exports write it for "unknown", and it lies in the ocean.
+func (c *Converter) point(cv *conversion, p *Place) bool {
+	rec := cv.rec
+	hasPoint := false
+	if rec.Point != nil {
+		p.Lon, p.Lat, hasPoint = rec.Point[0], rec.Point[1], true
+		if rec.Geometry != "" && rec.Geometry != "Point" {
+			cv.warn("geometry", ReasonCentroid, rec.Geometry, "is not a Point: the centroid of its positions is used")
+		}
+	} else {
+		latS, lonS := rec.Get(FieldLat), rec.Get(FieldLon)
+		switch {
+		case latS == "" && lonS == "":
+		case latS == "":
+			cv.reject(FieldLat, ReasonBadCoordinate, "", "is missing while lon is given")
+		case lonS == "":
+			cv.reject(FieldLon, ReasonBadCoordinate, "", "is missing while lat is given")
+		default:
+			lat, err1 := parseCoord(latS)
+			lon, err2 := parseCoord(lonS)
+			if err1 != nil {
+				cv.reject(FieldLat, ReasonBadCoordinate, latS, "is not a number")
+			}
+			if err2 != nil {
+				cv.reject(FieldLon, ReasonBadCoordinate, lonS, "is not a number")
+			}
+			if err1 == nil && err2 == nil {
+				p.Lon, p.Lat, hasPoint = lon, lat, true
+			}
+		}
 	}
-	return p, problems, geocoded, true
+	if hasPoint && p.Lon == 0 && p.Lat == 0 {
+		p.Lon, p.Lat = 0, 0
+		return false
+	}
+	if !hasPoint {
+		return false
+	}
+	if !geo.ValidPoint(p.Lon, p.Lat) {
+		msg := fmt.Sprintf("point (lat %v, lon %v) is out of range", p.Lat, p.Lon)
+		if geo.ValidPoint(p.Lat, p.Lon) && c.Area.Contains(p.Lat, p.Lon) {
+			msg += "; latitude and longitude look swapped"
+		}
+		cv.reject(FieldLat, ReasonOutOfRange, fmt.Sprintf("%v,%v", p.Lat, p.Lon), msg)
+	} else if len(c.Area.Boxes) > 0 && !c.Area.Contains(p.Lon, p.Lat) {
+		msg := fmt.Sprintf("point (lat %v, lon %v) is outside the service area (%s)", p.Lat, p.Lon, c.Area.Name)
+		if c.Area.Contains(p.Lat, p.Lon) {
+			msg += "; latitude and longitude look swapped"
+		}
+		cv.reject(FieldLat, ReasonOutsideArea, fmt.Sprintf("%v,%v", p.Lat, p.Lon), msg)
+	}
+	return true
 }
 
 // vocabulary reads the types, services and tags columns with the matcher
 // the query parser uses (ingest.Match), so what a query names is what the
 // data was read as: every label or synonym a value contains maps to its
 // type or service, and a value with other words is also kept as a tag,
-// for text search. A types value naming no type is a warning.
+// for text search. A types value naming no type is a warning. Before the
+// matcher, a types value written as a typology code (TIERS_LIEUX, EPN) is
+// read through Typologies and kept in Typologie, and the record's shape
+// may read some values its own way (a hub's "Tiers lieu"); a types value
+// naming a national programme ("France Services", "MSAP") also adds it to
+// Programs. The shape's own types and programmes come first.
 func (c *Converter) vocabulary(rec *Record, p *Place, warn func(field, reason, value, msg string)) {
 	add := func(v string, types, services []string, rest bool) {
 		for _, id := range types {
@@ -256,17 +347,42 @@ func (c *Converter) vocabulary(rec *Record, p *Place, warn func(field, reason, v
 		for _, id := range services {
 			p.Services = AppendUnique(p.Services, id)
 		}
-		if rest || len(types)+len(services) == 0 {
+		if v != "" && (rest || len(types)+len(services) == 0) {
 			p.Tags = AppendUnique(p.Tags, v)
 		}
 	}
+	shape := ShapeNamed(rec.Shape)
+	if shape != nil {
+		add("", shape.Types, nil, false)
+		for _, id := range shape.Programs {
+			p.Programs = AppendUnique(p.Programs, id)
+		}
+	}
 	for _, v := range rec.List(FieldTypes) {
+		if id, ok := ProgramID(v); ok {
+			p.Programs = AppendUnique(p.Programs, id)
+		}
+		if t, ok := TypologyCode(v); ok {
+			p.Typologie = AppendUnique(p.Typologie, t.Code)
+			add(v, t.Types, nil, false)
+			continue
+		}
+		if shape != nil {
+			if ids, ok := shape.TypeValues[TermKey(v)]; ok {
+				add(v, ids, nil, false)
+				continue
+			}
+		}
 		types, services, rest := Match(v)
 		if len(types) == 0 {
 			warn(FieldTypes, ReasonUnknownType, v, "is not a type of the vocabulary (coworking, fablab, médiation numérique); kept as a tag")
 			rest = true
 		}
 		add(v, types, services, rest)
+	}
+	if shape != nil && shape.TypesFromName {
+		types, _, _ := Match(rec.Get(FieldName))
+		add("", types, nil, false)
 	}
 	for _, v := range rec.List(FieldServices) {
 		types, services, rest := Match(v)

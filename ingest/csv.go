@@ -38,6 +38,9 @@ type ReadOptions struct {
 	// Comma forces the CSV delimiter; 0 detects ",", ";" or tab from the
 	// header line.
 	Comma rune
+	// Header, when set, is told how the columns are read: once, after the
+	// header row of a CSV file; for JSON, with every object's keys.
+	Header func(Columns)
 }
 
 // ReadCSV reads a CSV export with a header row and calls fn once for every
@@ -83,13 +86,20 @@ func ReadCSV(r io.Reader, name string, opts ReadOptions, fn func(Record) error) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: header row: %w", name, err)
 	}
-	fields := make([]string, len(header))
 	for i, h := range header {
-		h = strings.TrimSpace(h)
-		header[i] = h
-		fields[i] = opts.Mapping.Field(h)
-		if fields[i] == "" && h != "" {
-			unmapped = append(unmapped, h)
+		header[i] = strings.TrimSpace(h)
+	}
+	cols := opts.columns(header)
+	cols.Comma, cols.Encoding = comma, strings.ToLower(enc)
+	if opts.Header != nil {
+		opts.Header(cols)
+	}
+	shape := cols.Shape.name()
+	fields := make([]string, len(header))
+	for i, c := range cols.Columns {
+		fields[i] = c.Field
+		if fields[i] == "" && c.Header != "" {
+			unmapped = append(unmapped, c.Header)
 		}
 	}
 
@@ -98,7 +108,7 @@ func ReadCSV(r io.Reader, name string, opts ReadOptions, fn func(Record) error) 
 		if err == io.EOF {
 			return unmapped, nil
 		}
-		rec := Record{File: name, Index: index, Line: line}
+		rec := Record{File: name, Index: index, Line: line, Shape: shape}
 		var pe *rowError
 		switch {
 		case errors.As(err, &pe):

@@ -51,7 +51,7 @@ func TestRunCSV(t *testing.T) {
 		{
 			name:  "UTF-8 with BOM and French headers",
 			file:  "csv/bom_utf8.csv",
-			stats: ingest.Stats{Read: 2, Indexed: 2},
+			stats: ingest.Stats{Read: 2, Indexed: 2, WithHours: 1},
 			check: func(tb testing.TB, rep *ingest.Report, places []ingest.Place) {
 				if len(places) != 2 {
 					tb.Fatalf("%d places, want 2", len(places))
@@ -75,7 +75,7 @@ func TestRunCSV(t *testing.T) {
 		{
 			name:  "semicolon-separated with decimal commas",
 			file:  "csv/semicolon.csv",
-			stats: ingest.Stats{Read: 2, Indexed: 2},
+			stats: ingest.Stats{Read: 2, Indexed: 2, WithHours: 1},
 			check: func(tb testing.TB, rep *ingest.Report, places []ingest.Place) {
 				p := MustPlace(tb, places, "fig-01")
 				MustNear(tb, "lat", p.Lat, 44.6087)
@@ -340,7 +340,7 @@ func TestRunCSV(t *testing.T) {
 				t.Errorf("files = %+v", rep.Files)
 			} else {
 				MustMatchStats(t, "file stats", rep.Files[0].Stats, ingest.Stats{Read: tc.stats.Read, Indexed: tc.stats.Indexed,
-					Rejected: tc.stats.Rejected, Warned: tc.stats.Warned, Geocoded: tc.stats.Geocoded})
+					Rejected: tc.stats.Rejected, Warned: tc.stats.Warned, Geocoded: tc.stats.Geocoded, WithHours: tc.stats.WithHours})
 			}
 			if len(places) < tc.stats.Indexed {
 				t.Errorf("sink got %d places, want at least %d", len(places), tc.stats.Indexed)

@@ -121,7 +121,7 @@ func ReadGeoJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) err
 			return fmt.Errorf("%s: not a GeoJSON FeatureCollection or Feature (type %q)", name, typ)
 		}
 		b, _ := json.Marshal(single)
-		rec := featureRecord(b, name, 1, 1, opts)
+		rec := featureRecord(b, name, 1, 1, opts, &columnCache{})
 		return fn(rec)
 	}
 	return nil
@@ -156,6 +156,7 @@ func ReadNDJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) erro
 	sc := bufio.NewScanner(stripBOM(r))
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	line, index := 0, 0
+	cc := &columnCache{}
 	for sc.Scan() {
 		line++
 		// RFC 8142 GeoJSON text sequences start each record with RS.
@@ -164,7 +165,7 @@ func ReadNDJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) erro
 			continue
 		}
 		index++
-		rec := objectRecord(b, name, line, index, opts)
+		rec := objectRecord(b, name, line, index, opts, cc)
 		if err := fn(rec); err != nil {
 			return err
 		}
@@ -183,6 +184,7 @@ func ReadNDJSON(r io.Reader, name string, opts ReadOptions, fn func(Record) erro
 // one record each, until its ']'. A syntax error ends the file: the record
 // being read is reported, and nothing after it can be.
 func streamArray(dec *json.Decoder, t *lineTracker, name string, opts ReadOptions, features bool, fn func(Record) error) error {
+	cc := &columnCache{}
 	for index := 1; dec.More(); index++ {
 		var raw json.RawMessage
 		before := dec.InputOffset()
@@ -197,9 +199,9 @@ func streamArray(dec *json.Decoder, t *lineTracker, name string, opts ReadOption
 		line := t.lineAt(dec.InputOffset() - int64(len(raw)))
 		var rec Record
 		if features {
-			rec = featureRecord(raw, name, line, index, opts)
+			rec = featureRecord(raw, name, line, index, opts, cc)
 		} else {
-			rec = objectRecord(raw, name, line, index, opts)
+			rec = objectRecord(raw, name, line, index, opts, cc)
 		}
 		if err := fn(rec); err != nil {
 			return err
@@ -234,7 +236,7 @@ type geometry struct {
 	Coordinates json.RawMessage `json:"coordinates"`
 }
 
-func featureRecord(raw []byte, name string, line, index int, opts ReadOptions) Record {
+func featureRecord(raw []byte, name string, line, index int, opts ReadOptions, cc *columnCache) Record {
 	rec := Record{File: name, Line: line, Index: index}
 	var f feature
 	if err := json.Unmarshal(raw, &f); err != nil {
@@ -246,13 +248,16 @@ func featureRecord(raw []byte, name string, line, index int, opts ReadOptions) R
 		return rec
 	}
 	if p := bytes.TrimSpace(f.Properties); len(p) > 0 && string(p) != "null" {
-		err := eachMember(p, func(k string, v json.RawMessage) {
-			addJSONValue(&rec, opts.Mapping.Field(k), v)
-		})
+		var members []member
+		err := eachMember(p, func(k string, v json.RawMessage) { members = append(members, member{k, v}) })
 		if err != nil {
 			rec.Err = &FieldError{Field: "properties", Reason: ReasonMalformedJSON, Message: "is not a JSON object"}
-			rec.Fields = nil
 			return rec
+		}
+		fieldOf := cc.lookup(members, &opts)
+		rec.Shape = cc.cols.Shape.name()
+		for _, m := range members {
+			addJSONValue(&rec, fieldOf[m.k], m.v)
 		}
 	}
 	if id := scalarText(f.ID); id != "" && rec.Get(FieldID) == "" {
@@ -328,12 +333,62 @@ func (g *geometry) point() ([2]float64, error) {
 	return [2]float64{lon / float64(len(pts)), lat / float64(len(pts))}, nil
 }
 
-func objectRecord(raw []byte, name string, line, index int, opts ReadOptions) Record {
-	rec := Record{File: name, Line: line, Index: index}
-	type member struct {
-		k string
-		v json.RawMessage
+// member is one key and value of a JSON object.
+type member struct {
+	k string
+	v json.RawMessage
+}
+
+// columnCache remembers how the sets of keys seen were read: the objects
+// of one export share a few sets of keys, and detecting the shape and
+// folding the keys for every object would cost more than reading it.
+type columnCache struct {
+	byKeys map[string]*cachedColumns
+	cols   Columns // of the last lookup
+}
+
+type cachedColumns struct {
+	cols    Columns
+	fieldOf map[string]string
+}
+
+// maxCachedKeySets bounds the cache: past it, it starts again.
+const maxCachedKeySets = 64
+
+// lookup returns the field of each key of the members.
+func (cc *columnCache) lookup(members []member, opts *ReadOptions) map[string]string {
+	var b strings.Builder
+	for _, m := range members {
+		b.WriteString(m.k)
+		b.WriteByte(0)
 	}
+	k := b.String()
+	c, ok := cc.byKeys[k]
+	if !ok {
+		keys := make([]string, len(members))
+		for i, m := range members {
+			keys[i] = m.k
+		}
+		c = &cachedColumns{cols: opts.columns(keys), fieldOf: make(map[string]string, len(keys))}
+		for _, col := range c.cols.Columns {
+			if _, dup := c.fieldOf[col.Header]; !dup {
+				c.fieldOf[col.Header] = col.Field
+			}
+		}
+		if cc.byKeys == nil || len(cc.byKeys) >= maxCachedKeySets {
+			cc.byKeys = map[string]*cachedColumns{}
+		}
+		cc.byKeys[k] = c
+	}
+	cc.cols = c.cols
+	if opts.Header != nil {
+		opts.Header(c.cols)
+	}
+	return c.fieldOf
+}
+
+func objectRecord(raw []byte, name string, line, index int, opts ReadOptions, cc *columnCache) Record {
+	rec := Record{File: name, Line: line, Index: index}
 	var obj []member
 	isFeature := false
 	err := eachMember(raw, func(k string, v json.RawMessage) {
@@ -345,8 +400,10 @@ func objectRecord(raw []byte, name string, line, index int, opts ReadOptions) Re
 		return rec
 	}
 	if isFeature {
-		return featureRecord(raw, name, line, index, opts)
+		return featureRecord(raw, name, line, index, opts, cc)
 	}
+	fieldOf := cc.lookup(obj, &opts)
+	rec.Shape = cc.cols.Shape.name()
 	for _, m := range obj {
 		k, v := m.k, m.v
 		if k == "geometry" {
@@ -362,7 +419,7 @@ func objectRecord(raw []byte, name string, line, index int, opts ReadOptions) Re
 				continue
 			}
 		}
-		addJSONValue(&rec, opts.Mapping.Field(k), v)
+		addJSONValue(&rec, fieldOf[k], v)
 	}
 	return rec
 }

@@ -79,6 +79,9 @@ func Run(ctx context.Context, fsys fs.FS, names []string, opts Options, sink Sin
 	if opts.Duplicates != DuplicatesReject && opts.Duplicates != DuplicatesLast {
 		return nil, fmt.Errorf("duplicates policy %q: want reject or last", opts.Duplicates)
 	}
+	if opts.Trust != "" && opts.Trust != TrustCommune && opts.Trust != TrustPoint {
+		return nil, fmt.Errorf("trust %q: want commune or point", opts.Trust)
+	}
 	r := &run{opts: opts, sink: sink, seen: map[string]seenAt{}, report: &Report{}}
 	r.report.GeocodedBy = map[string]int{}
 	for _, name := range names {
@@ -104,6 +107,7 @@ type seenAt struct {
 	entry       int    // index in report.Files of the file that holds it
 	warned      bool   // counted in Warned
 	geocoded    string // geocoding step counted, if any
+	hours       bool   // counted in WithHours
 }
 
 type run struct {
@@ -117,21 +121,20 @@ type run struct {
 	lastTick   int
 }
 
-func (r *run) file(ctx context.Context, fsys fs.FS, name string) error {
-	format := r.opts.Format
+// openFile opens a file of fsys and picks its reader: format, or the
+// file's extension; a .json file holding an object is GeoJSON.
+func openFile(fsys fs.FS, name, format string, wrap func(io.Reader) io.Reader) (io.Reader, string, io.Closer, error) {
 	if format == "" {
 		var err error
 		if format, err = DetectFormat(name); err != nil {
-			return err
+			return nil, "", nil, err
 		}
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", name, err)
+		return nil, "", nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	defer f.Close()
-	r.counter = &countingReader{r: f}
-	var src io.Reader = r.counter
+	src := wrap(f)
 	if format == FormatJSON {
 		// A .json file may hold GeoJSON: look at its type.
 		br := bufio.NewReaderSize(src, 4096)
@@ -140,6 +143,38 @@ func (r *run) file(ctx context.Context, fsys fs.FS, name string) error {
 			format = FormatGeoJSON
 		}
 		src = br
+	}
+	return src, format, f, nil
+}
+
+// read runs the reader of format over src.
+func read(src io.Reader, name, format string, opts ReadOptions, fn func(Record) error) (unmapped []string, err error) {
+	switch format {
+	case FormatCSV:
+		return ReadCSV(src, name, opts, fn)
+	case FormatGeoJSON:
+		return nil, ReadGeoJSON(src, name, opts, fn)
+	case FormatJSON:
+		return nil, ReadJSON(src, name, opts, fn)
+	case FormatNDJSON:
+		return nil, ReadNDJSON(src, name, opts, fn)
+	}
+	return nil, fmt.Errorf("%s: unknown format %q: want csv, geojson, json or ndjson", name, format)
+}
+
+func (r *run) file(ctx context.Context, fsys fs.FS, name string) error {
+	src, format, f, err := openFile(fsys, name, r.opts.Format, func(rd io.Reader) io.Reader {
+		r.counter = &countingReader{r: rd}
+		return r.counter
+	})
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	switch format {
+	case FormatCSV, FormatGeoJSON, FormatJSON, FormatNDJSON:
+	default:
+		return fmt.Errorf("%s: unknown format %q: want csv, geojson, json or ndjson", name, format)
 	}
 	fst := FileStats{File: name, Format: format}
 	fileIdx := len(r.report.Files)
@@ -150,22 +185,10 @@ func (r *run) file(ctx context.Context, fsys fs.FS, name string) error {
 		}
 		return r.record(&rec, fileIdx)
 	}
-	switch format {
-	case FormatCSV:
-		var unmapped []string
-		unmapped, err = ReadCSV(src, name, r.opts.Read, fn)
-		for _, h := range unmapped {
-			r.report.Entries = append(r.report.Entries, Entry{File: name, Line: 1, Severity: SeverityWarning, Field: h,
-				Reason: ReasonUnmappedColumn, Message: "column not recognised; its values are not indexed (add it to a mapping file)"})
-		}
-	case FormatGeoJSON:
-		err = ReadGeoJSON(src, name, r.opts.Read, fn)
-	case FormatJSON:
-		err = ReadJSON(src, name, r.opts.Read, fn)
-	case FormatNDJSON:
-		err = ReadNDJSON(src, name, r.opts.Read, fn)
-	default:
-		return fmt.Errorf("%s: unknown format %q: want csv, geojson, json or ndjson", name, format)
+	unmapped, err := read(src, name, format, r.opts.Read, fn)
+	for _, h := range unmapped {
+		r.report.Entries = append(r.report.Entries, Entry{File: name, Line: 1, Severity: SeverityWarning, Field: h,
+			Reason: ReasonUnmappedColumn, Message: "column not recognised; its values are not indexed (add it to a mapping file)"})
 	}
 	r.bytesDone += r.counter.n.Load()
 	r.counter = nil
@@ -223,6 +246,10 @@ func (r *run) record(rec *Record, fileIdx int) error {
 					r.report.Warned--
 					pf.Warned--
 				}
+				if prev.hours {
+					r.report.WithHours--
+					pf.WithHours--
+				}
 				if prev.geocoded != "" {
 					r.report.Geocoded--
 					pf.Geocoded--
@@ -251,9 +278,14 @@ func (r *run) record(rec *Record, fileIdx int) error {
 		r.progress(rec.File, false)
 		return nil
 	}
-	r.seen[p.ID] = seenAt{file: rec.File, line: rec.Line, index: rec.Index, entry: fileIdx, warned: warned, geocoded: step}
+	hasHours := p.OpeningHours != ""
+	r.seen[p.ID] = seenAt{file: rec.File, line: rec.Line, index: rec.Index, entry: fileIdx, warned: warned, geocoded: step, hours: hasHours}
 	fst.Indexed++
 	r.report.Indexed++
+	if hasHours {
+		fst.WithHours++
+		r.report.WithHours++
+	}
 	if warned {
 		fst.Warned++
 		r.report.Warned++

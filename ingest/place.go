@@ -39,6 +39,46 @@ type Place struct {
 	// Note says what is not known about the place, such as an
 	// unpublished typology.
 	Note string `json:"note,omitempty"`
+
+	// The fields below carry what the national standard "Lieux de
+	// médiation numérique" (mednum.go) and the public exports of the
+	// region hold. Lists hold IDs of the controlled lists of mednum.go.
+
+	// Typologie keeps the structure typology codes the source gave
+	// (data.inclusion's TIERS_LIEUX, EPN, RFS…), from which Types derive.
+	Typologie []string `json:"typologie,omitempty"`
+	// Pivot is the SIRET, RNA or RIDET number of the structure.
+	Pivot        string `json:"pivot,omitempty"`
+	AddressExtra string `json:"address_extra,omitempty"` // complement_adresse: floor, building, lieu-dit
+	// Details is the long presentation; Description the short one.
+	Details string `json:"details,omitempty"`
+	// OtherEmails and OtherWebsites hold the addresses and URLs after the
+	// first one, which stays in Email and Website.
+	OtherEmails   []string `json:"other_emails,omitempty"`
+	OtherWebsites []string `json:"other_websites,omitempty"`
+	BookingURL    string   `json:"booking_url,omitempty"`    // prise_rdv: online appointments
+	AccesLibreURL string   `json:"acceslibre_url,omitempty"` // fiche_acces_libre: accessibility record
+	// OpeningHoursRaw keeps the hours as published when they could not be
+	// read, wholly or in part: OpeningHours is then empty (unknown, never
+	// closed) or holds "unknown" for the days that could not be read.
+	OpeningHoursRaw string `json:"opening_hours_raw,omitempty"`
+	HoursNote       string `json:"hours_note,omitempty"` // a comment on the hours ("fermé les jours fériés")
+	// Updated is the date the source last updated the record, YYYY-MM-DD.
+	Updated string `json:"updated,omitempty"`
+	Source  string `json:"source,omitempty"` // who collected the record
+	Parent  string `json:"parent,omitempty"` // structure_parente: the network or body it belongs to
+	// Mobility, Publics, Accessibility, Fees, AccessModes, SupportModes,
+	// Programs and Labels hold IDs of the lists of the same names.
+	Mobility      []string `json:"mobility,omitempty"`
+	Publics       []string `json:"publics,omitempty"`
+	Accessibility []string `json:"accessibility,omitempty"`
+	Fees          []string `json:"fees,omitempty"`
+	AccessModes   []string `json:"access_modes,omitempty"`
+	SupportModes  []string `json:"support_modes,omitempty"`
+	Programs      []string `json:"programs,omitempty"`
+	Labels        []string `json:"labels,omitempty"`
+	// OtherLabels are labels and trainings outside the standard's list.
+	OtherLabels []string `json:"other_labels,omitempty"`
 }
 
 // FieldError names the field of a record that is wrong and why. Reason is

@@ -21,7 +21,9 @@ type Record struct {
 	// names its type, so a line or polygon reduced to its centroid is told.
 	Point    *[2]float64
 	Geometry string // GeoJSON geometry type, when there was one
-	Err      *FieldError
+	// Shape names the known shape of the export (shape.go), if any.
+	Shape string
+	Err   *FieldError
 }
 
 // Where names the record's place in its file, for people.

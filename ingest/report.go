@@ -40,6 +40,9 @@ type Stats struct {
 	// by step (insee, postcode+commune, commune, postcode).
 	Geocoded   int            `json:"geocoded"`
 	GeocodedBy map[string]int `json:"geocoded_by,omitempty"`
+	// WithHours counts indexed places whose opening hours are usable: an
+	// opening_hours value that hours.Parse reads.
+	WithHours int `json:"with_hours"`
 }
 
 // FileStats are the Stats of one input file.
@@ -90,7 +93,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 	geo := ""
 	if r.Geocoded > 0 {
 		var parts []string
-		for _, step := range []string{GeocodedINSEE, GeocodedPostcode, GeocodedCommune, GeocodedOnlyCP} {
+		for _, step := range []string{GeocodedINSEE, GeocodedPostcode, GeocodedCommune, GeocodedOnlyCP, GeocodedName} {
 			if n := r.GeocodedBy[step]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%s %d", step, n))
 			}
@@ -101,6 +104,9 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		r.Read, r.Indexed, r.Geocoded, geo, r.Warned, r.Rejected)
 	if err != nil {
 		return err
+	}
+	if r.WithHours > 0 || r.hoursWarned() {
+		fmt.Fprintf(w, "  hours: %d of %d indexed places have usable opening hours\n", r.WithHours, r.Indexed)
 	}
 	if len(r.Files) > 1 {
 		for _, f := range r.Files {
@@ -143,4 +149,15 @@ func join(parts []string) string {
 		out += p
 	}
 	return out
+}
+
+// hoursWarned reports whether some record had hours that could not be read.
+func (r *Report) hoursWarned() bool {
+	for _, e := range r.Entries {
+		switch e.Reason {
+		case ReasonBadOpeningHours, ReasonHoursAppointment, ReasonHoursNotCommunicated, ReasonHoursUnreadable, ReasonHoursPartlyRead:
+			return true
+		}
+	}
+	return false
 }

@@ -31,7 +31,9 @@ var Types = []Term{
 	{ID: "mediation-numerique", FR: "Médiation numérique", EN: "Digital inclusion", Synonyms: []string{
 		"médiation", "espace de médiation numérique", "espace public numérique", "EPN", "inclusion numérique",
 		"digital inclusion", "digital inclusion space", "digital help", "conseiller numérique", "point numérique",
-		"espace numérique", "aide numérique", "accompagnement numérique", "digital support", "digital skills centre"}},
+		"espace numérique", "aide numérique", "accompagnement numérique", "digital support", "digital skills centre",
+		"France Services", "maison France Services", "espace France Services", "MSAP", "maison de services au public",
+		"maisons de services au public", "APTIC", "pass numérique", "point d'accès numérique"}},
 }
 
 // Services are the services and equipment a place may offer.
@@ -67,9 +69,10 @@ var Services = []Term{
 		"atelier numérique", "initiation informatique", "formation numérique", "digital workshops", "computer classes", "cours d'informatique"}},
 	{ID: "aide-demarches", FR: "Aide aux démarches en ligne", EN: "Help with online procedures", Synonyms: []string{
 		"démarches en ligne", "démarches administratives", "aide administrative", "accompagnement aux démarches",
-		"e-administration", "online procedures", "paperwork help"}},
+		"e-administration", "online procedures", "paperwork help", "Aide aux démarches administratives"}},
 	{ID: "acces-internet", FR: "Accès libre à Internet", EN: "Public internet access", Synonyms: []string{
-		"ordinateurs en libre accès", "postes informatiques en libre accès", "accès internet", "public computers", "internet access"}},
+		"ordinateurs en libre accès", "postes informatiques en libre accès", "accès internet", "public computers", "internet access",
+		"Accès internet et matériel informatique"}},
 	{ID: "impression-papier", FR: "Impression et scan", EN: "Printing and scanning", Synonyms: []string{
 		"photocopieuse", "imprimante papier", "scanner", "reprographie", "printer", "printing", "scanning", "photocopies"}},
 	{ID: "studio", FR: "Studio son et vidéo", EN: "Audio and video studio", Synonyms: []string{
@@ -79,6 +82,25 @@ var Services = []Term{
 	{ID: "accessible-pmr", FR: "Accessible PMR", EN: "Wheelchair accessible", Synonyms: []string{
 		"PMR", "accès PMR", "accessibilité PMR", "accessible aux personnes à mobilité réduite", "wheelchair access", "accessible"}},
 	{ID: "parking", FR: "Parking", EN: "Parking", Synonyms: []string{"stationnement", "car park", "parking gratuit"}},
+	// The services of the national standard "Lieux de médiation
+	// numérique" (mednum.go) that no service above already means: their
+	// French labels are the standard's own.
+	{ID: "outils-numeriques", FR: "Maîtrise des outils numériques du quotidien", EN: "Everyday digital skills", Synonyms: []string{
+		"outils numériques du quotidien", "usages numériques du quotidien", "prise en main d'un ordinateur",
+		"prise en main du smartphone", "everyday digital tools", "basic digital skills"}},
+	{ID: "insertion-professionnelle", FR: "Insertion professionnelle via le numérique", EN: "Job seeking with digital tools", Synonyms: []string{
+		"insertion professionnelle", "recherche d'emploi en ligne", "emploi et numérique", "online job search", "digital job seeking", "job search help"}},
+	{ID: "securite-numerique", FR: "Utilisation sécurisée du numérique", EN: "Online safety", Synonyms: []string{
+		"sécurité numérique", "cybersécurité", "sécurité en ligne", "arnaques en ligne", "cybersecurity", "staying safe online"}},
+	{ID: "parentalite-numerique", FR: "Parentalité et éducation avec le numérique", EN: "Digital parenting and education", Synonyms: []string{
+		"parentalité numérique", "éducation au numérique", "contrôle parental", "digital parenting", "parental controls"}},
+	{ID: "loisirs-creations-numeriques", FR: "Loisirs et créations numériques", EN: "Digital leisure and creation", Synonyms: []string{
+		"création numérique", "loisirs numériques", "digital creation", "digital hobbies"}},
+	{ID: "culture-numerique", FR: "Compréhension du monde numérique", EN: "Understanding the digital world", Synonyms: []string{
+		"culture numérique", "citoyenneté numérique", "digital literacy", "digital culture", "digital citizenship"}},
+	{ID: "materiel-solidaire", FR: "Acquisition de matériel informatique à prix solidaire", EN: "Low-cost computers", Synonyms: []string{
+		"matériel informatique à prix solidaire", "ordinateurs reconditionnés", "ordinateur reconditionné",
+		"ordinateurs à prix solidaire", "refurbished computers", "low-cost computers"}},
 	{ID: "local-velo", FR: "Local vélo", EN: "Bike storage", Synonyms: []string{"abri vélo", "parking vélo", "bike parking", "bicycle storage"}},
 }
 
@@ -110,6 +132,9 @@ var (
 	}()
 	typeIndex    = buildTermIndex(Types)
 	serviceIndex = buildTermIndex(Services)
+	// maxPhrase is the most words a label or synonym has: the longest
+	// span FindTermsIn tries.
+	maxPhrase = max(typeIndex.maxWords, serviceIndex.maxWords)
 )
 
 // TermKey folds a label for vocabulary matching: gazetteer.Fold, and a
@@ -130,6 +155,8 @@ type termIndex struct {
 	byID  map[string][]string // term ID → its keys, sorted
 	keys  []string            // longest first, for phrase search in text
 	terms map[string]*Term
+	// maxWords is the most words a key has.
+	maxWords int
 }
 
 func buildTermIndex(terms []Term) *termIndex {
@@ -156,6 +183,7 @@ func buildTermIndex(terms []Term) *termIndex {
 	ix.byID = map[string][]string{}
 	for k, id := range ix.byKey {
 		ix.byID[id] = append(ix.byID[id], k)
+		ix.maxWords = max(ix.maxWords, strings.Count(k, " ")+1)
 	}
 	for _, keys := range ix.byID {
 		sort.Strings(keys)
@@ -266,7 +294,7 @@ func FindTermsIn(words []string) (found []Mention) {
 	used := make([]bool, len(words))
 	// Try every span, longest first, across both vocabularies, so "atelier
 	// de fabrication numérique" wins over "ateliers numériques".
-	for n := min(len(words), 6); n >= 1; n-- {
+	for n := min(len(words), maxPhrase); n >= 1; n-- {
 		for i := 0; i+n <= len(words); i++ {
 			if slices.Contains(used[i:i+n], true) {
 				continue

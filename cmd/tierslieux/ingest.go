@@ -25,20 +25,28 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	mappingFile := fs.String("mapping", "", `JSON file mapping extra column names to fields: {"columns": {"Nom du lieu": "name"}}`)
 	dups := fs.String("duplicates", ingest.DuplicatesReject, "when two records share an id: reject the later one, or keep the last")
 	area := fs.String("area", "france", "service area points must fall in: france (overseas included), occitanie or none")
+	trust := fs.String("trust", ingest.TrustCommune, "when a point is far from its stated commune (a warning either way): keep the commune's point (precision commune), or the point")
+	explain := fs.Bool("explain", false, "print each file's recognised shape and how each column will be read, and stop (no -index needed)")
 	strict := fs.Bool("strict", false, "exit with status 3 when any record is rejected")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: tierslieux ingest -index DIR [flags] FILE...\n\nReads place records (CSV, GeoJSON, JSON array, NDJSON) into a search index in DIR.\nEvery record is indexed or listed in DIR/report.csv and DIR/report.json.")
+		fmt.Fprintln(stderr, "Usage: tierslieux ingest -index DIR [flags] FILE...\n       tierslieux ingest -explain [flags] FILE...\n\nReads place records (CSV, GeoJSON, JSON array, NDJSON) into a search index in DIR.\nEvery record is indexed or listed in DIR/report.csv and DIR/report.json.\nKnown exports (the national standard \"Lieux de médiation numérique\", the France Services\nlist, regional hubs' shapes) are recognised by their header; -explain shows how.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *dir == "" || fs.NArg() == 0 {
+	if (*dir == "" && !*explain) || fs.NArg() == 0 {
 		fs.Usage()
 		return exitError(2)
 	}
 	opts := ingest.Options{Format: *format, Duplicates: *dups, Read: ingest.ReadOptions{Encoding: *encoding}}
+	switch *trust {
+	case ingest.TrustCommune, ingest.TrustPoint:
+		opts.Trust = *trust
+	default:
+		return fmt.Errorf("-trust %q: want commune or point", *trust)
+	}
 	switch strings.ToLower(*area) {
 	case "france":
 		opts.Area = ingest.France
@@ -59,6 +67,9 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("%s: %w", *mappingFile, err)
 		}
 		opts.Read.Mapping = m
+	}
+	if *explain {
+		return explainFiles(fs.Args(), opts, stdout)
 	}
 	g, err := embedded.Gazetteer()
 	if err != nil {
@@ -94,6 +105,24 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		*dir, elapsed.Round(time.Millisecond), float64(rep.Read)/elapsed.Seconds(), *dir)
 	if *strict && rep.Rejected > 0 {
 		return exitError(3)
+	}
+	return nil
+}
+
+// explainFiles prints how each file will be read, reading only its
+// header or first record.
+func explainFiles(names []string, opts ingest.Options, stdout io.Writer) error {
+	for i, name := range names {
+		e, err := ingest.Explain(osFS{}, name, opts)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		if err := e.Write(stdout); err != nil {
+			return err
+		}
 	}
 	return nil
 }

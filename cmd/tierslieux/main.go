@@ -22,6 +22,7 @@ Commands:
   ingest -index DIR FILE...   build a search index from place exports (CSV, GeoJSON, JSON, NDJSON)
   geocode QUERY               resolve a French place name, INSEE code or postcode
   synth [-n N] [-format F]    write N synthetic places, for benchmarks and scale tests
+  export -format mediation-numerique [-index DIR] [-o FILE]   write the catalog in the national standard "Lieux de médiation numérique"
 
 Run "tierslieux COMMAND -h" for a command's flags.
 `
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runIngest(ctx, rest, stdout, stderr)
 	case "synth":
 		return runSynth(rest, stdout, stderr)
+	case "export":
+		return runExport(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

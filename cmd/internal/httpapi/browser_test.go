@@ -333,3 +333,67 @@ func TestBrowserCorrection(t *testing.T) {
 		t.Errorf("empty list says %q: want the word that emptied it, not the radius", empty)
 	}
 }
+
+// TestBrowserTripAndOpen: the trip mode finds the coworkings on the way
+// from L'Isle-Jourdain to Toulouse, draws the route and its detour area,
+// lists them by detour with what each costs; the "Ouvert" chips filter by
+// hours and every row says whether the place is open now.
+func TestBrowserTripAndOpen(t *testing.T) {
+	ctx := MustBrowser(t)
+	srv := newBrowserServer(t)
+	want := apiIDs(t, srv.URL, "type=coworking&from=L%27Isle-Jourdain&to=Toulouse&detour=10km")
+	if len(want) < 3 {
+		t.Fatalf("the API finds %d coworkings on the way", len(want))
+	}
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/?type=coworking"),
+		chromedp.WaitVisible("#trip-toggle", chromedp.ByQuery),
+		chromedp.Click("#trip-toggle", chromedp.ByQuery),
+		chromedp.WaitVisible("#trip-from", chromedp.ByQuery),
+		chromedp.SendKeys("#trip-from", "L'Isle-Jourdain", chromedp.ByQuery),
+		chromedp.SendKeys("#trip-to", "Toulouse", chromedp.ByQuery),
+		chromedp.Click(`#trip button[type="submit"]`, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the trip in the URL", `new URLSearchParams(location.search).get('to') === 'Toulouse'`)
+	waitJS(t, ctx, "results on the way", `document.querySelectorAll('#results li[data-id]').length === `+fmt.Sprint(len(want)))
+	got := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#results li[data-id]')].map(li => li.dataset.id)`)
+	if !slices.Equal(got, want) {
+		t.Errorf("list %v, the API %v (by detour)", got, want)
+	}
+	detours := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#results .detour')].map(e => e.textContent)`)
+	if len(detours) != len(want) || !strings.Contains(detours[0], "de détour") {
+		t.Errorf("detours shown %q", detours)
+	}
+	waitJS(t, ctx, "the route and its detour area", `document.querySelector('#map .route-line') !== null && document.querySelector('#map .detour-area') !== null`)
+	if s := evalJS[string](t, ctx, `document.querySelector('#summary').textContent`); !strings.Contains(s, "trajet de L'Isle-Jourdain (32) à Toulouse (31)") {
+		t.Errorf("summary %q does not say the trip", s)
+	}
+	// The map settles on the trip, its markers drawn, before the picture.
+	waitJS(t, ctx, "the trip's markers", `document.querySelectorAll('#map .marker[data-id]').length === `+fmt.Sprint(len(want))+` && !document.querySelector('#map .leaflet-zoom-anim')`)
+	hours := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#results .hours')].map(e => e.textContent)`)
+	if len(hours) == 0 || !(strings.HasPrefix(hours[0], "Ouvert maintenant") || strings.HasPrefix(hours[0], "Fermé maintenant")) {
+		t.Errorf("rows say of their hours %q", hours)
+	}
+	screenshot(t, ctx, "trip")
+
+	// "Ouvert : samedi" keeps the coworkings open on Saturday.
+	wantSat := apiIDs(t, srv.URL, "type=coworking&open=sa")
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/?type=coworking"),
+		chromedp.WaitVisible(`[data-open="sa"]`, chromedp.ByQuery),
+		chromedp.Click(`[data-open="sa"]`, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "open=sa in the URL", `new URLSearchParams(location.search).get('open') === 'sa'`)
+	waitJS(t, ctx, "the Saturday places", `document.querySelectorAll('#results li[data-id]').length === `+fmt.Sprint(len(wantSat)))
+	if p := evalJS[string](t, ctx, `document.querySelector('[data-open="sa"]').getAttribute('aria-pressed')`); p != "true" {
+		t.Errorf("the samedi chip is not pressed: %q", p)
+	}
+	if s := evalJS[string](t, ctx, `document.querySelector('#summary').textContent`); !strings.Contains(strings.ToLower(s), "samedi") {
+		t.Errorf("summary %q does not say the hours", s)
+	}
+	screenshot(t, ctx, "open-chips")
+}

@@ -4,7 +4,7 @@
 // holds the API's own parameters, plus lang=en.
 
 const $ = (s, r = document) => r.querySelector(s);
-const API_KEYS = ['q', 'type', 'service', 'dept', 'near', 'radius', 'bbox', 'sort', 'demo'];
+const API_KEYS = ['q', 'type', 'service', 'dept', 'near', 'radius', 'bbox', 'sort', 'demo', 'from', 'to', 'detour', 'open', 'open_unknown', 'within'];
 const PAGE = 50; // results per page of the list
 const MAX_MARKERS = 200; // above this many matches the map shows clusters
 const CLUSTER_ZOOM = 9; // below this zoom the map shows clusters
@@ -36,6 +36,14 @@ const DICT = {
     noneFilters: 'Aucun lieu ne correspond à ces filtres. Retirez un type, un service ou un département.',
     corrected: (a, b) => `« ${a} » lu comme ${b}.`, ignored: w => `« ${w} » ignoré`, require: w => `exiger « ${w} »`,
     orElse: 'Ou :',
+    trip: 'Trajet', tripFrom: 'De', tripTo: 'À', tripDetour: 'Détour', tripGo: 'Chercher sur le trajet',
+    tripFromPh: "L'Isle-Jourdain", tripToPh: 'Toulouse', onTrip: (a, b, d) => `sur le trajet de ${a} à ${b} (détour ≤ ${d})`,
+    detour: d => `+${d} de détour`, openLegend: 'Ouvert', openLabel: 'Ouvert :', openNow: 'maintenant', openToday: "aujourd'hui",
+    openTomorrow: 'demain', openSaturday: 'samedi', openWeekend: 'ce week-end',
+    isOpen: 'Ouvert maintenant', isClosed: 'Fermé maintenant', today: "Aujourd'hui", hoursUnknown: n => `${fmt(n)} sans horaires connus, non comptés`,
+    noneOpen: d => `Aucun lieu n'est ${d} (selon ses horaires). Essayez un autre moment.`,
+    noneTrip: d => `Aucun lieu à moins de ${d} de détour. Essayez un détour plus grand.`,
+    minutes: (m, k, v) => `à moins de ${m} min (≈ ${k} à vol d'oiseau à ${v} km/h, pas un temps de trajet)`,
     demo: 'exemple fictif', demoNote: "Exemple fictif : ce lieu n'existe pas, il sert à montrer le service.",
     back: '← Retour', address: 'Adresse', hours: 'Horaires', services: 'Services', tags: 'Autres', website: 'Site web',
     email: 'Courriel', phone: 'Téléphone', labelYear: 'Labellisé en', distance: 'Distance',
@@ -63,6 +71,14 @@ const DICT = {
     noneFilters: 'No place matches these filters. Remove a kind of place, a service or a département.',
     corrected: (a, b) => `"${a}" read as ${b}.`, ignored: w => `"${w}" ignored`, require: w => `require "${w}"`,
     orElse: 'Or:',
+    trip: 'Trip', tripFrom: 'From', tripTo: 'To', tripDetour: 'Detour', tripGo: 'Search along the trip',
+    tripFromPh: "L'Isle-Jourdain", tripToPh: 'Toulouse', onTrip: (a, b, d) => `on the way from ${a} to ${b} (detour ≤ ${d})`,
+    detour: d => `+${d} detour`, openLegend: 'Open', openLabel: 'Open:', openNow: 'now', openToday: 'today',
+    openTomorrow: 'tomorrow', openSaturday: 'Saturday', openWeekend: 'this weekend',
+    isOpen: 'Open now', isClosed: 'Closed now', today: 'Today', hoursUnknown: n => `${fmt(n)} without known hours, not counted`,
+    noneOpen: d => `No place is ${d} (by its hours). Try another time.`,
+    noneTrip: d => `No place within ${d} of detour. Try a longer detour.`,
+    minutes: (m, k, v) => `within ${m} min (≈ ${k} as the crow flies at ${v} km/h, not a travel time)`,
     demo: 'fictional example', demoNote: 'Fictional example: this place does not exist; it shows how the service works.',
     back: '← Back', address: 'Address', hours: 'Opening hours', services: 'Services', tags: 'Other', website: 'Website',
     email: 'Email', phone: 'Phone', labelYear: 'Labelled in', distance: 'Distance',
@@ -260,6 +276,16 @@ function render() {
   if (r && ![...el.radius.options].some(o => o.value === r)) el.radius.add(new Option(`${r} km`, r));
   el.radius.value = r;
   el.radius.options[0].textContent = t('radiusAuto') + (q?.radius_auto && q.radius_km ? ` (${km(q.radius_km)})` : '');
+  el.radiusBox.hidden ||= !!q?.route;
+  // The "Ouvert" chips show the open= parameter; the trip form its ends.
+  document.querySelectorAll('[data-open]').forEach(b => b.setAttribute('aria-pressed', String(params.get('open') === b.dataset.open)));
+  if (q?.route) {
+    el.trip.hidden = false;
+    el.tripToggle.setAttribute('aria-expanded', 'true');
+    if (document.activeElement !== el.tripFrom) el.tripFrom.value = params.get('from') || (q.route.from && nearName(q.route.from)) || '';
+    if (document.activeElement !== el.tripTo) el.tripTo.value = params.get('to') || (q.route.to && nearName(q.route.to)) || '';
+    if (q.detour_km) el.tripDetour.value = String(q.detour_km);
+  }
   renderSummary();
   renderList();
 }
@@ -272,16 +298,23 @@ function renderSummary() {
   if (q.services.length) parts.push(esc(q.services.map(serviceLabel).join(' + ')));
   if (q.dept) parts.push(esc(DEPTS[q.dept] || `${t('dept')} ${q.dept}`));
   if (q.region) parts.push(esc(REGIONS[q.region] || `${t('region')} ${q.region}`));
-  if (q.near) {
+  if (q.route) {
+    parts.push(esc(t('onTrip', nearName(q.route.from), nearName(q.route.to), km(q.detour_km))));
+  } else if (q.near) {
     const n = esc(nearName(q.near));
-    parts.push(q.nearest ? t('nearest', n) : q.radius_km ? t('within', km(q.radius_km), n) + (q.radius_auto ? ` (${t('auto')})` : '') : t('near', n));
+    parts.push(q.nearest ? t('nearest', n) : q.radius_from ? esc(t('minutes', q.radius_from.minutes, km(q.radius_km), q.radius_from.kmh)) + ' · ' + t('near', n)
+      : q.radius_km ? t('within', km(q.radius_km), n) + (q.radius_auto ? ` (${t('auto')})` : '') : t('near', n));
   }
+  if (q.open) parts.push(esc(q.open.description));
+  if (last.unknown_hours) parts.push(esc(t('hoursUnknown', last.unknown_hours)));
   if (q.bbox) parts.push(t('area'));
   // Explicit filters that no control shows can be removed here.
   const chips = [];
   if (params.has('near')) chips.push(['near', '', nearName(q.near || { name: params.get('near') })]);
   if (params.has('bbox')) chips.push(['bbox', '', t('area')]);
   if (params.has('dept')) chips.push(['dept', '', DEPTS[q.dept] || params.get('dept')]);
+  if (params.has('from') || params.has('to')) chips.push(['trip', '', t('trip')]);
+  if (params.has('open')) chips.push(['open', '', q.open?.description || params.get('open')]);
   params.getAll('service').forEach(s => chips.push(['service', s, serviceLabel(s)]));
   const shown = results.length < last.total ? ` (${t('shown', results.length)})` : '';
   el.summary.innerHTML = `<strong>${t('count', last.total)}</strong>${shown}${parts.length ? ' · ' + parts.join(' · ') : ''}` +
@@ -292,9 +325,18 @@ function renderSummary() {
 // noneMessage names what emptied the list: the radius, the text, or the
 // filters — never "a larger radius" when there was none.
 function noneMessage(q) {
+  if (q.open) return t('noneOpen', q.open.description);
+  if (q.route) return t('noneTrip', km(q.detour_km));
   if (q.radius_km && !q.radius_auto) return t('none');
   if (q.text) return t('noneText', `« ${q.text} »`);
   return t('noneFilters');
+}
+
+// hoursLine says whether a place is open now and its hours today.
+function hoursLine(r) {
+  if (r.open_now === null || r.open_now === undefined) return '';
+  return `<span class="hours ${r.open_now ? 'open' : 'closed'}">${t(r.open_now ? 'isOpen' : 'isClosed')}` +
+    (r.today_hours ? ` · ${esc(t('today'))} ${esc(r.today_hours)}` : '') + '</span>';
 }
 
 function renderList() {
@@ -306,7 +348,8 @@ function renderList() {
       `<span class="head"><span class="name">${r.highlight?.name || esc(r.name)}</span>${r.demo ? ` <span class="badge">${t('demo')}</span>` : ''}</span>` +
       `<span class="meta">${r.types.length ? `<span class="tdot" data-type="${esc(r.types[0])}"></span>${esc(r.types.map(typeLabel).join(', '))} · ` : ''}${esc(r.commune)} (${esc(r.dept)})</span>` +
       (svc ? `<span class="svc">${esc(svc)}</span>` : '') +
-      (r.highlight?.description ? `<span class="snippet">${r.highlight.description}</span>` : '') + '</button></li>';
+      (r.highlight?.description ? `<span class="snippet">${r.highlight.description}</span>` : '') +
+      (r.detour_km !== undefined ? `<span class="detour">${esc(t('detour', km(r.detour_km)))}</span>` : '') + hoursLine(r) + '</button></li>';
   }).join('');
   if (last && !last.total) el.results.innerHTML = `<li class="empty">${esc(noneMessage(last.query))}</li>`;
   el.more.hidden = !last || results.length >= last.total;
@@ -434,6 +477,7 @@ function draw(fit) {
   if (!fit) return refreshLayer();
   const q = last.query;
   if (q.bbox) return moveMap(() => map.fitBounds([[q.bbox[1], q.bbox[0]], [q.bbox[3], q.bbox[2]]]));
+  if (q.route) return fitPoints(results.map(r => [r.lat, r.lon]).concat([[q.route.from.lat, q.route.from.lon], [q.route.to.lat, q.route.to.lon]]));
   if (!results.length) return q.near ? moveMap(() => map.setView([q.near.lat, q.near.lon], 10)) : refreshLayer();
   if (results.length < last.total && !q.nearest) return fitExtent();
   const pts = (q.nearest ? results.slice(0, 10) : results).map(r => [r.lat, r.lon]);
@@ -469,9 +513,34 @@ async function fitExtent() {
   } catch { refreshLayer(); }
 }
 
+// detourArea is the area a straight trip's detour covers: the ellipse
+// whose foci are its ends (start → place → end at most the route plus
+// the detour), drawn in a local flat projection, which is close enough
+// for a map at these distances.
+function detourArea(route, detourKm) {
+  const a = route.from, b = route.to, lat0 = (a.lat + b.lat) / 2 * Math.PI / 180;
+  const kx = 111.32 * Math.cos(lat0), ky = 110.57; // km per degree
+  const ax = a.lon * kx, ay = a.lat * ky, bx = b.lon * kx, by = b.lat * ky;
+  const cx = (ax + bx) / 2, cy = (ay + by) / 2, c = Math.hypot(bx - ax, by - ay) / 2;
+  const major = c + detourKm / 2, minor = Math.sqrt(Math.max(major * major - c * c, 0)), rot = Math.atan2(by - ay, bx - ax);
+  const pts = [];
+  for (let i = 0; i < 72; i++) {
+    const th = i / 72 * 2 * Math.PI, x = major * Math.cos(th), y = minor * Math.sin(th);
+    pts.push([(cy + x * Math.sin(rot) + y * Math.cos(rot)) / ky, (cx + x * Math.cos(rot) - y * Math.sin(rot)) / kx]);
+  }
+  return pts;
+}
+
 function drawAnchor() {
   anchorLayer.clearLayers();
   const q = last?.query;
+  if (q?.route) {
+    const ends = [[q.route.from.lat, q.route.from.lon], [q.route.to.lat, q.route.to.lon]];
+    if (q.route.kind === 'straight') L.polygon(detourArea(q.route, q.detour_km), { color: '#1d6fa5', weight: 1, fillOpacity: 0.08, interactive: false, className: 'detour-area' }).addTo(anchorLayer);
+    L.polyline(ends, { color: '#1d6fa5', weight: 3, interactive: false, className: 'route-line' }).addTo(anchorLayer);
+    for (const ll of ends) L.marker(ll, { icon: L.divIcon({ className: 'tl-icon', html: '<span class="anchor"></span>', iconSize: [18, 18] }), interactive: false, keyboard: false }).addTo(anchorLayer);
+    return;
+  }
   if (q?.near) {
     const ll = [q.near.lat, q.near.lon];
     L.marker(ll, { icon: L.divIcon({ className: 'tl-icon', html: '<span class="anchor"></span>', iconSize: [18, 18] }),
@@ -484,7 +553,8 @@ function drawAnchor() {
 // Markers when zoomed in on few matches; clusters otherwise.
 function refreshLayer() {
   if (!map || !last || !mapVisible()) return;
-  if (last.total > MAX_MARKERS || map.getZoom() < CLUSTER_ZOOM) loadClusters(); else loadMarkers();
+  // A trip's places are few and along a line: markers, not clusters.
+  if (!last.query.route && (last.total > MAX_MARKERS || map.getZoom() < CLUSTER_ZOOM)) loadClusters(); else loadMarkers();
 }
 
 async function loadMarkers() {
@@ -506,7 +576,7 @@ async function loadMarkers() {
     remember(all);
     allMarkers = all;
   }
-  if (seq !== searchSeq || !(last.total <= MAX_MARKERS && map.getZoom() >= CLUSTER_ZOOM)) return;
+  if (seq !== searchSeq || !(last.query.route || (last.total <= MAX_MARKERS && map.getZoom() >= CLUSTER_ZOOM))) return;
   clearMarkers();
   allMarkers.forEach(addMarker);
 }
@@ -684,6 +754,7 @@ function renderDetails(p, r) {
   const web = p.website && safeURL(p.website);
   row('address', [esc(p.address), esc([p.postcode, p.commune].filter(Boolean).join(' ')), esc([p.dept_name, p.region_name].filter(Boolean).join(', '))].filter(Boolean).join('<br>'));
   if (r?.distance_km !== undefined) row('distance', km(r.distance_km));
+  if (r?.open_now !== undefined && r?.open_now !== null) row('today', hoursLine(r));
   row('hours', p.opening_hours && `<ul>${hours(p.opening_hours)}</ul>`);
   row('services', p.services?.length && `<ul>${p.services.map(s => `<li>${esc(serviceLabel(s))}</li>`).join('')}</ul>`);
   row('tags', p.tags?.length && esc(p.tags.join(', ')));
@@ -699,6 +770,20 @@ function renderDetails(p, r) {
     (p.precision && p.precision !== 'address' ? `<p class="note">${t('approx')}</p>` : '') +
     (p.note ? `<p class="note">${esc(p.note)}</p>` : '');
   el.details.dataset.id = p.id;
+}
+
+// tripSuggest offers communes for a trip's end, from /v1/suggest.
+let tripTimer;
+function tripSuggest(input) {
+  clearTimeout(tripTimer);
+  tripTimer = setTimeout(async () => {
+    const v = input.value.trim();
+    if (v.length < 2) return;
+    try {
+      const res = await api('suggest', new URLSearchParams({ q: v, limit: 8 }));
+      el.tripPlaces.innerHTML = res.suggestions.filter(s => s.kind === 'commune').map(s => `<option value="${esc(s.label)}"></option>`).join('');
+    } catch { /* suggestions are a help, not a need */ }
+  }, 150);
 }
 
 // ---- Suggestions (ARIA 1.2 combobox) ----
@@ -822,6 +907,36 @@ function wire() {
     navigate(p);
   });
   el.locate.addEventListener('click', locate);
+  document.querySelectorAll('[data-open]').forEach(b => b.addEventListener('click', () => {
+    const p = new URLSearchParams(params);
+    if (p.get('open') === b.dataset.open) p.delete('open'); else p.set('open', b.dataset.open);
+    navigate(p, { fit: false });
+  }));
+  el.tripToggle.addEventListener('click', () => {
+    const open = el.trip.hidden;
+    el.trip.hidden = !open;
+    el.tripToggle.setAttribute('aria-expanded', String(open));
+    if (open) (el.tripFrom.value ? el.tripTo : el.tripFrom).focus();
+  });
+  el.trip.addEventListener('submit', e => {
+    e.preventDefault();
+    const p = new URLSearchParams(params);
+    for (const k of ['near', 'radius', 'bbox', 'sort', 'from', 'to', 'detour']) p.delete(k);
+    if (el.tripFrom.value.trim()) p.set('from', el.tripFrom.dataset.point || el.tripFrom.value.trim());
+    if (el.tripTo.value.trim()) p.set('to', el.tripTo.value.trim());
+    p.set('detour', `${el.tripDetour.value}km`);
+    navigate(p);
+  });
+  el.tripFrom.addEventListener('input', () => { delete el.tripFrom.dataset.point; tripSuggest(el.tripFrom); });
+  el.tripTo.addEventListener('input', () => tripSuggest(el.tripTo));
+  el.tripHere.addEventListener('click', () => {
+    if (!navigator.geolocation) return message(t('geoNone'), 'error');
+    navigator.geolocation.getCurrentPosition(pos => {
+      el.tripFrom.value = t('you');
+      el.tripFrom.dataset.point = `${pos.coords.latitude.toFixed(5)},${pos.coords.longitude.toFixed(5)}`;
+      el.tripTo.focus();
+    }, err => message(err.code === 1 ? t('geoDenied') : t('geoError'), 'error'), { timeout: 10000, maximumAge: 300000 });
+  });
   el.area.addEventListener('click', () => {
     const p = new URLSearchParams(params);
     p.set('bbox', viewBox().map(v => +v.toFixed(5)).join(','));
@@ -836,6 +951,8 @@ function wire() {
       const rest = p.getAll('service').filter(s => s !== b.dataset.value);
       p.delete('service');
       rest.forEach(s => p.append('service', s));
+    } else if (k === 'trip') {
+      for (const x of ['from', 'to', 'detour', 'sort']) p.delete(x);
     } else p.delete(k);
     if (k === 'near') { p.delete('radius'); p.delete('sort'); }
     navigate(p);
@@ -881,7 +998,8 @@ function wire() {
 function start() {
   for (const [k, id] of Object.entries({ form: 'search', q: 'q', sug: 'suggestions', radius: 'radius', radiusBox: 'radius-box',
     locate: 'locate', msg: 'message', main: 'main', summary: 'summary', results: 'results', more: 'more', map: 'map',
-    area: 'search-area', details: 'details', view: 'view-toggle', lang: 'lang' })) el[k] = document.getElementById(id);
+    area: 'search-area', details: 'details', view: 'view-toggle', lang: 'lang', trip: 'trip', tripToggle: 'trip-toggle',
+    tripFrom: 'trip-from', tripTo: 'trip-to', tripDetour: 'trip-detour', tripHere: 'trip-here', tripPlaces: 'trip-places' })) el[k] = document.getElementById(id);
   params = readURL();
   applyStatic();
   wire();

@@ -4,9 +4,11 @@
  *   <tierslieux-search near="Rodez" type="fablab" radius="30km"></tierslieux-search>
  *
  * Attributes, all optional: q (the initial text of the search box), near,
- * type (one or more, comma-separated), radius, lang (fr or en), limit (1-100,
- * default 20); tiles and attribution override the map background. near, type
- * and radius are fixed filters: the widget shows no control for them. The
+ * type (one or more, comma-separated), radius, from and to (a trip: the
+ * places on the way), open (now, today, sa, weekend…: open then), lang (fr
+ * or en), limit (1-100, default 20); tiles and attribution override the map
+ * background. near, type, radius, from, to and open are fixed filters: the
+ * widget shows no control for them. The
  * widget renders in a Shadow DOM and calls the API at the origin of this
  * script (the API answers cross-origin). Leaflet is loaded once per page from
  * the same origin. Size the element with CSS (default height 480px).
@@ -40,6 +42,7 @@
       loading: 'Recherche…', net: 'Le service de recherche ne répond pas.', apiErr: 'Recherche impossible : ', didYouMean: 'Vouliez-vous dire :',
       noMap: "La carte n'a pas pu être chargée.",
       corrected: (a, b) => `« ${a} » lu comme ${b}`, ignored: w => `« ${w} » ignoré`,
+      detour: d => `+${d} de détour`, isOpen: 'ouvert maintenant', isClosed: 'fermé maintenant', trip: (a, b) => `de ${a} à ${b}`,
       days: { Mo: 'lun.', Tu: 'mar.', We: 'mer.', Th: 'jeu.', Fr: 'ven.', Sa: 'sam.', Su: 'dim.', PH: 'jours fériés', off: 'fermé' },
     },
     en: {
@@ -51,6 +54,7 @@
       loading: 'Searching…', net: 'The search service does not answer.', apiErr: 'Cannot search: ', didYouMean: 'Did you mean:',
       noMap: 'The map could not be loaded.',
       corrected: (a, b) => `"${a}" read as ${b}`, ignored: w => `"${w}" ignored`,
+      detour: d => `+${d} detour`, isOpen: 'open now', isClosed: 'closed now', trip: (a, b) => `from ${a} to ${b}`,
       days: { Mo: 'Mon', Tu: 'Tue', We: 'Wed', Th: 'Thu', Fr: 'Fri', Sa: 'Sat', Su: 'Sun', PH: 'public holidays', off: 'closed' },
     },
   };
@@ -117,7 +121,7 @@ li{border-bottom:1px solid #e4e4ea}
 @container (max-width:560px){.body{grid-template-columns:1fr;grid-template-rows:minmax(140px,42%) 1fr}.map{order:-1}ul{border-right:0}}`;
 
   class TiersLieuxSearch extends HTMLElement {
-    static get observedAttributes() { return ['q', 'near', 'type', 'radius', 'lang', 'limit']; }
+    static get observedAttributes() { return ['q', 'near', 'type', 'radius', 'from', 'to', 'open', 'lang', 'limit']; }
 
     connectedCallback() {
       if (this.shadowRoot) return;
@@ -190,7 +194,7 @@ li{border-bottom:1px solid #e4e4ea}
     params() {
       const p = new URLSearchParams(), q = this.el.q.value.trim();
       if (q) p.set('q', q);
-      for (const k of ['near', 'radius']) { const v = this.over[k] || this.getAttribute(k); if (v) p.set(k, v); }
+      for (const k of ['near', 'radius', 'from', 'to', 'open']) { const v = this.over[k] || this.getAttribute(k); if (v) p.set(k, v); }
       const types = this.preset().length ? this.preset() : [...this.sel];
       types.forEach(x => p.append('type', x));
       return p;
@@ -227,7 +231,9 @@ li{border-bottom:1px solid #e4e4ea}
       const q = res.query, parts = [];
       if (q.types.length) parts.push(q.types.map(x => this.label(VOCAB.types, x)).join(this.t('or')));
       if (q.services.length) parts.push(q.services.map(x => this.label(VOCAB.services, x)).join(' + '));
-      if (q.near) {
+      if (q.route) parts.push(this.t('trip', q.route.from.name, q.route.to.name));
+      if (q.open) parts.push(q.open.description);
+      if (q.near && !q.route) {
         const n = /^-?[\d.]+,/.test(q.near.name) ? '…' : q.near.dept ? `${q.near.name} (${q.near.dept})` : q.near.name;
         parts.push(q.nearest ? this.t('nearest', n) : q.radius_km ? this.t('within', this.km(q.radius_km), n) : this.t('near', n));
       }
@@ -275,7 +281,9 @@ li{border-bottom:1px solid #e4e4ea}
           // Highlights come escaped from the server, with <mark> around the words.
           `<span class="name">${r.highlight?.name || esc(r.name)}</span>${r.demo ? ` <span class="badge">${this.t('demo')}</span>` : ''}` +
           `<span class="meta">${esc(r.types.map(x => this.label(VOCAB.types, x)).join(', '))}${r.types.length ? ' · ' : ''}${esc(r.commune)} (${esc(r.dept)})</span>` +
-          (r.highlight?.description ? `<span class="meta snip">${r.highlight.description}</span>` : '') + '</button>' +
+          (r.highlight?.description ? `<span class="meta snip">${r.highlight.description}</span>` : '') +
+          (r.detour_km !== undefined ? `<span class="meta">${esc(this.t('detour', this.km(r.detour_km)))}</span>` : '') +
+          (r.open_now === true || r.open_now === false ? `<span class="meta">${this.t(r.open_now ? 'isOpen' : 'isClosed')}${r.today_hours ? ' · ' + esc(r.today_hours) : ''}</span>` : '') + '</button>' +
           `<div class="more" id="d-${esc(r.id)}" hidden>${more}</div></li>`;
       }).join('');
       this.draw();
@@ -367,7 +375,7 @@ li{border-bottom:1px solid #e4e4ea}
   // The /embed page: one widget from the page's own URL.
   if (SCRIPT && SCRIPT.hasAttribute('data-from-url')) {
     const u = new URLSearchParams(location.search), w = document.createElement('tierslieux-search');
-    for (const k of ['q', 'near', 'radius', 'lang', 'limit']) if (u.get(k)) w.setAttribute(k, u.get(k));
+    for (const k of ['q', 'near', 'radius', 'from', 'to', 'open', 'lang', 'limit']) if (u.get(k)) w.setAttribute(k, u.get(k));
     if (u.get('lang')) document.documentElement.lang = u.get('lang');
     const types = u.getAll('type').join(',');
     if (types) w.setAttribute('type', types);
