@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/ingest/hours"
 )
 
 // bench1MEnv enables the 1,000,000-place benchmarks, whose catalog takes
@@ -102,6 +104,47 @@ func BenchmarkPlan(b *testing.B) {
 					b.ReportMetric(float64(res.Plan), "plan") // 1 geo-first, 2 text-first
 				})
 			}
+		}
+	}
+}
+
+// BenchmarkCommute measures what commuters ask: a trip from L'Isle-Jourdain
+// to Toulouse with a 10 km detour, with a type, and the same radius query
+// with and without an open=now filter (the hours' cost is the difference).
+func BenchmarkCommute(b *testing.B) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, hours.Location())
+	openNow, err := hours.ParseWhen("now", now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	isle := &index.Anchor{Name: "L'Isle-Jourdain", Lat: 43.6122, Lon: 1.0866}
+	route, err := geo.StraightRoute(isle.Lon, isle.Lat, benchToulouse.Lon, benchToulouse.Lat)
+	if err != nil {
+		b.Fatal(err)
+	}
+	trip := &index.Trip{From: isle, To: benchToulouse, Route: route, Kind: "straight", MaxDetourMeters: 10_000}
+	for _, n := range benchSizes {
+		for _, fam := range []struct {
+			name string
+			q    index.Query
+		}{
+			{"trip 10km detour", index.Query{Trip: trip, Near: isle, Now: now}},
+			{"trip+type", index.Query{Trip: trip, Near: isle, Types: []string{"coworking"}, Now: now}},
+			{"radius by distance", index.Query{Near: benchToulouse, RadiusMeters: 30_000, Sort: index.SortDistance, Now: now}},
+			{"radius by distance+open=now", index.Query{Near: benchToulouse, RadiusMeters: 30_000, Sort: index.SortDistance, Open: &openNow, Now: now}},
+		} {
+			b.Run(fmt.Sprintf("n=%d/%s", n, fam.name), func(b *testing.B) {
+				e := MustBenchEngine(b, n)
+				res := MustSearch(b, e, fam.q)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := e.Search(ctx, fam.q); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(res.Total), "matches")
+			})
 		}
 	}
 }

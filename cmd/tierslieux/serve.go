@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/embedded"
@@ -35,6 +36,9 @@ type serveConfig struct {
 	// TileURL and Attribution set the page's base map (TIERSLIEUX_TILES,
 	// TIERSLIEUX_ATTRIBUTION); OpenStreetMap's by default.
 	TileURL, Attribution string
+	// SpeedKMH reads "within 20 minutes" as a radius (TIERSLIEUX_KMH):
+	// a straight-line speed, said in every such answer.
+	SpeedKMH float64
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -47,12 +51,20 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", os.Getenv("TIERSLIEUX_CORS_ORIGINS"), "comma-separated origins allowed to call the API from a browser, e.g. https://www.example.org (env TIERSLIEUX_CORS_ORIGINS; default: any origin, read-only)")
 	fs.StringVar(&cfg.TileURL, "tiles", envOr("TIERSLIEUX_TILES", httpapi.DefaultTileURL), "base-map tile URL template for the page (env TIERSLIEUX_TILES)")
 	fs.StringVar(&cfg.Attribution, "attribution", envOr("TIERSLIEUX_ATTRIBUTION", httpapi.DefaultAttribution), "base-map attribution shown on the page (env TIERSLIEUX_ATTRIBUTION)")
+	kmh, err := strconv.ParseFloat(envOr("TIERSLIEUX_KMH", strconv.Itoa(query.DefaultSpeedKMH)), 64)
+	if err != nil {
+		return fmt.Errorf("TIERSLIEUX_KMH: %w", err)
+	}
+	fs.Float64Var(&cfg.SpeedKMH, "kmh", kmh, "straight-line speed that reads \"within 20 minutes\" as a radius, in km/h (env TIERSLIEUX_KMH)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return exitError(2)
+	}
+	if !(cfg.SpeedKMH > 0 && cfg.SpeedKMH <= 300) {
+		return fmt.Errorf("-kmh %g: want a speed from 1 to 300 km/h", cfg.SpeedKMH)
 	}
 	level := slog.LevelInfo
 	if cfg.Debug {
@@ -112,6 +124,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		return err
 	}
 	defer b.Close()
+	if cfg.SpeedKMH > 0 {
+		b.query.SpeedKMH = cfg.SpeedKMH
+	}
 	source := "embedded demo data"
 	if cfg.Index != "" {
 		source = cfg.Index
