@@ -194,29 +194,54 @@ func newPolygonGrid(p orb.Polygon, bb orb.Bound) *polygonGrid {
 		}
 	}
 	g := &polygonGrid{edges: edges, margin: 1e-9 * scale, oneRing: len(p) == 1}
-	w, h := bb.Max[0]-bb.Min[0], bb.Max[1]-bb.Min[1]
-	cells := float64(min(cellsPerEdge*len(edges), 1<<18))
-	nx, ny := 1, 1
-	switch {
-	case w > 0 && h > 0:
-		nx = min(max(int(math.Round(math.Sqrt(cells*w/(h*cellAspect)))), 1), maxAxisCells)
-		ny = min(max(int(cells)/nx, 1), maxAxisCells)
-	case w > 0:
-		nx = min(int(cells), maxAxisCells)
-	case h > 0:
-		ny = min(int(cells), maxAxisCells)
-	}
-	for {
-		g.colX, g.scaleX = axis(bb.Min[0], bb.Max[0], nx)
-		g.rowY, g.scaleY = axis(bb.Min[1], bb.Max[1], ny)
-		g.nx, g.ny = nx, ny
-		if nx*ny == 1 || g.entries() <= maxEntriesPerEdge*len(edges)+4096 {
-			break
-		}
-		nx, ny = max(nx/2, 1), max(ny/2, 1)
-	}
+	g.shape(bb)
 	g.build()
 	return g
+}
+
+// shape chooses the grid's columns and rows: about cellsPerEdge cells per
+// edge, each cellAspect times as wide as high. When that would list the
+// edges in more local entries than the budget allows (long steep edges
+// want narrow columns, long flat ones low rows), other proportions are
+// tried, then fewer cells.
+func (g *polygonGrid) shape(bb orb.Bound) {
+	w, h := bb.Max[0]-bb.Min[0], bb.Max[1]-bb.Min[1]
+	budget := maxEntriesPerEdge*len(g.edges) + 4096
+	set := func(nx, ny int) int {
+		g.nx, g.ny = nx, ny
+		g.colX, g.scaleX = axis(bb.Min[0], bb.Max[0], nx)
+		g.rowY, g.scaleY = axis(bb.Min[1], bb.Max[1], ny)
+		return g.entries()
+	}
+	rows := func(cells, nx int) int { return min(max(cells/nx, 1), maxAxisCells) }
+	for cells := min(cellsPerEdge*len(g.edges), 1<<18); ; cells /= 4 {
+		nx, ny := 1, 1
+		switch {
+		case w > 0 && h > 0:
+			nx = min(max(int(math.Round(math.Sqrt(float64(cells)*w/(h*cellAspect)))), 1), maxAxisCells)
+			ny = rows(cells, nx)
+		case w > 0:
+			nx = min(max(cells, 1), maxAxisCells)
+		case h > 0:
+			ny = min(max(cells, 1), maxAxisCells)
+		}
+		n := set(nx, ny)
+		if n <= budget {
+			return
+		}
+		if w > 0 && h > 0 {
+			best, bestN := [2]int{nx, ny}, n
+			for cols := 1; cols <= maxAxisCells; cols *= 2 {
+				if n := set(cols, rows(cells, cols)); n < bestN {
+					best, bestN = [2]int{cols, rows(cells, cols)}, n
+				}
+			}
+			n = set(best[0], best[1])
+		}
+		if n <= budget || cells <= 1 {
+			return
+		}
+	}
 }
 
 // axis splits [lo, hi] into n intervals whose bounds are nondecreasing and
@@ -284,9 +309,9 @@ func countAtMost(a []float64, scale, v float64) int {
 	return k + 1
 }
 
-// entries bounds the local entries the grid would hold: an edge is local
-// to at most two rows per column it crosses plus one per row it crosses,
-// and a row more for the margin.
+// entries estimates the local entries the grid would hold: a segment
+// passes through at most one cell per column and per row it crosses, and
+// the margin seldom adds one.
 func (g *polygonGrid) entries() int {
 	n := 0
 	for k := range g.edges {
@@ -296,7 +321,7 @@ func (g *polygonGrid) entries() int {
 		}
 		cols := countAtMost(g.colX, g.scaleX, e.eastLon) - countBelow(g.colX, g.scaleX, e.westLon)
 		rows := countAtMost(g.rowY, g.scaleY, max(e.westLat, e.eastLat)+g.margin) - countBelow(g.rowY, g.scaleY, min(e.westLat, e.eastLat)-g.margin)
-		n += 2*cols + rows + 1
+		n += cols + rows
 	}
 	return n
 }

@@ -2,6 +2,8 @@ package index
 
 import (
 	"strconv"
+
+	"github.com/tierslieux/tierslieux/ingest"
 )
 
 // FacetDistance counts matches by distance band from the query's point
@@ -57,6 +59,14 @@ func facets(cat *Catalog, q *Query, cands []match, text map[uint32]float64, f *f
 		name string
 		b    bitset
 	}{{FacetType, f.types}, {FacetService, f.services}, {FacetDept, f.dept}, {"region", f.region}, {"demo", f.demo}}
+	for _, l := range ingest.Lists {
+		if b, ok := f.lists[l.Name]; ok {
+			dims = append(dims, struct {
+				name string
+				b    bitset
+			}{l.Name, b})
+		}
+	}
 	for _, c := range cands {
 		if f.open != nil && !f.open.pass(c.o) {
 			continue // the hours apply to every facet
@@ -98,6 +108,11 @@ func facets(cat *Catalog, q *Query, cands []match, text map[uint32]float64, f *f
 		}
 		if (failed == -1 || dims[failed].name == FacetDept) && p.Dept != "" {
 			count(FacetDept, []string{p.Dept})
+		}
+		for _, l := range ingest.Lists {
+			if _, want := out[l.Name]; want && (failed == -1 || dims[failed].name == l.Name) {
+				count(l.Name, l.Values(p))
+			}
 		}
 		if m, want := out[FacetDistance]; want && failed == -1 {
 			m[labels[ring(rings, meters(c))]]++

@@ -12,11 +12,18 @@ type filterSets struct {
 	depts    map[string]bitset
 	regions  map[string]bitset
 	demo     bitset
+	// lists holds, for each controlled list (ingest.Lists) and term, the
+	// places that have it: publics, fees, accessibility…
+	lists map[string]map[string]bitset
 }
 
 func newFilterSets(places []ingest.Place) filterSets {
 	fs := filterSets{n: len(places), types: map[string]bitset{}, services: map[string]bitset{},
-		depts: map[string]bitset{}, regions: map[string]bitset{}, demo: newBitset(len(places))}
+		depts: map[string]bitset{}, regions: map[string]bitset{}, demo: newBitset(len(places)),
+		lists: map[string]map[string]bitset{}}
+	for _, l := range ingest.Lists {
+		fs.lists[l.Name] = map[string]bitset{}
+	}
 	for i := range places {
 		p := &places[i]
 		o := uint32(i)
@@ -35,6 +42,11 @@ func newFilterSets(places []ingest.Place) filterSets {
 		if p.Demo {
 			fs.demo.set(o)
 		}
+		for _, l := range ingest.Lists {
+			for _, id := range l.Values(p) {
+				fs.get(fs.lists[l.Name], id).set(o)
+			}
+		}
 	}
 	return fs
 }
@@ -52,8 +64,11 @@ func (fs *filterSets) get(m map[string]bitset, k string) bitset {
 // filter on it.
 type filter struct {
 	types, services, dept, region, demo bitset
-	all                                 bitset      // every dimension
-	open                                *openFilter // nil: no hours asked
+	// lists are the controlled lists' filters, by list name: a place
+	// holds one of the terms asked in each.
+	lists map[string]bitset
+	all   bitset      // every dimension
+	open  *openFilter // nil: no hours asked
 }
 
 // pass reports whether a place passes every filter, its hours included.
@@ -123,7 +138,21 @@ func (fs *filterSets) filter(q *Query) *filter {
 			f.demo = fs.demo.not(fs.n)
 		}
 	}
-	f.all = intersect(f.types, f.services, f.dept, f.region, f.demo)
+	dims := []bitset{f.types, f.services, f.dept, f.region, f.demo}
+	for name, ids := range q.Lists {
+		b := newBitset(fs.n)
+		for _, id := range ids {
+			if s, ok := fs.lists[name][id]; ok {
+				b.or(s)
+			}
+		}
+		if f.lists == nil {
+			f.lists = map[string]bitset{}
+		}
+		f.lists[name] = b
+		dims = append(dims, b)
+	}
+	f.all = intersect(dims...)
 	return f
 }
 

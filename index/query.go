@@ -103,9 +103,13 @@ type Query struct {
 	TextRequired []string
 	Types        []string // vocabulary IDs; a place matches if it has any
 	Services     []string // vocabulary IDs; a place must offer all
-	Dept         string   // département code
-	Region       string   // région code
-	Demo         *bool    // only demo (true) or only real (false) places
+	// Lists are the controlled lists' filters, by list name (ingest.Lists:
+	// "fees", "publics"…): a place matches if it has any of the terms of
+	// each list.
+	Lists  map[string][]string
+	Dept   string // département code
+	Region string // région code
+	Demo   *bool  // only demo (true) or only real (false) places
 
 	Near *Anchor
 	// RadiusMeters limits distance from Near; 0 means no limit.
@@ -160,6 +164,11 @@ func (q *Query) String() string {
 	}
 	if len(q.Services) > 0 {
 		add("service", strings.Join(q.Services, ","))
+	}
+	for _, l := range ingest.Lists {
+		if ids := q.Lists[l.Name]; len(ids) > 0 {
+			add(l.Name, strings.Join(ids, ","))
+		}
 	}
 	if q.Dept != "" {
 		add("dept", q.Dept)
@@ -238,6 +247,17 @@ func (q *Query) Check() error {
 	for _, s := range q.Services {
 		if _, ok := ingest.ServiceTerm(s); !ok {
 			return Errorf(CodeUnknownService, "service", "%q is not a service of the vocabulary", s)
+		}
+	}
+	for name, ids := range q.Lists {
+		l, ok := ingest.ListNamed(name)
+		if !ok {
+			return Errorf(CodeInvalid, name, "is not a list of the vocabulary")
+		}
+		for _, id := range ids {
+			if _, ok := l.Term(id); !ok {
+				return Errorf(CodeInvalid, name, "%q is not one of the %s", id, name)
+			}
 		}
 	}
 	if err := q.checkRanges(); err != nil {

@@ -373,26 +373,39 @@ func (c *Converter) vocabulary(rec *Record, p *Place, warn func(field, reason, v
 				continue
 			}
 		}
-		types, services, rest := Match(v)
-		if len(types) == 0 {
+		m := Match(v)
+		if len(m.Types) == 0 {
 			warn(FieldTypes, ReasonUnknownType, v, "is not a type of the vocabulary (coworking, fablab, médiation numérique); kept as a tag")
-			rest = true
+			m.Rest = true
 		}
-		add(v, types, services, rest)
+		add(v, m.Types, m.Services, m.Rest)
+		addLists(p, m.Lists)
 	}
 	if shape != nil && shape.TypesFromName {
-		types, _, _ := Match(rec.Get(FieldName))
-		add("", types, nil, false)
+		add("", Match(rec.Get(FieldName)).Types, nil, false)
 	}
 	for _, v := range rec.List(FieldServices) {
-		types, services, rest := Match(v)
-		add(v, types, services, rest)
+		m := Match(v)
+		add(v, m.Types, m.Services, m.Rest)
+		addLists(p, m.Lists)
 	}
 	for _, v := range rec.List(FieldTags) {
-		// A tag may name a service; the types of a place come from its types
-		// and services columns.
-		_, services, rest := Match(v)
-		add(v, nil, services, rest)
+		// A tag may name a service or a list term; the types of a place
+		// come from its types and services columns.
+		m := Match(v)
+		add(v, nil, m.Services, m.Rest)
+		addLists(p, m.Lists)
+	}
+}
+
+// addLists gives a place the list terms a value named ("gratuit" in a
+// services cell is the fee), as a query with it reads them.
+func addLists(p *Place, lists map[string][]string) {
+	for _, lf := range listFields {
+		for _, id := range lists[lf.list.Name] {
+			dst := lf.get(p)
+			*dst = AppendUnique(*dst, id)
+		}
 	}
 }
 

@@ -64,8 +64,10 @@ var Accessibility = newList("accessibility", "prise_en_charge_specifique", []Ter
 	{ID: "surdite", FR: "Surdité", EN: "Deafness", Synonyms: []string{
 		"sourds", "sourd", "malentendants", "personnes sourdes", "langue des signes", "LSF", "deaf", "hard of hearing", "sign language"}},
 	{ID: "handicap-moteur", FR: "Handicaps moteurs", EN: "Physical disability", Synonyms: []string{
-		"handicap moteur", "accessible en fauteuil", "fauteuil roulant", "fauteuil", "mobilité réduite", "PMR",
-		"wheelchair", "wheelchair accessible", "wheelchair users", "physical disabilities", "reduced mobility"}},
+		// "PMR" and "wheelchair accessible" name the service accessible-pmr,
+		// which places with this support also get (sameMeaning).
+		"handicap moteur", "accessible en fauteuil", "fauteuil roulant", "fauteuil", "mobilité réduite",
+		"wheelchair", "wheelchair users", "physical disabilities", "reduced mobility"}},
 	{ID: "handicap-mental", FR: "Handicaps mentaux", EN: "Intellectual disability", Synonyms: []string{
 		"handicap mental", "handicap psychique", "handicap cognitif", "intellectual disabilities", "learning disability", "mental disability"}},
 	{ID: "illettrisme", FR: "Illettrisme", EN: "Illiteracy", Synonyms: []string{
@@ -196,3 +198,6 @@ func ProgramID(s string) (string, bool) { return Programs.ID(s) }
 // LabelID maps a training or label of the standard's list ("Fabriques de
 // Territoire") to its ID.
 func LabelID(s string) (string, bool) { return Labels.ID(s) }
+
+// Keys returns the folded keys (TermKey) that name a term of the list.
+func (l *List) Keys(id string) []string { return l.ix.byID[id] }

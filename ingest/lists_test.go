@@ -78,8 +78,8 @@ func TestListsAreTheStandards(t *testing.T) {
 				continue
 			}
 			MustEqualStrings(t, v, ingest.MedNumServiceLabels([]string{id}), []string{v})
-			if _, services, rest := ingest.Match(v); len(services) != 1 || services[0] != id || rest {
-				t.Errorf("Match(%q) = %v, rest %v; want %s alone", v, services, rest, id)
+			if m := ingest.Match(v); len(m.Services) != 1 || m.Services[0] != id || m.Rest {
+				t.Errorf("Match(%q) = %v, rest %v; want %s alone", v, m.Services, m.Rest, id)
 			}
 		}
 		if got := ingest.MedNumServiceLabels([]string{"impression-3d", "ateliers-numeriques", "acces-internet"}); !slices.Equal(got,

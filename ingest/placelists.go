@@ -1,6 +1,9 @@
 package ingest
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // listFields pairs each controlled list with the canonical field it is
 // read from and the Place field it fills.
@@ -43,6 +46,19 @@ func (cv *conversion) lists(p *Place) {
 	for _, v := range cv.rec.List(FieldOtherLabels) {
 		p.OtherLabels = AppendUnique(p.OtherLabels, v)
 	}
+	sameMeaning(p)
+}
+
+// sameMeaning keeps together what two vocabularies say alike: support for
+// physical disabilities (the standard's list) and access for people of
+// reduced mobility (our service), so a query for either finds both.
+func sameMeaning(p *Place) {
+	switch {
+	case slices.Contains(p.Accessibility, "handicap-moteur"):
+		p.Services = AppendUnique(p.Services, "accessible-pmr")
+	case slices.Contains(p.Services, "accessible-pmr"):
+		p.Accessibility = AppendUnique(p.Accessibility, "handicap-moteur")
+	}
 }
 
 func joinLabels(l *List) string {
@@ -54,4 +70,25 @@ func joinLabels(l *List) string {
 		s += t.FR
 	}
 	return s
+}
+
+// Values returns the IDs a place holds in the list: its publics, its
+// fees…
+func (l *List) Values(p *Place) []string {
+	for _, lf := range listFields {
+		if lf.list == l {
+			return *lf.get(p)
+		}
+	}
+	return nil
+}
+
+// ListNamed returns the list of this name ("fees").
+func ListNamed(name string) (*List, bool) {
+	for _, l := range Lists {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return nil, false
 }

@@ -175,7 +175,8 @@ func TestRunRealWorld(t *testing.T) {
 				p := MustPlace(tb, places, "occ-tl-001")
 				MustEqualStrings(tb, "types", p.Types, []string{"mediation-numerique", "coworking"})
 				MustEqualStrings(tb, "typologie", p.Typologie, []string{"TIERS_LIEUX", "ASSO"})
-				MustEqualStrings(tb, "services", p.Services, []string{"aide-demarches", "outils-numeriques", "securite-numerique"})
+				// Support for physical disabilities is access for reduced mobility.
+				MustEqualStrings(tb, "services", p.Services, []string{"aide-demarches", "outils-numeriques", "securite-numerique", "accessible-pmr"})
 				MustEqualStrings(tb, "publics", p.Publics, []string{"seniors", "jeunes"})
 				MustEqualStrings(tb, "accessibility", p.Accessibility, []string{"surdite", "handicap-moteur"})
 				MustEqualStrings(tb, "fees", p.Fees, []string{"gratuit"})

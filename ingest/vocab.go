@@ -134,7 +134,13 @@ var (
 	serviceIndex = buildTermIndex(Services)
 	// maxPhrase is the most words a label or synonym has: the longest
 	// span FindTermsIn tries.
-	maxPhrase = max(typeIndex.maxWords, serviceIndex.maxWords)
+	maxPhrase = func() int {
+		n := max(typeIndex.maxWords, serviceIndex.maxWords)
+		for _, l := range TextLists {
+			n = max(n, l.ix.maxWords)
+		}
+		return n
+	}()
 )
 
 // TermKey folds a label for vocabulary matching: gazetteer.Fold, and a
@@ -235,39 +241,55 @@ func ServiceTerm(id string) (*Term, bool) {
 // Mention is a vocabulary term found in free text.
 type Mention struct {
 	ID         string
-	Service    bool // false: a type
-	AnyType    bool // "tiers-lieu": every type, ID empty
-	Start, End int  // word positions in the text
+	Service    bool   // false: a type, unless List is set
+	List       string // the name of the List the term is in ("fees")
+	AnyType    bool   // "tiers-lieu": every type, ID empty
+	Start, End int    // word positions in the text
+}
+
+// Matched is what Match read in a value.
+type Matched struct {
+	Types, Services []string
+	// Lists holds the IDs of the controlled lists' terms, by list name.
+	Lists map[string][]string
+	// Rest says words other than connectors are left.
+	Rest bool
 }
 
 // Match reads a data value — a cell of a types, services or tags column —
 // with the same matcher the query parser reads queries with: every label
-// or synonym it contains maps to its type or service, longest first, and
-// rest says whether words other than connectors are left ("accompagnement
-// aux démarches en ligne" is aide-demarches with "accompagnement" left),
-// in which case the value is worth keeping as a tag.
-func Match(value string) (types, services []string, rest bool) {
+// or synonym it contains maps to its type, service or list term, longest
+// first, and Rest says whether words other than connectors are left
+// ("accompagnement aux démarches en ligne" is aide-demarches with
+// "accompagnement" left), in which case the value is worth keeping as a
+// tag.
+func Match(value string) Matched {
+	var m Matched
 	words := Words(value)
-	found := FindTermsIn(words)
 	used := make([]bool, len(words))
-	for _, m := range found {
+	for _, f := range FindTermsIn(words) {
 		switch {
-		case m.AnyType:
-		case m.Service:
-			services = AppendUnique(services, m.ID)
+		case f.AnyType:
+		case f.List != "":
+			if m.Lists == nil {
+				m.Lists = map[string][]string{}
+			}
+			m.Lists[f.List] = AppendUnique(m.Lists[f.List], f.ID)
+		case f.Service:
+			m.Services = AppendUnique(m.Services, f.ID)
 		default:
-			types = AppendUnique(types, m.ID)
+			m.Types = AppendUnique(m.Types, f.ID)
 		}
-		for j := m.Start; j < m.End; j++ {
+		for j := f.Start; j < f.End; j++ {
 			used[j] = true
 		}
 	}
 	for i, w := range words {
 		if !used[i] && !Connectors[TermKey(w)] {
-			rest = true
+			m.Rest = true
 		}
 	}
-	return types, services, rest
+	return m
 }
 
 // Words splits text into words as the vocabulary matcher sees them: runs
@@ -282,6 +304,22 @@ func Words(text string) []string {
 		}
 	}
 	return words
+}
+
+// TextLists are the lists free text is read against, those people filter
+// on in words ("gratuit", "pour les seniors", "accessible aux sourds",
+// "rendez-vous en ligne"); programmes, labels and mobility are filters of
+// the API only, their names being too close to places' own names.
+var TextLists = []*List{Publics, Accessibility, Fees, AccessModes, SupportModes}
+
+// listTerm finds a phrase among the text lists' labels and synonyms.
+func listTerm(phrase string) (*List, string, bool) {
+	for _, l := range TextLists {
+		if id, ok := l.ix.byKey[phrase]; ok {
+			return l, id, true
+		}
+	}
+	return nil, "", false
 }
 
 // FindTermsIn finds vocabulary mentions in a list of words (from Words),
@@ -306,6 +344,8 @@ func FindTermsIn(words []string) (found []Mention) {
 				found = append(found, Mention{AnyType: true, Start: i, End: i + n})
 			} else if id, ok := serviceIndex.byKey[phrase]; ok {
 				found = append(found, Mention{ID: id, Service: true, Start: i, End: i + n})
+			} else if l, id, ok := listTerm(phrase); ok {
+				found = append(found, Mention{ID: id, List: l.Name, Start: i, End: i + n})
 			} else {
 				continue
 			}

@@ -50,7 +50,11 @@ func TestTypeAndServiceIDs(t *testing.T) {
 
 func TestVocabularyIsConsistent(t *testing.T) {
 	seen := map[string]string{}
-	for _, list := range [][]ingest.Term{ingest.Types, ingest.Services} {
+	all := [][]ingest.Term{ingest.Types, ingest.Services}
+	for _, l := range ingest.TextLists {
+		all = append(all, l.Terms) // read in free text too: no key may be in two
+	}
+	for _, list := range all {
 		for _, term := range list {
 			if term.ID == "" || term.FR == "" || term.EN == "" {
 				t.Errorf("term %+v lacks an ID or a label", term)

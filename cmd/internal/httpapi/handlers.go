@@ -30,6 +30,14 @@ func searchParams(r *http.Request) (query.Params, string, error) {
 		From: v.Get("from"), To: v.Get("to"), Along: v.Get("along"), Detour: v.Get("detour"),
 		Within: v.Get("within"), Rings: v.Get("rings"),
 	}
+	for _, l := range ingest.Lists {
+		if vs := v[l.Name]; len(vs) > 0 {
+			if p.Lists == nil {
+				p.Lists = map[string][]string{}
+			}
+			p.Lists[l.Name] = vs
+		}
+	}
 	format := v.Get("format")
 	switch format {
 	case "", "json", "geojson":
@@ -76,20 +84,22 @@ type searchResponse struct {
 }
 
 type queryJSON struct {
-	Text       string        `json:"text"`
-	Types      []string      `json:"types"`
-	Services   []string      `json:"services"`
-	Dept       string        `json:"dept,omitempty"`
-	Region     string        `json:"region,omitempty"`
-	Near       *index.Anchor `json:"near,omitempty"`
-	RadiusKM   *float64      `json:"radius_km,omitempty"`
-	RadiusAuto bool          `json:"radius_auto,omitempty"`
-	Nearest    bool          `json:"nearest,omitempty"`
-	BBox       []float64     `json:"bbox,omitempty"`
-	Polygon    bool          `json:"polygon,omitempty"`
-	Sort       string        `json:"sort"`
-	Limit      int           `json:"limit"`
-	Offset     int           `json:"offset"`
+	Text     string   `json:"text"`
+	Types    []string `json:"types"`
+	Services []string `json:"services"`
+	Dept     string   `json:"dept,omitempty"`
+	Region   string   `json:"region,omitempty"`
+	// Lists are the controlled lists' filters, by list name.
+	Lists      map[string][]string `json:"lists,omitempty"`
+	Near       *index.Anchor       `json:"near,omitempty"`
+	RadiusKM   *float64            `json:"radius_km,omitempty"`
+	RadiusAuto bool                `json:"radius_auto,omitempty"`
+	Nearest    bool                `json:"nearest,omitempty"`
+	BBox       []float64           `json:"bbox,omitempty"`
+	Polygon    bool                `json:"polygon,omitempty"`
+	Sort       string              `json:"sort"`
+	Limit      int                 `json:"limit"`
+	Offset     int                 `json:"offset"`
 	// What the query language noticed, and what the engine relaxed.
 	TextRequired []string           `json:"text_required,omitempty"`
 	TextRelaxed  []string           `json:"text_relaxed,omitempty"`
@@ -168,7 +178,7 @@ func round(v float64, digits int) float64 {
 func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
 	q := res.Query
 	body := searchResponse{
-		Query: queryJSON{Text: q.Text, Types: nonNil(q.Types), Services: nonNil(q.Services), Dept: q.Dept, Region: q.Region,
+		Query: queryJSON{Text: q.Text, Types: nonNil(q.Types), Services: nonNil(q.Services), Dept: q.Dept, Region: q.Region, Lists: q.Lists,
 			Near: q.Near, RadiusAuto: q.AutoRadius, Nearest: q.Nearest, Polygon: len(q.Polygon) > 0, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset,
 			TextRequired: q.TextRequired, TextRelaxed: res.TextRelaxed, TextIgnored: res.TextIgnored,
 			Corrected: q.Notes.Corrections, DidYouMean: q.Notes.DidYouMean, Open: openOf(q, l), RadiusFrom: q.Notes.RadiusFrom},
@@ -329,6 +339,26 @@ type placeJSON struct {
 	Note         string   `json:"note,omitempty"`
 	DeptName     string   `json:"dept_name,omitempty"`
 	RegionName   string   `json:"region_name,omitempty"`
+	// What the national standard of digital-inclusion places says: the
+	// lists hold IDs of /v1/vocabulary's lists.
+	Typologie       []string `json:"typologie,omitempty"`
+	Details         string   `json:"details,omitempty"`
+	AddressExtra    string   `json:"address_extra,omitempty"`
+	BookingURL      string   `json:"booking_url,omitempty"`
+	AccesLibreURL   string   `json:"acceslibre_url,omitempty"`
+	OpeningHoursRaw string   `json:"opening_hours_raw,omitempty"`
+	HoursNote       string   `json:"hours_note,omitempty"`
+	Updated         string   `json:"updated,omitempty"`
+	Source          string   `json:"source,omitempty"`
+	Mobility        []string `json:"mobility,omitempty"`
+	Publics         []string `json:"publics,omitempty"`
+	Accessibility   []string `json:"accessibility,omitempty"`
+	Fees            []string `json:"fees,omitempty"`
+	AccessModes     []string `json:"access_modes,omitempty"`
+	SupportModes    []string `json:"support_modes,omitempty"`
+	Programs        []string `json:"programs,omitempty"`
+	Labels          []string `json:"labels,omitempty"`
+	OtherLabels     []string `json:"other_labels,omitempty"`
 }
 
 func placeOf(p *ingest.Place, dept, region string) placeJSON {
@@ -336,7 +366,11 @@ func placeOf(p *ingest.Place, dept, region string) placeJSON {
 		Description: p.Description, Address: p.Address, Postcode: p.Postcode, Commune: p.Commune, INSEE: p.INSEE,
 		Dept: p.Dept, Region: p.Region, Lon: p.Lon, Lat: p.Lat, Precision: p.Precision, Website: p.Website,
 		Email: p.Email, Phone: p.Phone, OpeningHours: p.OpeningHours, LabelYear: p.LabelYear, Demo: p.Demo,
-		Note: p.Note, DeptName: dept, RegionName: region}
+		Note: p.Note, DeptName: dept, RegionName: region, Typologie: p.Typologie, Details: p.Details, AddressExtra: p.AddressExtra,
+		BookingURL: p.BookingURL, AccesLibreURL: p.AccesLibreURL, OpeningHoursRaw: p.OpeningHoursRaw, HoursNote: p.HoursNote,
+		Updated: p.Updated, Source: p.Source, Mobility: p.Mobility, Publics: p.Publics, Accessibility: p.Accessibility,
+		Fees: p.Fees, AccessModes: p.AccessModes, SupportModes: p.SupportModes, Programs: p.Programs, Labels: p.Labels,
+		OtherLabels: p.OtherLabels}
 }
 
 type geocodeResponse struct {

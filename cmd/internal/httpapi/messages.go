@@ -108,6 +108,10 @@ var french = map[string]string{
 	"is not an encoded polyline of precision 5: %v":                                                                "n'est pas une polyline encodée de précision 5 : %v",
 	"has %d points; a route needs at least 2":                                                                      "a %d points ; un itinéraire en demande au moins 2",
 	"has %d points; the limit is %d":                                                                               "a %d points ; la limite est %d",
+	"%q is not one of the terms of this list":                                                                      "%q n'est pas un des termes de cette liste",
+	"is not a list of the vocabulary":                                                                              "n'est pas une liste du vocabulaire",
+	"%q is not one of the %s":                                                                                      "%q n'est pas un des %s",
+	"%q: want type, service, dept, distance or a list (fees, publics, accessibility…)":                             "%q : attendu type, service, dept, distance ou une liste (fees, publics, accessibility…)",
 	"; did you mean %s?":                                                                                           " ; vouliez-vous dire %s ?",
 }
 

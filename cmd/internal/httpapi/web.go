@@ -51,7 +51,18 @@ func newPages(opts Options, v query.Vocabulary) *pages {
 	}
 	// The templates are embedded: a parse or render error is a build
 	// error, caught by every test that starts a server.
-	tmpl := template.Must(template.ParseFS(webFS, "web/index.html", "web/embed.html"))
+	funcs := template.FuncMap{
+		// listLabel is a list term's French label, as the page opens.
+		"listLabel": func(list, id string) string {
+			for _, t := range v.Lists[list] {
+				if t.ID == id {
+					return t.FR
+				}
+			}
+			return id
+		},
+	}
+	tmpl := template.Must(template.New("").Funcs(funcs).ParseFS(webFS, "web/index.html", "web/embed.html"))
 	p := &pages{html: map[string][]byte{}, vocabulary: v}
 	for _, name := range []string{"index.html", "embed.html"} {
 		var b bytes.Buffer

@@ -46,6 +46,9 @@ type Params struct {
 	Within string
 	// Rings are the distance facet's bounds in km: "5,10,20,50".
 	Rings string
+	// Lists are the controlled lists' filters, by list name (ingest.Lists:
+	// fees, publics, accessibility…), each value an ID or a label.
+	Lists map[string][]string
 }
 
 // maxParamLen bounds every parameter but q and polygon.
@@ -118,6 +121,20 @@ func (l *Language) filters(q *index.Query, p Params) error {
 			return err
 		}
 	}
+	for _, list := range ingest.Lists {
+		values := p.Lists[list.Name]
+		if len(values) == 0 {
+			continue
+		}
+		ids, err := vocabParam(list.Name, values, list.ID, index.CodeInvalid, "%q is not one of the terms of this list")
+		if err != nil {
+			return err
+		}
+		if q.Lists == nil {
+			q.Lists = map[string][]string{}
+		}
+		q.Lists[list.Name] = ids
+	}
 	return nil
 }
 
@@ -181,7 +198,11 @@ func page(q *index.Query, p Params) error {
 			case index.FacetType, index.FacetService, index.FacetDept, index.FacetDistance:
 				q.Facets = ingest.AppendUnique(q.Facets, f)
 			default:
-				return index.Errorf(index.CodeInvalid, "facets", "%q: want type, service, dept or distance", f)
+				if _, ok := ingest.ListNamed(f); ok {
+					q.Facets = ingest.AppendUnique(q.Facets, f)
+					continue
+				}
+				return index.Errorf(index.CodeInvalid, "facets", "%q: want type, service, dept, distance or a list (fees, publics, accessibility…)", f)
 			}
 		}
 	}

@@ -82,7 +82,7 @@ func (p *Parser) Parse(text string) (index.Query, error) {
 	if q.Near == nil && q.RadiusMeters == 0 && r.hasOtherWord() && p.isPlaceName(r.words) {
 		// The whole text is (the start of) a place's name, "L'Atelier
 		// Numérique Catalan": search it by name, vocabulary words included.
-		q.Types, q.Services, q.Notes = nil, nil, index.Notes{}
+		q.Types, q.Services, q.Lists, q.Notes = nil, nil, nil, index.Notes{}
 		q.Text, q.RelaxText = strings.Join(r.words, " "), true
 		return q, nil
 	}
@@ -179,6 +179,11 @@ func (r *reading) vocabulary() {
 func (r *reading) mention(m ingest.Mention) {
 	switch {
 	case m.AnyType:
+	case m.List != "":
+		if r.q.Lists == nil {
+			r.q.Lists = map[string][]string{}
+		}
+		r.q.Lists[m.List] = ingest.AppendUnique(r.q.Lists[m.List], m.ID)
 	case m.Service:
 		r.q.Services = ingest.AppendUnique(r.q.Services, m.ID)
 	default:

@@ -9,10 +9,13 @@ import (
 // that name each (to tell whether typed text names a type), and the names
 // of départements and régions by code.
 type Vocabulary struct {
-	Types        []VocabularyTerm  `json:"types"`
-	Services     []VocabularyTerm  `json:"services"`
-	Departements map[string]string `json:"departements"`
-	Regions      map[string]string `json:"regions"`
+	Types    []VocabularyTerm `json:"types"`
+	Services []VocabularyTerm `json:"services"`
+	// Lists are the controlled lists (publics, fees, accessibility…), by
+	// name: API parameters and facets of the same names.
+	Lists        map[string][]VocabularyTerm `json:"lists"`
+	Departements map[string]string           `json:"departements"`
+	Regions      map[string]string           `json:"regions"`
 }
 
 // VocabularyTerm is one type or service.
@@ -29,7 +32,14 @@ type VocabularyTerm struct {
 // area names: the one source the page and the widget read.
 func (l *Language) Vocabulary() Vocabulary {
 	v := Vocabulary{Types: vocabularyTerms(ingest.Types), Services: vocabularyTerms(ingest.Services),
-		Departements: map[string]string{}, Regions: map[string]string{}}
+		Lists: map[string][]VocabularyTerm{}, Departements: map[string]string{}, Regions: map[string]string{}}
+	for _, list := range ingest.Lists {
+		terms := make([]VocabularyTerm, len(list.Terms))
+		for i, t := range list.Terms {
+			terms[i] = VocabularyTerm{ID: t.ID, FR: t.FR, EN: t.EN, Keys: list.Keys(t.ID)}
+		}
+		v.Lists[list.Name] = terms
+	}
 	for _, d := range l.Gazetteer.Departements() {
 		v.Departements[d.Code] = d.Name
 	}

@@ -53,6 +53,15 @@ func TestVocabularyRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// The lists free text is read against (fees, publics…), written in a
+	// services cell as exports do.
+	for _, l := range ingest.TextLists {
+		for _, term := range l.Terms {
+			for _, form := range vocabularyForms(term) {
+				add(term, true, form)
+			}
+		}
+	}
 	cat, err := index.Load(context.Background(), fstest.MapFS{"v.csv": {Data: []byte(csv.String())}}, []string{"v.csv"}, g)
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +69,11 @@ func TestVocabularyRoundTrip(t *testing.T) {
 	defer cat.Close()
 	h := newHarness(t, cat)
 	found := map[string]map[string]bool{} // query form → IDs found
-	for _, list := range [][]ingest.Term{ingest.Types, ingest.Services} {
+	all := [][]ingest.Term{ingest.Types, ingest.Services}
+	for _, l := range ingest.TextLists {
+		all = append(all, l.Terms)
+	}
+	for _, list := range all {
 		for _, term := range list {
 			for _, form := range vocabularyForms(term) {
 				if _, ok := found[form]; ok {
@@ -71,7 +84,7 @@ func TestVocabularyRoundTrip(t *testing.T) {
 					t.Errorf("query %q: %v", form, err)
 					continue
 				}
-				if !slices.Contains(q.Types, term.ID) && !slices.Contains(q.Services, term.ID) {
+				if !slices.Contains(q.Types, term.ID) && !slices.Contains(q.Services, term.ID) && !inLists(q.Lists, term.ID) {
 					t.Errorf("query %q reads as %s, not %s", form, q.String(), term.ID)
 				}
 				hits, _ := indextest.SearchAll(t, h, q)
@@ -88,6 +101,11 @@ func TestVocabularyRoundTrip(t *testing.T) {
 			byTerm[term.ID] = vocabularyForms(term)
 		}
 	}
+	for _, l := range ingest.TextLists {
+		for _, term := range l.Terms {
+			byTerm[term.ID] = vocabularyForms(term)
+		}
+	}
 	for _, p := range places {
 		for _, form := range byTerm[p.term] {
 			if !found[form][p.id] {
@@ -95,4 +113,13 @@ func TestVocabularyRoundTrip(t *testing.T) {
 			}
 		}
 	}
+}
+
+func inLists(lists map[string][]string, id string) bool {
+	for _, ids := range lists {
+		if slices.Contains(ids, id) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,7 +4,8 @@
 // holds the API's own parameters, plus lang=en.
 
 const $ = (s, r = document) => r.querySelector(s);
-const API_KEYS = ['q', 'type', 'service', 'dept', 'near', 'radius', 'bbox', 'sort', 'demo', 'from', 'to', 'detour', 'open', 'open_unknown', 'within'];
+const API_KEYS = ['q', 'type', 'service', 'dept', 'near', 'radius', 'bbox', 'sort', 'demo', 'from', 'to', 'detour', 'open', 'open_unknown', 'within',
+  'publics', 'accessibility', 'fees', 'access_modes', 'support_modes', 'mobility', 'programs', 'labels'];
 const PAGE = 50; // results per page of the list
 const MAX_MARKERS = 200; // above this many matches the map shows clusters
 const CLUSTER_ZOOM = 9; // below this zoom the map shows clusters
@@ -18,6 +19,7 @@ const byID = list => Object.fromEntries(list.map(x => [x.id, [x.fr, x.en]]));
 const TYPES = byID(VOCAB.types);
 const SERVICES = byID(VOCAB.services);
 const TYPE_KEYS = VOCAB.types.flatMap(x => x.keys);
+const LISTS = Object.fromEntries(Object.entries(VOCAB.lists).map(([k, v]) => [k, byID(v)]));
 const DEPTS = VOCAB.departements;
 const REGIONS = VOCAB.regions;
 
@@ -35,7 +37,8 @@ const DICT = {
     noneText: w => `Aucun lieu ne contient ${w}. Retirez un mot ou un filtre.`,
     noneFilters: 'Aucun lieu ne correspond à ces filtres. Retirez un type, un service ou un département.',
     corrected: (a, b) => `« ${a} » lu comme ${b}.`, ignored: w => `« ${w} » ignoré`, require: w => `exiger « ${w} »`,
-    orElse: 'Ou :',
+    orElse: 'Ou :', needsLegend: 'Besoins',
+    listNames: { publics: 'Publics', accessibility: 'Accompagnement adapté', fees: 'Frais', access_modes: 'Accès', support_modes: 'Accompagnement', mobility: 'Itinérance', programs: 'Dispositifs', labels: 'Labels' },
     trip: 'Trajet', tripFrom: 'De', tripTo: 'À', tripDetour: 'Détour', tripGo: 'Chercher sur le trajet',
     tripFromPh: "L'Isle-Jourdain", tripToPh: 'Toulouse', onTrip: (a, b, d) => `sur le trajet de ${a} à ${b} (détour ≤ ${d})`,
     detour: d => `+${d} de détour`, openLegend: 'Ouvert', openLabel: 'Ouvert :', openNow: 'maintenant', openToday: "aujourd'hui",
@@ -45,7 +48,7 @@ const DICT = {
     noneTrip: d => `Aucun lieu à moins de ${d} de détour. Essayez un détour plus grand.`,
     minutes: (m, k, v) => `à moins de ${m} min (≈ ${k} à vol d'oiseau à ${v} km/h, pas un temps de trajet)`,
     demo: 'exemple fictif', demoNote: "Exemple fictif : ce lieu n'existe pas, il sert à montrer le service.",
-    back: '← Retour', address: 'Adresse', hours: 'Horaires', services: 'Services', tags: 'Autres', website: 'Site web',
+    booking: 'Rendez-vous en ligne', back: '← Retour', address: 'Adresse', hours: 'Horaires', services: 'Services', tags: 'Autres', website: 'Site web',
     email: 'Courriel', phone: 'Téléphone', labelYear: 'Labellisé en', distance: 'Distance',
     approx: 'Position approximative : centre de la commune ou du code postal.', loading: 'Chargement…',
     net: 'Le service de recherche ne répond pas. Vérifiez votre connexion et réessayez.', apiErr: 'Recherche impossible : ',
@@ -71,6 +74,8 @@ const DICT = {
     noneFilters: 'No place matches these filters. Remove a kind of place, a service or a département.',
     corrected: (a, b) => `"${a}" read as ${b}.`, ignored: w => `"${w}" ignored`, require: w => `require "${w}"`,
     orElse: 'Or:',
+    needsLegend: 'Needs',
+    listNames: { publics: 'Publics', accessibility: 'Specific support', fees: 'Fees', access_modes: 'Access', support_modes: 'Support', mobility: 'Mobility', programs: 'Programmes', labels: 'Labels' },
     trip: 'Trip', tripFrom: 'From', tripTo: 'To', tripDetour: 'Detour', tripGo: 'Search along the trip',
     tripFromPh: "L'Isle-Jourdain", tripToPh: 'Toulouse', onTrip: (a, b, d) => `on the way from ${a} to ${b} (detour ≤ ${d})`,
     detour: d => `+${d} detour`, openLegend: 'Open', openLabel: 'Open:', openNow: 'now', openToday: 'today',
@@ -80,7 +85,7 @@ const DICT = {
     noneTrip: d => `No place within ${d} of detour. Try a longer detour.`,
     minutes: (m, k, v) => `within ${m} min (≈ ${k} as the crow flies at ${v} km/h, not a travel time)`,
     demo: 'fictional example', demoNote: 'Fictional example: this place does not exist; it shows how the service works.',
-    back: '← Back', address: 'Address', hours: 'Opening hours', services: 'Services', tags: 'Other', website: 'Website',
+    booking: 'Online appointment', back: '← Back', address: 'Address', hours: 'Opening hours', services: 'Services', tags: 'Other', website: 'Website',
     email: 'Email', phone: 'Phone', labelYear: 'Labelled in', distance: 'Distance',
     approx: 'Approximate position: centre of the town or postcode.', loading: 'Loading…',
     net: 'The search service does not answer. Check your connection and try again.', apiErr: 'Cannot search: ',
@@ -279,6 +284,11 @@ function render() {
   el.radiusBox.hidden ||= !!q?.route;
   // The "Ouvert" chips show the open= parameter; the trip form its ends.
   document.querySelectorAll('[data-open]').forEach(b => b.setAttribute('aria-pressed', String(params.get('open') === b.dataset.open)));
+  // The needs chips show the lists the query ended up with, by their labels.
+  document.querySelectorAll('[data-list]').forEach(b => {
+    b.setAttribute('aria-pressed', String(!!q?.lists?.[b.dataset.list]?.includes(b.dataset.value)));
+    b.textContent = label(LISTS[b.dataset.list] || {}, b.dataset.value);
+  });
   if (q?.route) {
     el.trip.hidden = false;
     el.tripToggle.setAttribute('aria-expanded', 'true');
@@ -306,6 +316,7 @@ function renderSummary() {
       : q.radius_km ? t('within', km(q.radius_km), n) + (q.radius_auto ? ` (${t('auto')})` : '') : t('near', n));
   }
   if (q.open) parts.push(esc(q.open.description));
+  for (const [name, ids] of Object.entries(q.lists || {})) parts.push(esc(ids.map(id => label(LISTS[name] || {}, id)).join(t('or'))));
   if (last.unknown_hours) parts.push(esc(t('hoursUnknown', last.unknown_hours)));
   if (q.bbox) parts.push(t('area'));
   // Explicit filters that no control shows can be removed here.
@@ -757,6 +768,12 @@ function renderDetails(p, r) {
   if (r?.open_now !== undefined && r?.open_now !== null) row('today', hoursLine(r));
   row('hours', p.opening_hours && `<ul>${hours(p.opening_hours)}</ul>`);
   row('services', p.services?.length && `<ul>${p.services.map(s => `<li>${esc(serviceLabel(s))}</li>`).join('')}</ul>`);
+  // What the national standard says of the place: its lists, by label.
+  for (const name of ['publics', 'accessibility', 'fees', 'access_modes', 'support_modes', 'programs', 'labels']) {
+    if (p[name]?.length) rows.push(`<dt>${esc(t('listNames')[name])}</dt><dd>${esc(p[name].map(id => label(LISTS[name] || {}, id)).join(', '))}</dd>`);
+  }
+  const booking = p.booking_url && safeURL(p.booking_url);
+  row('booking', booking && `<a href="${esc(booking.href)}" target="_blank" rel="noopener noreferrer">${esc(booking.host)}</a>`);
   row('tags', p.tags?.length && esc(p.tags.join(', ')));
   row('website', web && `<a href="${esc(web.href)}" target="_blank" rel="noopener noreferrer">${esc(web.host + web.pathname.replace(/\/$/, ''))}</a>`);
   row('email', p.email && `<a href="mailto:${esc(p.email)}">${esc(p.email)}</a>`);
@@ -907,6 +924,14 @@ function wire() {
     navigate(p);
   });
   el.locate.addEventListener('click', locate);
+  document.querySelectorAll('[data-list]').forEach(b => b.addEventListener('click', () => {
+    const p = new URLSearchParams(params), k = b.dataset.list, v = b.dataset.value;
+    const cur = new Set(last?.query.lists?.[k] || p.getAll(k));
+    cur.has(v) ? cur.delete(v) : cur.add(v);
+    p.delete(k);
+    cur.forEach(x => p.append(k, x));
+    navigate(p, { fit: false });
+  }));
   document.querySelectorAll('[data-open]').forEach(b => b.addEventListener('click', () => {
     const p = new URLSearchParams(params);
     if (p.get('open') === b.dataset.open) p.delete('open'); else p.set('open', b.dataset.open);
