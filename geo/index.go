@@ -27,6 +27,16 @@ type Bound struct {
 // list of [lon, lat] positions.
 type Polygon [][][2]float64
 
+// Vertices counts the positions of every ring, the measure
+// MaxPolygonVertices bounds.
+func (p Polygon) Vertices() int {
+	n := 0
+	for _, r := range p {
+		n += len(r)
+	}
+	return n
+}
+
 // Index is an in-memory R-tree of points identified by uint32 IDs. It is
 // not safe for concurrent writes; concurrent reads are fine once built.
 type Index struct {

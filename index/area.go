@@ -26,17 +26,19 @@ func (p *planner) geoCandidates() []match {
 	case q.Trip != nil:
 		return p.onRoute()
 	case q.Polygon != nil:
-		for _, o := range p.cat.Geo.InPolygon(q.Polygon) {
+		p.cat.Geo.InPolygonFunc(p.polygon(), func(o uint32) bool {
 			if keep(o) && (q.BBox == nil || inBound(&p.cat.Places[o], q.BBox)) {
 				add(o)
 			}
-		}
+			return p.live()
+		})
 	case q.BBox != nil:
-		for _, o := range p.cat.Geo.InBound(*q.BBox) {
+		p.cat.Geo.InBoundFunc(*q.BBox, func(o uint32) bool {
 			if keep(o) {
 				add(o)
 			}
-		}
+			return p.live()
+		})
 	case q.Near != nil && q.RadiusMeters > 0:
 		var accept func(uint32) bool
 		if len(q.Facets) == 0 && !f.none() {
@@ -44,12 +46,21 @@ func (p *planner) geoCandidates() []match {
 		}
 		p.cat.Geo.WithinFilter(q.Near.Lon, q.Near.Lat, q.RadiusMeters, accept, func(h geo.Hit) bool {
 			out = append(out, match{o: h.ID, meters: h.Meters})
-			return true
+			return p.live()
 		})
 	default:
 		return nil
 	}
 	return nonNil(out)
+}
+
+// polygon is the query's polygon, prepared once: a test that costs about
+// the log of its vertices per place.
+func (p *planner) polygon() *geo.PreparedPolygon {
+	if p.prepared == nil {
+		p.prepared = geo.PreparePolygon(p.q.Polygon)
+	}
+	return p.prepared
 }
 
 // distance is a place's distance from the query's point, 0 without one.
@@ -68,12 +79,15 @@ func (p *planner) inArea() []match {
 	out := make([]match, 0, len(p.scores))
 	var inPolygon func(lon, lat float64) bool
 	if q.Polygon != nil {
-		inPolygon = geo.PolygonTest(q.Polygon)
+		inPolygon = p.polygon().Contains
 	}
 	if q.Trip != nil {
 		p.along = map[uint32]float64{}
 	}
 	for o := range p.scores {
+		if !p.live() {
+			break
+		}
 		if q.Trip != nil {
 			if d, ok := p.onRouteTest(o); ok {
 				out = append(out, match{o: o, meters: d})
@@ -124,15 +138,24 @@ func (p *planner) allCandidates(f *filter, keepAll bool) []match {
 	case p.scores != nil:
 		out = make([]match, 0, len(p.scores))
 		for o := range p.scores {
+			if !p.live() {
+				break
+			}
 			out = append(out, match{o: o, meters: p.distance(o)})
 		}
 	case f.all == nil || keepAll:
-		out = make([]match, p.cat.Len())
-		for i := range out {
-			out[i] = match{o: uint32(i), meters: p.distance(uint32(i))}
+		out = make([]match, 0, p.cat.Len())
+		for i := range p.cat.Len() {
+			if !p.live() {
+				break
+			}
+			out = append(out, match{o: uint32(i), meters: p.distance(uint32(i))})
 		}
 	default:
-		f.all.each(func(o uint32) { out = append(out, match{o: o, meters: p.distance(o)}) })
+		f.all.each(func(o uint32) bool {
+			out = append(out, match{o: o, meters: p.distance(o)})
+			return p.live()
+		})
 	}
 	return out
 }

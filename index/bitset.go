@@ -33,12 +33,15 @@ func (b bitset) count() int {
 	return n
 }
 
-// each calls fn for every ordinal in the set, in increasing order.
-func (b bitset) each(fn func(uint32)) {
+// each calls fn for every ordinal in the set, in increasing order, until
+// fn returns false.
+func (b bitset) each(fn func(uint32) bool) {
 	for wi, w := range b {
 		for w != 0 {
 			t := bits.TrailingZeros64(w)
-			fn(uint32(wi<<6 + t))
+			if !fn(uint32(wi<<6 + t)) {
+				return
+			}
 			w &= w - 1
 		}
 	}

@@ -2,9 +2,11 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
@@ -34,6 +36,13 @@ type Catalog struct {
 	deptNames, regionNames map[string]string
 	words                  wordTerms
 	hours                  schedules
+
+	// version says which data the catalog holds: set by Open, or made
+	// from the places at the first Version call for one built in memory.
+	versionMu sync.Mutex
+	version   *Version
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Len is the number of places.
@@ -60,12 +69,13 @@ func (c *Catalog) AreaNames(p *ingest.Place) (dept, region string) {
 	return c.deptNames[p.Dept], c.regionNames[p.Region]
 }
 
-// Close releases the text index.
+// Close releases the text index; closing again does nothing.
 func (c *Catalog) Close() error {
 	if c.Text == nil {
 		return nil
 	}
-	return c.Text.Close()
+	c.closeOnce.Do(func() { c.closeErr = errors.Join(c.terms.closeNumbering(), c.Text.Close()) })
+	return c.closeErr
 }
 
 // newCatalog indexes places in memory order, the later of two with the

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -15,6 +16,13 @@ const MaxZoom = 22
 // than that merge.
 const clusterPixels = 60
 
+// MaxClusters bounds the clusters of one answer: a full-HD map holds
+// about 600 cells of 60 pixels. A box larger than the screen at its zoom
+// (the whole world at zoom 22) would make one per place; its grid is
+// coarsened, a zoom level at a time, until it fits, and the answer says
+// the zoom used.
+const MaxClusters = 2000
+
 // Cluster is a group of matching places drawn as one marker, or a single
 // place (Count 1, Place set).
 type Cluster struct {
@@ -27,12 +35,15 @@ type Cluster struct {
 
 // ClusterResult answers a clustering request.
 type ClusterResult struct {
-	Query    Query
-	Total    int
-	Zoom     int
-	Clusters []Cluster
-	Took     time.Duration
-	HasText  bool
+	Query Query
+	Total int
+	// Zoom is the zoom the grid was made at: the one asked, or coarser
+	// when the box held more than MaxClusters cells (Coarsened).
+	Zoom      int
+	Coarsened bool
+	Clusters  []Cluster
+	Took      time.Duration
+	HasText   bool
 }
 
 // Clusters groups every match of q (which must have a bbox) into a grid
@@ -48,6 +59,7 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 		return nil, Errorf(CodeOutOfRange, "zoom", "%d is outside [0, %d]", zoom, MaxZoom)
 	}
 	q.Limit, q.Offset = 1, 0
+	asked := zoom
 	res, matches, _, err := e.match(ctx, q)
 	if err != nil {
 		return nil, err
@@ -57,30 +69,36 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	cell := clusterPixels * 360 / (256 * math.Exp2(float64(zoom)))
 	midLat := (q.BBox.MinLat + q.BBox.MaxLat) / 2
 	cellLat := cell * math.Cos(midLat*math.Pi/180)
-	type acc struct {
-		sumLon, sumLat float64
-		n              int
-		b              [4]float64
-		first          match
-	}
-	cells := map[[2]int64]*acc{}
-	for _, m := range matches {
+	cells := map[[2]int64]*clusterAcc{}
+	for i, m := range matches {
+		if i&4095 == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("clusters stopped: %w", ctx.Err())
+		}
 		p := &e.cat.Places[m.o]
 		k := [2]int64{int64(math.Floor(p.Lon / cell)), int64(math.Floor(p.Lat / cellLat))}
 		a := cells[k]
 		if a == nil {
-			a = &acc{b: [4]float64{p.Lon, p.Lat, p.Lon, p.Lat}, first: m}
+			a = &clusterAcc{b: [4]float64{p.Lon, p.Lat, p.Lon, p.Lat}, first: m}
 			cells[k] = a
 		}
-		a.sumLon += p.Lon
-		a.sumLat += p.Lat
-		a.n++
-		a.b = [4]float64{math.Min(a.b[0], p.Lon), math.Min(a.b[1], p.Lat), math.Max(a.b[2], p.Lon), math.Max(a.b[3], p.Lat)}
-		if p.ID < e.cat.Places[a.first.o].ID {
-			a.first = m
-		}
+		a.add(e.cat, p.Lon, p.Lat, 1, [4]float64{p.Lon, p.Lat, p.Lon, p.Lat}, m)
 	}
-	out := &ClusterResult{Query: res.Query, Total: res.Total, Zoom: zoom, HasText: res.HasText, Clusters: make([]Cluster, 0, len(cells))}
+	// Too many cells: halve the grid (one zoom level out) until they fit.
+	// A cell's key at the coarser level is its key halved, rounded down.
+	for len(cells) > MaxClusters && zoom > 0 {
+		zoom--
+		coarse := make(map[[2]int64]*clusterAcc, len(cells)/2)
+		for k, a := range cells {
+			ck := [2]int64{floorDiv2(k[0]), floorDiv2(k[1])}
+			if c := coarse[ck]; c != nil {
+				c.add(e.cat, a.sumLon, a.sumLat, a.n, a.b, a.first)
+			} else {
+				coarse[ck] = a
+			}
+		}
+		cells = coarse
+	}
+	out := &ClusterResult{Query: res.Query, Total: res.Total, Zoom: zoom, Coarsened: zoom != asked, HasText: res.HasText, Clusters: make([]Cluster, 0, len(cells))}
 	for _, a := range cells {
 		c := Cluster{Lon: a.sumLon / float64(a.n), Lat: a.sumLat / float64(a.n), Count: a.n, Bound: a.b}
 		if a.n == 1 {
@@ -102,3 +120,29 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	out.Took = time.Since(start)
 	return out, nil
 }
+
+// clusterAcc gathers the places of one cell.
+type clusterAcc struct {
+	sumLon, sumLat float64
+	n              int
+	b              [4]float64
+	first          match // the place a cell of one shows: the lowest ID
+}
+
+// add counts n places summing to (sumLon, sumLat), within b, whose lowest
+// ID is first's.
+func (a *clusterAcc) add(cat *Catalog, sumLon, sumLat float64, n int, b [4]float64, first match) {
+	if a.n == 0 {
+		*a = clusterAcc{b: b, first: first}
+	}
+	a.sumLon += sumLon
+	a.sumLat += sumLat
+	a.n += n
+	a.b = [4]float64{math.Min(a.b[0], b[0]), math.Min(a.b[1], b[1]), math.Max(a.b[2], b[2]), math.Max(a.b[3], b[3])}
+	if cat.Places[first.o].ID < cat.Places[a.first.o].ID {
+		a.first = first
+	}
+}
+
+// floorDiv2 is k/2 rounded down, for negative keys too.
+func floorDiv2(k int64) int64 { return k >> 1 }

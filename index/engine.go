@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tierslieux/tierslieux/geo"
@@ -137,14 +138,20 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, *planner
 	if err := q.Validate(); err != nil {
 		return nil, nil, nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, fmt.Errorf("search stopped: %w", err) // the client left while it waited
+	}
 	p, err := e.plan(ctx, &q)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	res, matches := p.run()
-	for len(matches) == 0 && q.RelaxText && p.text != nil && p.text.relax() {
+	for len(matches) == 0 && p.err == nil && q.RelaxText && p.text != nil && p.text.relax() {
 		p.reset()
 		res, matches = p.run()
+	}
+	if p.err != nil {
+		return nil, nil, nil, fmt.Errorf("search stopped: %w", p.err)
 	}
 	if p.text != nil && q.RelaxText {
 		res.TextRelaxed, res.TextIgnored = p.text.words()

@@ -73,6 +73,10 @@ func (e *Error) Localize(p *message.Printer) string {
 	return msg
 }
 
+// ErrStorage marks an error of the index's storage (its text index on
+// disk): not the caller's fault, and a sign the catalog is not healthy.
+var ErrStorage = errors.New("index storage error")
+
 // AsError returns the *Error in err's chain, if any.
 func AsError(err error) (*Error, bool) {
 	var e *Error

@@ -11,6 +11,9 @@ import (
 // radius, text then area, area then text. Both orders give the same
 // scores; the planner picks the one that walks fewer places.
 type planner struct {
+	ctx   context.Context
+	err   error // why the query stopped, once it has
+	steps int
 	cat   *Catalog
 	force Plan // the engine's forced plan, PlanAuto to choose
 	q     *Query
@@ -25,11 +28,13 @@ type planner struct {
 	chosen   Plan
 	// along is how far along a trip's route each candidate lies.
 	along map[uint32]float64
+	// prepared is the query's polygon, once prepared.
+	prepared *geo.PreparedPolygon
 }
 
 // plan prepares a query's filter and text.
 func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
-	p := &planner{cat: e.cat, force: e.Plan, q: q, f: e.cat.filter(q)}
+	p := &planner{ctx: ctx, cat: e.cat, force: e.Plan, q: q, f: e.cat.filter(q)}
 	if q.Text == "" {
 		return p, nil
 	}
@@ -44,6 +49,24 @@ func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
 	return p, nil
 }
 
+// live reports whether the query may go on: every 1,024 steps of any of
+// its loops it looks at the query's context, and once that has ended (a
+// deadline, a client gone) every loop stops and the query returns its
+// error, freeing what it held.
+func (p *planner) live() bool {
+	if p.err != nil {
+		return false
+	}
+	p.steps++
+	if p.steps&1023 == 0 {
+		if err := p.ctx.Err(); err != nil {
+			p.err = err
+			return false
+		}
+	}
+	return true
+}
+
 // reset readies the planner for a run, after the text was relaxed.
 func (p *planner) reset() {
 	p.scores, p.chosen, p.tq, p.estimate, p.along = nil, PlanAuto, nil, 0, nil
@@ -53,7 +76,7 @@ func (p *planner) reset() {
 }
 
 // scoreAll scores every place holding the terms: the text-first step.
-func (p *planner) scoreAll() { p.scores = p.tq.scoreAll() }
+func (p *planner) scoreAll() { p.scores = p.tq.scoreAll(p.live) }
 
 // scoreCandidates scores the candidates only: those passing the filters,
 // or all of them when facets must count the others. The geo-first step.
@@ -62,7 +85,7 @@ func (p *planner) scoreCandidates(cands []match) {
 	if len(p.q.Facets) > 0 {
 		keep = func(uint32) bool { return true }
 	}
-	p.scores = p.tq.scoreCandidates(cands, keep)
+	p.scores = p.tq.scoreCandidates(cands, func(o uint32) bool { return p.live() && keep(o) })
 }
 
 // choose picks the cheaper plan for text over known candidates: both give
@@ -127,7 +150,7 @@ func (p *planner) countAll() (total, unknownHours int) {
 		return p.f.all.count(), 0
 	}
 	count := func(o uint32) {
-		if !p.f.static(o) {
+		if !p.live() || !p.f.static(o) {
 			return
 		}
 		if p.f.open != nil {
@@ -194,7 +217,7 @@ func (p *planner) within(r float64) []match {
 	var out []match
 	p.cat.Geo.WithinFunc(p.q.Near.Lon, p.q.Near.Lat, r, func(h geo.Hit) bool {
 		out = append(out, match{o: h.ID, meters: h.Meters})
-		return true
+		return p.live()
 	})
 	return nonNil(out)
 }
@@ -203,6 +226,9 @@ func (p *planner) within(r float64) []match {
 func (p *planner) count(cands []match) int {
 	n := 0
 	for _, c := range cands {
+		if !p.live() {
+			break
+		}
 		if p.f.pass(c.o) {
 			if _, ok := p.scores[c.o]; p.scores == nil || ok {
 				n++
@@ -248,6 +274,9 @@ func (p *planner) areaThenText() []match {
 func (p *planner) filter(cands []match) (matches []match, unknownHours int) {
 	matches = cands[:0]
 	for _, c := range cands {
+		if !p.live() {
+			return nil, 0
+		}
 		if !p.f.static(c.o) {
 			continue
 		}

@@ -263,6 +263,9 @@ func (q *Query) Check() error {
 	if err := q.checkRanges(); err != nil {
 		return err
 	}
+	if n := q.Polygon.Vertices(); n > geo.MaxPolygonVertices {
+		return Errorf(CodeTooLong, "polygon", "has %d vertices; the limit is %d", n, geo.MaxPolygonVertices)
+	}
 	if q.Near != nil && !geo.ValidPoint(q.Near.Lon, q.Near.Lat) {
 		return Errorf(CodeOutOfRange, "near", "latitude must be within [-90, 90] and longitude within [-180, 180]")
 	}

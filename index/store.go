@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,6 +31,8 @@ import (
 //	    text/                    Bleve index
 //	    places.jsonl             one ingest.Place a line: what results show
 //	    report.json, report.csv  what the ingest rejected or warned about
+//	    MANIFEST.json            counts, sources, every file's size and
+//	                             checksums (manifest.go); written last
 //	DIR/report.json, report.csv  copies of the current build's report
 const (
 	currentFile = "CURRENT"
@@ -58,6 +61,11 @@ type Builder struct {
 	failed     atomic.Pointer[error]
 	n          int
 	lock       *os.File // held from NewBuilder to Commit or Abort
+
+	// Sources names the files the build is read from, for its manifest
+	// (StatSources gives their sizes). Optional: without it, Commit names
+	// the files of the report, sizes unknown.
+	Sources []Source
 }
 
 // NewBuilder starts a build in dir, creating dir if needed and removing
@@ -164,10 +172,20 @@ func (b *Builder) Commit(rep *ingest.Report) error {
 		b.Abort()
 		return err
 	}
-	err := errors.Join(b.txt.Close(), b.w.Flush(), b.places.Sync(), b.places.Close())
+	docs, err := b.txt.Count()
+	err = errors.Join(err, b.txt.Close(), b.w.Flush(), b.places.Sync(), b.places.Close())
 	b.txt = nil
 	if err == nil && rep != nil {
 		err = writeReports(b.build, rep)
+	}
+	if err == nil {
+		// Last, so a build with a manifest is complete.
+		m := &manifest{Format: manifestFormat, Build: filepath.Base(b.build), BuiltAt: time.Now().UTC(),
+			Sources: b.Sources, Records: b.n, Places: int(docs), TextDocs: docs}
+		if m.Sources == nil {
+			m.Sources = reportSources(rep)
+		}
+		err = writeManifest(b.build, m)
 	}
 	if err == nil {
 		err = writeAtomic(filepath.Join(b.dir, currentFile), []byte(filepath.Base(b.build)+"\n"))
@@ -289,61 +307,197 @@ func listBuilds(dir string) []string {
 	return out
 }
 
+// previousBuild names the build kept beside cur: the newest one before
+// it, "" when there is none. Builds after cur are leftovers of ingests
+// that never committed, and never served.
+func previousBuild(dir, cur string) string {
+	prev := ""
+	for _, b := range listBuilds(dir) {
+		if b < cur {
+			prev = b
+		}
+	}
+	return prev
+}
+
 // Open opens the current build of an index directory: the text index, and
 // the places with their R-tree and bitmaps rebuilt in memory. g names the
 // places' départements and régions.
+//
+// It checks the build before serving it: every file its manifest lists
+// is there with its size and CRC-32C, the places decode and validate, and
+// their number and the text index's agree with the manifest. A damaged
+// build is refused with a *DamagedError naming the file and the problem;
+// when the current build is damaged and the previous one (kept beside
+// it) is sound, Open serves the previous one instead, and its Version
+// says so (Fallback, Warnings). A build written before manifests opens
+// with the checks it can have (places, counts) and Version.Unverified.
+// Open logs nothing: whoever calls it logs Version().Warnings.
 func Open(dir string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	name, err := current(dir)
 	if err != nil {
 		return nil, err
 	}
+	c, err := openBuild(dir, name, g)
+	var dmg *DamagedError
+	if err == nil || !errors.As(err, &dmg) {
+		return c, err
+	}
+	prev := previousBuild(dir, name)
+	if prev == "" {
+		dmg.Fallback = errors.New("no previous build to fall back on: run `tierslieux ingest` again (`tierslieux verify` for a full report)")
+		return nil, dmg
+	}
+	pc, err := openBuild(dir, prev, g)
+	if err != nil {
+		dmg.Fallback = fmt.Errorf("the previous build cannot serve either: %w", err)
+		return nil, dmg
+	}
+	v := pc.Version()
+	v.Fallback = dmg
+	v.Warnings = append([]string{fmt.Sprintf("serving the previous build %s, not the current %s: %v", prev, name, dmg)}, v.Warnings...)
+	setVersion(pc, v)
+	return pc, nil
+}
+
+// openBuild opens one build, checked against its manifest when it has
+// one.
+func openBuild(dir, name string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	build := filepath.Join(dir, name)
-	f, err := os.Open(filepath.Join(build, placesFile))
+	if fi, err := os.Stat(build); errors.Is(err, fs.ErrNotExist) || (err == nil && !fi.IsDir()) {
+		return nil, damaged(build, "", "is missing: %s names it, but there is no such directory", currentFile)
+	} else if err != nil {
+		return nil, fmt.Errorf("open catalog: %w", err)
+	}
+	m, err := readManifest(build)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return openUnverified(build, g)
+	}
+	// The text index's files first: Bleve trusts what it maps, and a
+	// damaged segment would otherwise answer every search with nothing,
+	// or crash.
+	dmgs, err := checkFiles(build, m, placesFile, false)
 	if err != nil {
 		return nil, fmt.Errorf("open catalog: %w", err)
 	}
-	defer f.Close()
-	places, err := readPlaces(f)
+	if len(dmgs) > 0 {
+		if len(dmgs) > 1 {
+			dmgs[0].Problem += fmt.Sprintf(" (and %d more files differ)", len(dmgs)-1)
+		}
+		return nil, dmgs[0]
+	}
+	places, err := readPlacesChecked(build, m)
 	if err != nil {
-		return nil, fmt.Errorf("open catalog %s: %w", build, err)
+		return nil, err
 	}
 	txt, err := text.Open(filepath.Join(build, textDir))
 	if err != nil {
-		return nil, err
+		return nil, damaged(build, textDir+"/", "does not open: %v", err)
+	}
+	c := newCatalog(places, txt, g)
+	if n, err := txt.Count(); err != nil || n != m.TextDocs || c.Len() != m.Places {
+		c.Close()
+		return nil, damaged(build, textDir+"/", "the text index holds %d documents for %d places, the manifest says %d (%v)", n, c.Len(), m.TextDocs, err)
+	}
+	c.Report = readReport(build)
+	setVersion(c, m.version())
+	return c, nil
+}
+
+// readPlacesChecked reads the places of a build with a manifest: each
+// decodes and validates, their number is the manifest's, and the file
+// has its size and CRC-32C, all in one pass.
+func readPlacesChecked(build string, m *manifest) ([]ingest.Place, error) {
+	want := m.file(placesFile)
+	f, err := os.Open(filepath.Join(build, placesFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, damaged(build, placesFile, "is missing (the manifest lists %d bytes)", want.Size)
+	} else if err != nil {
+		return nil, fmt.Errorf("open catalog: %w", err)
+	}
+	defer f.Close()
+	places := make([]ingest.Place, 0, m.Records)
+	sum := newSummer(false)
+	n, err := scanPlaces(f, sum, func(_ int, p *ingest.Place, invalid error) error {
+		if invalid != nil {
+			return invalid
+		}
+		places = append(places, *p)
+		return nil
+	})
+	if err != nil {
+		return nil, damaged(build, placesFile, "%v", err)
+	}
+	if n != m.Records {
+		return nil, damaged(build, placesFile, "holds %s where the manifest lists %d (and the text index holds %d documents)", plural(n, "place"), m.Records, m.TextDocs)
+	}
+	if d := compareSum(build, placesFile, sum.sum(), want); d != nil {
+		return nil, d
+	}
+	return places, nil
+}
+
+// openUnverified opens a build written before manifests, with the checks
+// it allows: the places decode and validate, and the text index holds as
+// many documents.
+func openUnverified(build string, g *gazetteer.Gazetteer) (*Catalog, error) {
+	f, err := os.Open(filepath.Join(build, placesFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, damaged(build, placesFile, "is missing")
+	} else if err != nil {
+		return nil, fmt.Errorf("open catalog: %w", err)
+	}
+	defer f.Close()
+	var places []ingest.Place
+	_, err = scanPlaces(f, io.Discard, func(_ int, p *ingest.Place, invalid error) error {
+		if invalid != nil {
+			return invalid
+		}
+		places = append(places, *p)
+		return nil
+	})
+	if err != nil {
+		return nil, damaged(build, placesFile, "%v", err)
+	}
+	txt, err := text.Open(filepath.Join(build, textDir))
+	if err != nil {
+		return nil, damaged(build, textDir+"/", "does not open: %v", err)
 	}
 	c := newCatalog(places, txt, g)
 	// The text index must hold every place: a missing or damaged segment
 	// would otherwise answer every text search with nothing.
 	if n, err := txt.Count(); err != nil || n != uint64(c.Len()) {
 		c.Close()
-		return nil, fmt.Errorf("open catalog %s: damaged build: the text index holds %d documents for %d places (%v)", build, n, c.Len(), err)
+		return nil, damaged(build, textDir+"/", "the text index holds %d documents for %d places (%v)", n, c.Len(), err)
 	}
-	if b, err := os.ReadFile(filepath.Join(build, "report.json")); err == nil {
-		var rep ingest.Report
-		if json.Unmarshal(b, &rep) == nil {
-			c.Report = &rep
-		}
-	}
+	c.Report = readReport(build)
+	name := filepath.Base(build)
+	v := legacyVersion(name, c.Report)
+	v.Places = c.Len()
+	v.Warnings = []string{fmt.Sprintf("build %s has no %s (written before manifests): its files' sizes and checksums could not be checked; ingest again to add one", name, manifestFile)}
+	setVersion(c, v)
 	return c, nil
 }
 
-func readPlaces(r io.Reader) ([]ingest.Place, error) {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
-	var out []ingest.Place
-	for {
-		var p ingest.Place
-		err := dec.Decode(&p)
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: place %d: %w", placesFile, len(out)+1, err)
-		}
-		// What ingest wrote holds the invariants of a place; anything else
-		// is a damaged file, not data to serve.
-		if errs := p.Validate(); len(errs) > 0 {
-			return nil, fmt.Errorf("%s: place %d (%q): %w", placesFile, len(out)+1, p.ID, errs[0])
-		}
-		out = append(out, p)
+func readReport(build string) *ingest.Report {
+	b, err := os.ReadFile(filepath.Join(build, "report.json"))
+	if err != nil {
+		return nil
 	}
+	var rep ingest.Report
+	if json.Unmarshal(b, &rep) != nil {
+		return nil
+	}
+	return &rep
+}
+
+// plural says "1 place", "2 places".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -5,13 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
@@ -545,5 +548,278 @@ func TestOpenRefusesDamage(t *testing.T) {
 				t.Errorf("error %q does not name %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A damage is done to a build of an index directory; File is what the
+// *DamagedError names, want a piece of its message.
+type damage struct {
+	name string
+	do   func(tb testing.TB, build string)
+	file string
+	want string
+}
+
+// damages are what was found served silently before builds had
+// manifests, and what a manifest itself may suffer.
+var damages = []damage{
+	{"places cut at a line boundary", func(tb testing.TB, build string) {
+		mustEdit(tb, filepath.Join(build, "places.jsonl"), func(b []byte) []byte { return b[:bytes.IndexByte(b, '\n')+1] })
+	}, "places.jsonl", "holds 1 place where the manifest lists"},
+	{"places emptied", func(tb testing.TB, build string) {
+		mustEdit(tb, filepath.Join(build, "places.jsonl"), func([]byte) []byte { return nil })
+	}, "places.jsonl", "holds 0 places where the manifest lists"},
+	{"a {} line appended", func(tb testing.TB, build string) {
+		mustEdit(tb, filepath.Join(build, "places.jsonl"), func(b []byte) []byte { return append(b, "{}\n"...) })
+	}, "places.jsonl", "id: is empty"},
+	{"a lat of 999", func(tb testing.TB, build string) {
+		mustEdit(tb, filepath.Join(build, "places.jsonl"), func(b []byte) []byte {
+			return regexp.MustCompile(`"lat":[-0-9.e]+`).ReplaceAll(b, []byte(`"lat":999`))
+		})
+	}, "places.jsonl", "lat: must be within [-90, 90]"},
+	{"a name changed", func(tb testing.TB, build string) {
+		mustEdit(tb, filepath.Join(build, "places.jsonl"), func(b []byte) []byte {
+			i := bytes.Index(b, []byte(`"name":"`)) + len(`"name":"`)
+			b[i] = 'X' + (b[i]+1)%2 // X or Y, never what it was
+			return b
+		})
+	}, "places.jsonl", "CRC-32C"},
+	{"a segment deleted", func(tb testing.TB, build string) {
+		if err := os.Remove(MustSegment(tb, build)); err != nil {
+			tb.Fatal(err)
+		}
+	}, "text/store/", "is missing"},
+	{"a segment truncated", func(tb testing.TB, build string) {
+		mustEdit(tb, MustSegment(tb, build), func(b []byte) []byte { return b[:len(b)/2] })
+	}, "text/store/", "cut short"},
+	{"a segment overwritten with other bytes of the same size", func(tb testing.TB, build string) {
+		mustEdit(tb, MustSegment(tb, build), func(b []byte) []byte {
+			r := rand.New(rand.NewPCG(1, 2))
+			out := make([]byte, len(b))
+			for i := range out {
+				out[i] = byte(r.Uint32())
+			}
+			return out
+		})
+	}, "text/store/", "CRC-32C"},
+	{"random bytes inside a segment", func(tb testing.TB, build string) {
+		mustEdit(tb, MustSegment(tb, build), func(b []byte) []byte {
+			for i := len(b) / 2; i < len(b)/2+8; i++ {
+				b[i] ^= 0x5a
+			}
+			return b
+		})
+	}, "text/store/", "CRC-32C"},
+	{"the text index's root deleted", func(tb testing.TB, build string) {
+		if err := os.Remove(filepath.Join(build, "text", "store", "root.bolt")); err != nil {
+			tb.Fatal(err)
+		}
+	}, "text/store/root.bolt", "is missing"},
+	{"the report changed", func(tb testing.TB, build string) {
+		mustEdit(tb, filepath.Join(build, "report.json"), func(b []byte) []byte {
+			i := bytes.IndexAny(b, "0123456789")
+			b[i] = '0' + (b[i]-'0'+1)%10
+			return b
+		})
+	}, "report.json", "CRC-32C"},
+	{"manifest garbled", func(tb testing.TB, build string) {
+		mustEdit(tb, filepath.Join(build, "MANIFEST.json"), func(b []byte) []byte { return b[:len(b)/2] })
+	}, "MANIFEST.json", "does not parse"},
+	{"manifest of another build", func(tb testing.TB, build string) {
+		m := MustManifest(tb, build)
+		m.Build = "build-20000101T000000.000000000"
+		MustWriteManifest(tb, build, m)
+	}, "MANIFEST.json", "not this build"},
+	{"build directory missing", func(tb testing.TB, build string) {
+		if err := os.RemoveAll(build); err != nil {
+			tb.Fatal(err)
+		}
+	}, "", "is missing: CURRENT names it"},
+}
+
+// MustSegment returns the largest segment file of a build's text index.
+func MustSegment(tb testing.TB, build string) string {
+	tb.Helper()
+	zaps, err := filepath.Glob(filepath.Join(build, "text", "store", "*.zap"))
+	if err != nil || len(zaps) == 0 {
+		tb.Fatalf("no segment in %s (%v)", build, err)
+	}
+	var best string
+	var size int64 = -1
+	for _, z := range zaps {
+		if fi, err := os.Stat(z); err == nil && fi.Size() > size {
+			best, size = z, fi.Size()
+		}
+	}
+	return best
+}
+
+func mustEdit(tb testing.TB, path string, edit func([]byte) []byte) {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, edit(b), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// checkDamaged checks that err is a *DamagedError of build naming the
+// damage.
+func checkDamaged(tb testing.TB, err error, build string, d damage) *index.DamagedError {
+	tb.Helper()
+	var dmg *index.DamagedError
+	if !errors.As(err, &dmg) {
+		tb.Fatalf("error %v (%T), want a *index.DamagedError", err, err)
+	}
+	if dmg.Build != build || !strings.HasPrefix(dmg.File, d.file) || (d.file == "" && dmg.File != "") {
+		tb.Errorf("DamagedError{Build: %q, File: %q}, want %q, %q", dmg.Build, dmg.File, build, d.file)
+	}
+	if !strings.Contains(dmg.Error(), d.want) {
+		tb.Errorf("error %q does not say %q", dmg, d.want)
+	}
+	return dmg
+}
+
+// TestOpenRefusesDamaged: with no previous build, a damaged build is
+// refused, and the error says so, names the file and the problem.
+func TestOpenRefusesDamaged(t *testing.T) {
+	for _, d := range damages {
+		t.Run(d.name, func(t *testing.T) {
+			dir := t.TempDir()
+			MustIngest(t, dir, "lieux.csv", []byte(firstCSV))
+			build := filepath.Join(dir, MustCurrent(t, dir))
+			d.do(t, build)
+			c, err := index.Open(dir, MustGazetteer(t))
+			if err == nil {
+				c.Close()
+				t.Fatal("a damaged build opened")
+			}
+			dmg := checkDamaged(t, err, build, d)
+			if dmg.Fallback == nil || !strings.Contains(err.Error(), "no previous build") {
+				t.Errorf("error %q does not say there is no previous build to fall back on", err)
+			}
+		})
+	}
+}
+
+// TestOpenFallsBack: when the current build is damaged, Open serves the
+// previous one, and its Version says why.
+func TestOpenFallsBack(t *testing.T) {
+	for _, d := range damages {
+		t.Run(d.name, func(t *testing.T) {
+			dir := t.TempDir()
+			MustIngest(t, dir, "lieux.csv", []byte(firstCSV))
+			first := MustCurrent(t, dir)
+			MustIngest(t, dir, "lieux.csv", []byte(secondCSV))
+			second := MustCurrent(t, dir)
+			d.do(t, filepath.Join(dir, second))
+
+			c := MustOpen(t, dir)
+			MustSamePlaces(t, c, MustConvert(t, "lieux.csv", firstCSV, ""))
+			v := c.Version()
+			if v.ID != first || v.Places != 3 {
+				t.Errorf("Version() = %+v, want the previous build %s", v, first)
+			}
+			if v.Fallback == nil {
+				t.Fatal("Version().Fallback is nil")
+			}
+			checkDamaged(t, v.Fallback, filepath.Join(dir, second), d)
+			if len(v.Warnings) == 0 || !strings.Contains(v.Warnings[0], "serving the previous build "+first) || !strings.Contains(v.Warnings[0], d.want) {
+				t.Errorf("Version().Warnings = %q, want one saying the previous build serves, and why", v.Warnings)
+			}
+			if got, _ := MustTextSearch(t, c, "millau"); !slices.Equal(got, []string{"occ-2"}) {
+				t.Errorf("Search(millau) = %q, want [occ-2]", got)
+			}
+			if got := MustCurrent(t, dir); got != second {
+				t.Errorf("Open changed CURRENT to %s", got)
+			}
+		})
+	}
+}
+
+func TestOpenBothDamaged(t *testing.T) {
+	dir := t.TempDir()
+	MustIngest(t, dir, "lieux.csv", []byte(firstCSV))
+	first := MustCurrent(t, dir)
+	MustIngest(t, dir, "lieux.csv", []byte(secondCSV))
+	second := MustCurrent(t, dir)
+	damages[0].do(t, filepath.Join(dir, second))
+	if err := os.Remove(MustSegment(t, filepath.Join(dir, first))); err != nil {
+		t.Fatal(err)
+	}
+	c, err := index.Open(dir, MustGazetteer(t))
+	if err == nil {
+		c.Close()
+		t.Fatal("Open succeeded with both builds damaged")
+	}
+	dmg := checkDamaged(t, err, filepath.Join(dir, second), damages[0])
+	var prev *index.DamagedError
+	if !errors.As(dmg.Fallback, &prev) || prev.Build != filepath.Join(dir, first) || !strings.HasPrefix(prev.File, "text/store/") {
+		t.Errorf("Fallback = %v, want the previous build's damage", dmg.Fallback)
+	}
+	if !strings.Contains(err.Error(), "previous build cannot serve either") {
+		t.Errorf("error %q does not say the previous build is damaged too", err)
+	}
+}
+
+// TestOpenNeverServesALeftover: a build newer than the current one is
+// an ingest that never committed; Open never falls back on it.
+func TestOpenNeverServesALeftover(t *testing.T) {
+	dir := t.TempDir()
+	MustIngest(t, dir, "lieux.csv", []byte(firstCSV))
+	cur := MustCurrent(t, dir)
+	killed, err := index.NewBuilder(dir, MustGazetteer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(killed.Abort)
+	for _, p := range MustConvert(t, "lieux.csv", secondCSV, "") {
+		if err := killed.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	killed.Die()
+	damages[1].do(t, filepath.Join(dir, cur))
+	c, err := index.Open(dir, MustGazetteer(t))
+	if err == nil {
+		c.Close()
+		t.Fatalf("Open served %s", c.Version().ID)
+	}
+	checkDamaged(t, err, filepath.Join(dir, cur), damages[1])
+}
+
+// TestOpenWithoutManifest: a build written before manifests opens, with
+// the checks it can have, and says it was not verified.
+func TestOpenWithoutManifest(t *testing.T) {
+	dir := t.TempDir()
+	MustIngest(t, dir, "lieux.csv", []byte(firstCSV))
+	MustIngest(t, dir, "lieux.csv", []byte(secondCSV))
+	cur := MustCurrent(t, dir)
+	if err := os.Remove(filepath.Join(dir, cur, "MANIFEST.json")); err != nil {
+		t.Fatal(err)
+	}
+	c := MustOpen(t, dir)
+	MustSamePlaces(t, c, MustConvert(t, "lieux.csv", secondCSV, ""))
+	v := c.Version()
+	wantBuilt, _ := time.Parse("20060102T150405.000000000", strings.TrimPrefix(cur, "build-"))
+	if v.ID != cur || !v.Unverified || v.Fallback != nil || v.Places != 2 || !v.BuiltAt.Equal(wantBuilt) ||
+		!slices.Equal(v.Sources, []index.Source{{Name: "lieux.csv", Size: -1}}) {
+		t.Errorf("Version() = %+v, want the current build, unverified, built at %v", v, wantBuilt)
+	}
+	if len(v.Warnings) != 1 || !strings.Contains(v.Warnings[0], "no MANIFEST.json") {
+		t.Errorf("Version().Warnings = %q, want one saying the build has no manifest", v.Warnings)
+	}
+
+	// Without a manifest, the older checks still hold.
+	mustEdit(t, filepath.Join(dir, cur, "places.jsonl"), func(b []byte) []byte { return append(b, "{}\n"...) })
+	c2, err := index.Open(dir, MustGazetteer(t))
+	if err != nil {
+		t.Fatalf("Open with the current build damaged and no manifest: %v", err)
+	}
+	defer c2.Close()
+	if v := c2.Version(); v.Fallback == nil || v.ID == cur {
+		t.Errorf("Version() = %+v, want the previous build, the current one being damaged", v)
 	}
 }

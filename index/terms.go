@@ -1,20 +1,32 @@
 package index
 
 import (
+	"container/list"
 	"context"
+	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/tierslieux/tierslieux/index/text"
+	"golang.org/x/sync/singleflight"
 )
 
 // maxTerms bounds the distinct terms of one query: each costs an index
 // lookup the first time it is seen.
 const maxTerms = 16
 
-// termCacheBytes bounds the memory the term cache holds: per term, one
-// bitset of n/8 bytes per field and one for any field.
-const termCacheBytes = 256 << 20
+// DefaultTermCacheBytes bounds the memory a catalog's term cache holds
+// unless SetTermCacheBytes says otherwise: per term, one bitset of n/8
+// bytes per field and one for any field (625 KB a term at a million
+// places).
+const DefaultTermCacheBytes int64 = 256 << 20
+
+// termFetchTimeout bounds one fetch of a term's postings, shared by every
+// query waiting for it (a query that gives up does not stop it: the
+// others still want it).
+const termFetchTimeout = 10 * time.Second
 
 // termSets are the places holding an analysed term, per field and in any.
 type termSets struct {
@@ -24,44 +36,205 @@ type termSets struct {
 	idf    float64 // 1 + ln(N / (df + 1))
 }
 
+// size is what a term's sets weigh in the cache, in bytes.
+func (ts *termSets) size() int64 {
+	if ts.df == 0 {
+		return 64 // its sets are the cache's shared empty one
+	}
+	n := int64(len(ts.any)) * 8
+	for _, b := range ts.fields {
+		n += int64(len(b)) * 8
+	}
+	return n + 64
+}
+
 // termCache keeps the postings of the terms people search for as bitsets
-// over place ordinals. Bleve supplies each term's postings once; after
-// that, matching a query is bitset intersections, and scoring a match a
-// few bit tests, whether over a few candidates or every place.
+// over place ordinals. Bleve supplies each term's postings once — once
+// however many queries ask for a new term at the same moment — and
+// after that, matching a query is bitset intersections, and scoring a
+// match a few bit tests. It holds at most its budget of bytes, dropping the
+// least recently used terms first.
 type termCache struct {
 	mu     sync.Mutex
-	sets   map[string]*termSets
-	max    int
+	sets   map[string]*list.Element // of *cachedTerm, most recent first
+	lru    *list.List
+	bytes  int64
+	budget int64 // at most this many bytes
+	group  singleflight.Group
 	fields []text.Field
+	// empty stands for every field of a term no place holds.
+	empty bitset
+	// fetches counts the postings fetched from the text index.
+	fetches atomic.Int64
+
+	// num maps the text index's documents to ordinals, made at the first
+	// fetch (or PrepareText); numMu also makes Close wait for its making.
+	numMu  sync.Mutex
+	num    *text.Numbering
+	closed bool
+}
+
+type cachedTerm struct {
+	term string
+	sets *termSets
 }
 
 func newTermCache(n int) *termCache {
-	fields := text.Fields()
-	per := max((n+63)/64*8*(len(fields)+1), 1)
-	return &termCache{sets: map[string]*termSets{}, max: max(termCacheBytes/per, 16), fields: fields}
+	return &termCache{sets: map[string]*list.Element{}, lru: list.New(), budget: DefaultTermCacheBytes, fields: text.Fields(), empty: newBitset(n)}
 }
 
-// termSet returns a term's sets, asking the index once.
-func (cat *Catalog) termSet(ctx context.Context, term string) (*termSets, error) {
+func (c *termCache) get(term string) (*termSets, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.sets[term]
+	if !ok {
+		return nil, false
+	}
+	c.lru.MoveToFront(e)
+	return e.Value.(*cachedTerm).sets, true
+}
+
+func (c *termCache) put(term string, ts *termSets) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.sets[term]; ok {
+		return
+	}
+	c.sets[term] = c.lru.PushFront(&cachedTerm{term, ts})
+	c.bytes += ts.size()
+	c.evict()
+}
+
+// evict drops the least recently used terms until the cache fits its
+// budget; the newest term stays, whatever its size.
+func (c *termCache) evict() {
+	for c.bytes > c.budget && c.lru.Len() > 1 {
+		old := c.lru.Back()
+		ct := old.Value.(*cachedTerm)
+		c.lru.Remove(old)
+		delete(c.sets, ct.term)
+		c.bytes -= ct.sets.size()
+	}
+}
+
+// SetTermCacheBytes sets the byte budget of the catalog's term cache,
+// evicting at once what no longer fits.
+func (cat *Catalog) SetTermCacheBytes(n int64) {
 	c := cat.terms
 	c.mu.Lock()
-	ts, ok := c.sets[term]
-	c.mu.Unlock()
-	if ok {
+	defer c.mu.Unlock()
+	c.budget = n
+	c.evict()
+}
+
+// TermCacheSize is the bytes the catalog's term cache holds.
+func (cat *Catalog) TermCacheSize() int64 {
+	c := cat.terms
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// TermFetches is how many terms' postings the catalog has fetched from its
+// text index: a measure of the cache.
+func (cat *Catalog) TermFetches() int64 { return cat.terms.fetches.Load() }
+
+// termSet returns a term's sets, asking the index once however many
+// queries want it; a query whose context ends stops waiting at once.
+func (cat *Catalog) termSet(ctx context.Context, term string) (*termSets, error) {
+	c := cat.terms
+	if ts, ok := c.get(term); ok {
 		return ts, nil
 	}
-	n := len(cat.Places)
-	ts = &termSets{any: newBitset(n)}
-	for _, f := range c.fields {
-		ids, err := cat.Text.TermDocs(ctx, term, f.Name)
+	ch := c.group.DoChan(term, func() (any, error) {
+		if ts, ok := c.get(term); ok {
+			return ts, nil // fetched while this call waited to start
+		}
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), termFetchTimeout)
+		defer cancel()
+		ts, err := cat.fetchTerm(fctx, term)
 		if err != nil {
 			return nil, err
 		}
+		c.put(term, ts)
+		return ts, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*termSets), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// PrepareText numbers the text index's documents with the catalog's
+// ordinals, which reading any term's postings needs: done by the first
+// text query otherwise. A server calls it once open, in the background.
+func (cat *Catalog) PrepareText(ctx context.Context) error {
+	_, err := cat.numbering(ctx)
+	return err
+}
+
+// numbering returns the text index's numbering, made once; a text index
+// whose documents are not the catalog's places is a storage error.
+func (cat *Catalog) numbering(ctx context.Context) (*text.Numbering, error) {
+	c := cat.terms
+	c.numMu.Lock()
+	defer c.numMu.Unlock()
+	if c.closed {
+		return nil, fmt.Errorf("%w: the catalog is closed", ErrStorage)
+	}
+	if c.num != nil {
+		return c.num, nil
+	}
+	num, err := cat.Text.Number(ctx, cat.Ordinal)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	if num.Docs() != cat.Len() {
+		num.Close()
+		return nil, fmt.Errorf("%w: the text index holds %d of the catalog's %d places", ErrStorage, num.Docs(), cat.Len())
+	}
+	c.num = num
+	return num, nil
+}
+
+// closeNumbering releases the numbering's snapshot of the text index.
+func (c *termCache) closeNumbering() error {
+	c.numMu.Lock()
+	defer c.numMu.Unlock()
+	c.closed = true
+	if c.num == nil {
+		return nil
+	}
+	err := c.num.Close()
+	c.num = nil
+	return err
+}
+
+// fetchTerm reads a term's postings from the text index into bitsets.
+func (cat *Catalog) fetchTerm(ctx context.Context, term string) (*termSets, error) {
+	c := cat.terms
+	c.fetches.Add(1)
+	n := len(cat.Places)
+	ts := &termSets{any: newBitset(n)}
+	num, err := cat.numbering(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range c.fields {
 		b := newBitset(n)
-		for _, id := range ids {
-			if o, ok := cat.Ordinal(id); ok {
-				b.set(o)
+		if err := num.Postings(ctx, term, f.Name, b.set); err != nil {
+			if ctx.Err() != nil {
+				return nil, err
 			}
+			return nil, fmt.Errorf("%w: %w", ErrStorage, err)
 		}
 		ts.fields = append(ts.fields, b)
 		ts.any.or(b)
@@ -69,20 +242,13 @@ func (cat *Catalog) termSet(ctx context.Context, term string) (*termSets, error)
 	ts.df = ts.any.count()
 	ts.idf = 1 + math.Log(float64(n)/float64(ts.df+1))
 	if ts.df == 0 {
-		// Not in any place (a typo, nonsense): not worth a cache entry.
-		return ts, nil
-	}
-	c.mu.Lock()
-	if len(c.sets) >= c.max {
-		// Full: drop an arbitrary entry; the terms people search by are
-		// few, so misses stay rare.
-		for k := range c.sets {
-			delete(c.sets, k)
-			break
+		// In no place (a typo, nonsense): a small entry, so asking again
+		// costs nothing.
+		ts.any = c.empty
+		for i := range ts.fields {
+			ts.fields[i] = c.empty
 		}
 	}
-	c.sets[term] = ts
-	c.mu.Unlock()
 	return ts, nil
 }
 
@@ -241,8 +407,8 @@ func (tq *textQuery) scoreCandidates(cands []match, keep func(uint32) bool) map[
 }
 
 // scoreAll scores every place holding all the conditions: the
-// intersection of their sets, walked word by word.
-func (tq *textQuery) scoreAll() map[uint32]float64 {
+// intersection of their sets, walked word by word, while live says so.
+func (tq *textQuery) scoreAll(live func() bool) map[uint32]float64 {
 	var all bitset
 	for _, t := range tq.terms {
 		switch {
@@ -254,10 +420,11 @@ func (tq *textQuery) scoreAll() map[uint32]float64 {
 		}
 	}
 	out := make(map[uint32]float64, all.count())
-	all.each(func(o uint32) {
+	all.each(func(o uint32) bool {
 		if s, ok := tq.score(o); ok {
 			out[o] = s
 		}
+		return live()
 	})
 	return out
 }

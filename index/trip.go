@@ -45,7 +45,7 @@ func (p *planner) onRoute() []match {
 	p.cat.Geo.Corridor(t.Route, t.MaxDetourMeters, accept, func(h geo.CorridorHit) bool {
 		out = append(out, match{o: h.ID, meters: h.DetourMeters})
 		p.along[h.ID] = h.AlongMeters
-		return true
+		return p.live()
 	})
 	return out
 }

@@ -87,6 +87,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	b.Sources = index.StatSources(osFS{}, fs.Args())
 	rep, err := ingest.Run(ctx, osFS{}, fs.Args(), opts, b.Add)
 	if err != nil {
 		b.Abort()

@@ -23,6 +23,7 @@ Commands:
   geocode QUERY               resolve a French place name, INSEE code or postcode
   synth [-n N] [-format F]    write N synthetic places, for benchmarks and scale tests
   export -format mediation-numerique [-index DIR] [-o FILE]   write the catalog in the national standard "Lieux de médiation numérique"
+  verify -index DIR           check an index directory: every file, every place; exit 1 when damaged
 
 Run "tierslieux COMMAND -h" for a command's flags.
 `
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runSynth(rest, stdout, stderr)
 	case "export":
 		return runExport(ctx, rest, stdout, stderr)
+	case "verify":
+		return runVerify(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

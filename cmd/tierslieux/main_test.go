@@ -202,11 +202,12 @@ func TestServe(t *testing.T) {
 	c := &http.Client{}
 
 	var health struct {
-		Status string `json:"status"`
-		Places int    `json:"places"`
+		Status  string `json:"status"`
+		Places  int    `json:"places"`
+		Version string `json:"version"`
 	}
-	if status := MustGet(t, c, base+"/healthz", &health); status != http.StatusOK || health.Status != "ok" || health.Places != 111 {
-		t.Errorf("healthz: %d %+v, want 200 ok with 111 places", status, health)
+	if status := MustGet(t, c, base+"/healthz", &health); status != http.StatusOK || health.Status != "ok" || health.Places != 111 || !strings.HasPrefix(health.Version, "mem-") {
+		t.Errorf("healthz: %d %+v, want 200 ok with 111 places and the data's version", status, health)
 	}
 	var res struct {
 		Total   int `json:"total"`

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/embedded"
@@ -39,7 +41,30 @@ type serveConfig struct {
 	// SpeedKMH reads "within 20 minutes" as a radius (TIERSLIEUX_KMH):
 	// a straight-line speed, said in every such answer.
 	SpeedKMH float64
+	// FrameAncestors are the origins that may show /embed in a frame
+	// (TIERSLIEUX_FRAME_ANCESTORS); empty: the CORS origins, or any.
+	FrameAncestors string
+
+	// The bounds on work: see httpapi.Options.
+	SearchTimeout  time.Duration // TIERSLIEUX_SEARCH_TIMEOUT
+	MaxInFlight    int           // TIERSLIEUX_MAX_INFLIGHT
+	MaxConns       int           // TIERSLIEUX_MAX_CONNS
+	Rate           float64       // TIERSLIEUX_RATE, requests a second per client; 0: off
+	Burst          int           // TIERSLIEUX_BURST
+	TrustedProxies string        // TIERSLIEUX_TRUSTED_PROXIES, CIDRs or addresses
+	// Drain is how long a shutdown lets requests in flight finish before
+	// cancelling them (TIERSLIEUX_DRAIN).
+	Drain time.Duration
+
+	// wrap, when set, wraps the API handler: tests add slow routes.
+	wrap func(http.Handler) http.Handler
 }
+
+// Defaults of serve's flags.
+const (
+	defaultRate  = 20 // requests a second per client, sustained
+	defaultDrain = 10 * time.Second
+)
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -56,6 +81,22 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("TIERSLIEUX_KMH: %w", err)
 	}
 	fs.Float64Var(&cfg.SpeedKMH, "kmh", kmh, "straight-line speed that reads \"within 20 minutes\" as a radius, in km/h (env TIERSLIEUX_KMH)")
+	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", os.Getenv("TIERSLIEUX_FRAME_ANCESTORS"), "comma-separated origins allowed to show /embed in a frame (env TIERSLIEUX_FRAME_ANCESTORS; default: the CORS origins, or any)")
+	fs.IntVar(&cfg.MaxInFlight, "max-inflight", 0, "searches running at once before new ones queue (default: 16 a core)")
+	fs.IntVar(&cfg.MaxConns, "max-conns", httpapi.DefaultMaxConns, "open connections at once; past it idle ones are closed, then new ones refused")
+	fs.IntVar(&cfg.Burst, "burst", 0, "requests a client may send at once before -rate applies (default: twice the rate)")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", os.Getenv("TIERSLIEUX_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For names the client (env TIERSLIEUX_TRUSTED_PROXIES)")
+	if err := envDuration(fs, &cfg.SearchTimeout, "search-timeout", "TIERSLIEUX_SEARCH_TIMEOUT", httpapi.DefaultSearchTimeout, "stop a search that runs longer, answering 503"); err != nil {
+		return err
+	}
+	if err := envDuration(fs, &cfg.Drain, "drain", "TIERSLIEUX_DRAIN", defaultDrain, "on SIGTERM, how long requests in flight may finish before they are cancelled"); err != nil {
+		return err
+	}
+	rateDef, err := strconv.ParseFloat(envOr("TIERSLIEUX_RATE", strconv.Itoa(defaultRate)), 64)
+	if err != nil {
+		return fmt.Errorf("TIERSLIEUX_RATE: %w", err)
+	}
+	fs.Float64Var(&cfg.Rate, "rate", rateDef, "requests a second each client may sustain; 0 turns the limit off (env TIERSLIEUX_RATE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,12 +107,49 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if !(cfg.SpeedKMH > 0 && cfg.SpeedKMH <= 300) {
 		return fmt.Errorf("-kmh %g: want a speed from 1 to 300 km/h", cfg.SpeedKMH)
 	}
+	if !(cfg.Rate >= 0) || cfg.Burst < 0 || cfg.MaxInFlight < 0 || cfg.MaxConns < 0 || cfg.SearchTimeout <= 0 || cfg.Drain < 0 {
+		return fmt.Errorf("-rate, -burst, -max-inflight, -max-conns and -drain cannot be negative, nor -search-timeout zero")
+	}
+	if _, err := parseProxies(cfg.TrustedProxies); err != nil {
+		return err
+	}
 	level := slog.LevelInfo
 	if cfg.Debug {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	return serve(ctx, cfg, log, nil)
+}
+
+// envDuration defines a duration flag whose default an environment
+// variable may set.
+func envDuration(fs *flag.FlagSet, p *time.Duration, name, env string, def time.Duration, usage string) error {
+	if v := os.Getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", env, err)
+		}
+		def = d
+	}
+	fs.DurationVar(p, name, def, usage+" (env "+env+")")
+	return nil
+}
+
+// parseProxies reads -trusted-proxies: addresses or CIDR prefixes.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range ingest.SplitList(s) {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %q is neither an address nor a CIDR prefix", v)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func envOr(key, def string) string {
@@ -131,15 +209,50 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	if cfg.Index != "" {
 		source = cfg.Index
 	}
-	log.Info("catalog ready", "source", source, "places", b.cat.Len(), "took", time.Since(start).Round(time.Millisecond))
+	v := b.cat.Version()
+	log.Info("catalog ready", "source", source, "places", b.cat.Len(), "version", v.ID, "took", time.Since(start).Round(time.Millisecond))
+	for _, w := range v.Warnings {
+		log.Warn("catalog", "warning", w)
+	}
+	go func() {
+		// Number the text index now rather than in the first text query.
+		if err := b.cat.PrepareText(ctx); err != nil && ctx.Err() == nil {
+			log.Error("text index", "err", err)
+		}
+	}()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	proxies, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	api := httpapi.NewServer(httpapi.Backend{Search: b.eng, Places: b.cat, Query: b.query}, log, httpapi.Options{
+		CORSOrigins: ingest.SplitList(cfg.CORSOrigins), TileURL: cfg.TileURL, Attribution: cfg.Attribution,
+		FrameAncestors: ingest.SplitList(cfg.FrameAncestors),
+		SearchTimeout:  cfg.SearchTimeout, MaxInFlight: cfg.MaxInFlight,
+		RatePerSecond: cfg.Rate, RateBurst: cfg.Burst, TrustedProxies: proxies,
+	})
+	// Requests run under a context of their own: cancelled when a drain
+	// runs out, with a cause that makes them answer 503, not vanish.
+	reqCtx, cut := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cut(nil)
+	var handler http.Handler = api
+	if cfg.wrap != nil {
+		handler = cfg.wrap(api)
+	}
+	var inflight sync.WaitGroup
+	cl := httpapi.NewListener(ln, cfg.MaxConns, log)
 	srv := &http.Server{
-		Handler: httpapi.NewServer(httpapi.Backend{Search: b.eng, Places: b.cat, Query: b.query}, log,
-			httpapi.Options{CORSOrigins: ingest.SplitList(cfg.CORSOrigins), TileURL: cfg.TileURL, Attribution: cfg.Attribution}),
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			inflight.Add(1)
+			defer inflight.Done()
+			handler.ServeHTTP(w, r)
+		}),
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
+		ConnState:         cl.ConnState,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -149,29 +262,43 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		MaxHeaderBytes: 256 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "rate", cfg.Rate, "search_timeout", cfg.SearchTimeout)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(cl) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Stop accepting, let the requests in flight finish within the drain,
+	// then cancel the rest: they answer 503 and are logged.
+	log.Info("shutting down", "drain", cfg.Drain)
+	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.Drain)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		// Requests still running: cut them, and wait for Serve to return
-		// before the deferred Close releases the catalog under them.
-		srv.Close()
-		<-errc
-		return fmt.Errorf("shutdown: %w", err)
+	err = srv.Shutdown(drainCtx)
+	if err != nil {
+		log.Warn("drain over: cancelling the requests still running", "drain", cfg.Drain)
+		cut(httpapi.ErrShuttingDown)
+		done := make(chan struct{})
+		go func() { inflight.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			log.Error("requests still running 5s after cancellation; closing their connections")
+		}
+		// Their answers are written: close what is left.
+		finish, cancelFinish := context.WithTimeout(context.Background(), time.Second)
+		defer cancelFinish()
+		if srv.Shutdown(finish) != nil {
+			srv.Close()
+		}
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Info("stopped")
 	return nil
 }

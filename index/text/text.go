@@ -2,6 +2,7 @@ package text
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Doc is the text of one place, as the index sees it.
@@ -243,3 +245,112 @@ func (ix *Index) TermDocs(ctx context.Context, term, field string) ([]string, er
 	}
 	return ids, nil
 }
+
+// Numbering maps the documents of one snapshot of the index to the
+// caller's dense numbers (a catalog's ordinals), so that a term's
+// postings are read straight off the index, without loading each
+// document's ID: what makes a cold term cost milliseconds, not a second.
+// The snapshot is held until Close; the index is read-only while served.
+type Numbering struct {
+	r    index.IndexReader
+	ords []uint32 // by the index's own document number: the caller's number + 1, 0 for none
+	docs int
+}
+
+// Number reads every document of the index once and numbers it with
+// number; a document number refuses (false) is left out of postings.
+func (ix *Index) Number(ctx context.Context, number func(id string) (uint32, bool)) (*Numbering, error) {
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("text index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("text index reader: %w", err)
+	}
+	n := &Numbering{r: r}
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		r.Close()
+		return nil, fmt.Errorf("text index documents: %w", err)
+	}
+	defer all.Close()
+	for i := 0; ; i++ {
+		if i&4095 == 0 && ctx.Err() != nil {
+			r.Close()
+			return nil, ctx.Err()
+		}
+		id, err := all.Next()
+		if err != nil {
+			r.Close()
+			return nil, fmt.Errorf("text index documents: %w", err)
+		}
+		if id == nil {
+			break
+		}
+		num, ok := docNum(id)
+		if !ok {
+			r.Close()
+			return nil, fmt.Errorf("text index: document number of %d bytes, want 8", len(id))
+		}
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			r.Close()
+			return nil, fmt.Errorf("text index document %d: %w", num, err)
+		}
+		o, ok := number(ext)
+		if !ok {
+			continue
+		}
+		if num >= uint64(len(n.ords)) {
+			if num > 1<<32 {
+				r.Close()
+				return nil, fmt.Errorf("text index: document number %d out of range", num)
+			}
+			n.ords = append(n.ords, make([]uint32, int(num)+1-len(n.ords))...)
+		}
+		n.ords[num] = o + 1
+		n.docs++
+	}
+	return n, nil
+}
+
+// docNum reads scorch's internal document ID: a big-endian number.
+func docNum(id index.IndexInternalID) (uint64, bool) {
+	if len(id) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(id), true
+}
+
+// Docs is how many documents the numbering holds.
+func (n *Numbering) Docs() int { return n.docs }
+
+// Postings calls add with the number of each document holding an
+// analysed term in a field.
+func (n *Numbering) Postings(ctx context.Context, term, field string, add func(uint32)) error {
+	tfr, err := n.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return fmt.Errorf("term %q in %s: %w", term, field, err)
+	}
+	defer tfr.Close()
+	var d index.TermFieldDoc
+	for i := 0; ; i++ {
+		if i&4095 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		got, err := tfr.Next(d.Reset())
+		if err != nil {
+			return fmt.Errorf("term %q in %s: %w", term, field, err)
+		}
+		if got == nil {
+			return nil
+		}
+		if num, ok := docNum(got.ID); ok && num < uint64(len(n.ords)) && n.ords[num] != 0 {
+			add(n.ords[num] - 1)
+		}
+	}
+}
+
+// Close releases the snapshot.
+func (n *Numbering) Close() error { return n.r.Close() }

@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"sync"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/input"
@@ -53,8 +57,30 @@ func MustBrowser(tb testing.TB) context.Context {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	tb.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	if err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
+	// The pages' security policy must not block anything they load or
+	// run: Chromium reports each violation in its log, source "security".
+	var (
+		mu         sync.Mutex
+		violations []string
+	)
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*cdplog.EventEntryAdded); ok && e.Entry.Source == cdplog.SourceSecurity {
+			mu.Lock()
+			violations = append(violations, e.Entry.Text)
+			mu.Unlock()
+		}
+	})
+	tb.Cleanup(func() {
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, v := range violations {
+			tb.Errorf("the page broke its security policy: %s", v)
+		}
+	})
+	if err := chromedp.Run(ctx, cdplog.Enable(), chromedp.Navigate("about:blank")); err != nil {
 		tb.Fatalf("start Chromium: %v", err)
 	}
 	return ctx
@@ -286,6 +312,38 @@ func TestBrowserEmbedOnAnotherOrigin(t *testing.T) {
 		t.Errorf("the partner's li style leaks into the widget")
 	}
 	screenshot(t, ctx, "embed")
+}
+
+// TestBrowserEmbedFrame: a partner page shows the iframe form, /embed,
+// which its policy lets partners frame; it works within its own policy
+// (MustBrowser fails the test on any violation).
+func TestBrowserEmbedFrame(t *testing.T) {
+	ctx := MustBrowser(t)
+	api := newBrowserServer(t)
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Mairie</title></head><body>
+<iframe id="tl" src="%s/embed?near=Rodez&type=fablab&radius=30km" width="600" height="500"></iframe>
+<script>document.querySelector('#tl').addEventListener('load', () => { window.framed = true })</script></body></html>`, api.URL)
+	}))
+	defer partner.Close()
+	want := apiIDs(t, api.URL, "near=Rodez&type=fablab&radius=30km")
+	if err := chromedp.Run(ctx, chromedp.Navigate(partner.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	// The frame loads (a frame the policy refuses is reported as a
+	// violation, which fails the test).
+	waitJS(t, ctx, "the frame loaded", `window.framed === true`)
+	// Open the frame's page directly in the same tab to read its results:
+	// the same document, with the same policy.
+	if err := chromedp.Run(ctx, chromedp.Navigate(api.URL+"/embed?near=Rodez&type=fablab&radius=30km")); err != nil {
+		t.Fatal(err)
+	}
+	const items = `(() => { const r = document.querySelector('tierslieux-search')?.shadowRoot; return r ? [...r.querySelectorAll('li[data-id]')].map(li => li.dataset.id) : [] })()`
+	waitJS(t, ctx, "embed page results", items+`.length > 0`)
+	if got := evalJS[[]string](t, ctx, items); !slices.Equal(got, want) {
+		t.Errorf("/embed shows %v, the API %v", got, want)
+	}
 }
 
 // TestBrowserCorrection: a typo in a town is read as the town, the page

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/tierslieux/tierslieux/index"
 )
@@ -10,7 +13,19 @@ import (
 const (
 	codeInternal         = "internal"
 	codeMethodNotAllowed = "method_not_allowed"
+	codeOverloaded       = "overloaded"
+	codeRateLimited      = "rate_limited"
+	codeTimeout          = "timeout"
+	codeShuttingDown     = "shutting_down"
+	codeBadRequest       = "bad_request"
+	codeHeadersTooLarge  = "headers_too_large"
+	codeNotImplemented   = "not_implemented"
+	codeHTTPVersion      = "http_version_not_supported"
 )
+
+// StatusClientClosed is the status logged for a request whose client went
+// away before the answer (nginx's 499); nothing is sent.
+const StatusClientClosed = 499
 
 // statusByCode maps every error code to its HTTP status; an error whose
 // code is not here is an internal error.
@@ -23,6 +38,10 @@ var statusByCode = map[string]int{
 	index.CodeTooLong:        http.StatusBadRequest,
 	index.CodeNotFound:       http.StatusNotFound,
 	codeMethodNotAllowed:     http.StatusMethodNotAllowed,
+	codeOverloaded:           http.StatusServiceUnavailable,
+	codeRateLimited:          http.StatusTooManyRequests,
+	codeTimeout:              http.StatusServiceUnavailable,
+	codeShuttingDown:         http.StatusServiceUnavailable,
 	codeInternal:             http.StatusInternalServerError,
 }
 
@@ -31,8 +50,33 @@ type errorBody struct {
 }
 
 // writeError answers an error: a query or index error with its status and
-// message; anything else with a generic 500, logged with the route.
+// message; anything else with a generic 500, logged with the route. A
+// request whose client went away gets nothing, logged as 499; one cut by
+// a shutdown or its deadline, a 503; a storage error also marks the
+// server unhealthy.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	switch {
+	case ctx.Err() != nil && errors.Is(context.Cause(ctx), ErrShuttingDown):
+		s.log.Warn("request cut by shutdown", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery)
+		w.Header().Set("Retry-After", "1")
+		err = index.Errorf(codeShuttingDown, "", "the server is restarting; try again shortly")
+	case ctx.Err() != nil:
+		s.log.Info("client went away", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "status", StatusClientClosed)
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.status = StatusClientClosed
+		}
+		return
+	case errors.Is(err, context.DeadlineExceeded):
+		s.log.Warn("search timed out", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "timeout", s.opts.SearchTimeout)
+		err = index.Errorf(codeTimeout, "", "the search took longer than %s and was stopped; narrow it (a smaller area, fewer words)", s.opts.SearchTimeout)
+	case errors.Is(err, index.ErrStorage):
+		s.health.fail(err)
+	}
+	var over *overloadedError
+	if errors.As(err, &over) {
+		w.Header().Set("Retry-After", strconv.Itoa(over.retryAfter))
+	}
 	if e, ok := index.AsError(err); ok && e.Code != codeInternal {
 		if status, known := statusByCode[e.Code]; known {
 			body := errorBody{Error: *e}

@@ -111,6 +111,7 @@ type fakeService struct {
 	search  func(context.Context, index.Query) (*index.Result, error)
 	place   func(string) (*ingest.Place, bool)
 	geocode func(string, int) ([]gazetteer.Match, []gazetteer.Match, error)
+	heavy   func(index.Query, int) bool
 }
 
 // backend serves the fake in place of every part of the real backend.
@@ -136,6 +137,13 @@ func (f *fakeService) Clusters(ctx context.Context, q index.Query, zoom int) (*i
 	return f.real.Search.Clusters(ctx, q, zoom)
 }
 
+func (f *fakeService) Heavy(q index.Query, zoom int) bool {
+	if f.heavy != nil {
+		return f.heavy(q, zoom)
+	}
+	return f.real.Search.Heavy(q, zoom)
+}
+
 func (f *fakeService) Place(id string) (*ingest.Place, bool) {
 	if f.place != nil {
 		return f.place(id)
@@ -144,6 +152,8 @@ func (f *fakeService) Place(id string) (*ingest.Place, bool) {
 }
 
 func (f *fakeService) Len() int { return f.real.Places.Len() }
+
+func (f *fakeService) Version() index.Version { return f.real.Places.Version() }
 
 func (f *fakeService) AreaNames(p *ingest.Place) (string, string) { return f.real.Places.AreaNames(p) }
 
@@ -180,8 +190,9 @@ func TestInternalErrors(t *testing.T) {
 			"/v1/search", http.StatusInternalServerError, "internal", []string{`"path":"/v1/search"`, "disk on fire"}},
 		{"geocode plain error", fakeService{geocode: func(string, int) ([]gazetteer.Match, []gazetteer.Match, error) { return nil, nil, errDisk }},
 			"/v1/geocode?q=Rodez", http.StatusInternalServerError, "internal", []string{`"path":"/v1/geocode"`, "disk on fire"}},
-		{"context error", fakeService{search: func(context.Context, index.Query) (*index.Result, error) { return nil, context.DeadlineExceeded }},
-			"/v1/search", http.StatusInternalServerError, "internal", []string{"deadline exceeded"}},
+		{"deadline", fakeService{search: func(context.Context, index.Query) (*index.Result, error) {
+			return nil, fmt.Errorf("search stopped: %w", context.DeadlineExceeded)
+		}}, "/v1/search", http.StatusServiceUnavailable, "timeout", nil},
 		{"service error with an unknown code", fakeService{search: func(context.Context, index.Query) (*index.Result, error) {
 			return nil, &index.Error{Code: "quota", Message: "secret detail"}
 		}}, "/v1/search", http.StatusInternalServerError, "internal", []string{"secret detail"}},

@@ -15,10 +15,6 @@ import (
 	"github.com/tierslieux/tierslieux/ingest/hours"
 )
 
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "places": s.Places.Len()})
-}
-
 // searchParams reads the search parameters of a request.
 func searchParams(r *http.Request) (query.Params, string, error) {
 	v := r.URL.Query()
@@ -58,7 +54,15 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.Search.Search(r.Context(), q)
+	ctx, cancel := s.searchContext(r)
+	defer cancel()
+	release, err := s.limits.acquire(ctx, s.Search.Heavy(q, -1))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.Search.Search(ctx, q)
+	release()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -459,12 +463,15 @@ func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
 // feature with cluster=true and a count; a lone place is a Point feature
 // with the place's fields, as in a search result.
 type clustersResponse struct {
-	Type     string           `json:"type"`
-	Query    queryJSON        `json:"query"`
-	Total    int              `json:"total"`
-	Zoom     int              `json:"zoom"`
-	TookMS   float64          `json:"took_ms"`
-	Features []clusterFeature `json:"features"`
+	Type  string    `json:"type"`
+	Query queryJSON `json:"query"`
+	Total int       `json:"total"`
+	// Zoom is the grid's zoom: coarser than asked (Coarsened) when the
+	// box held more than index.MaxClusters cells.
+	Zoom      int              `json:"zoom"`
+	Coarsened bool             `json:"coarsened,omitempty"`
+	TookMS    float64          `json:"took_ms"`
+	Features  []clusterFeature `json:"features"`
 }
 
 type clusterFeature struct {
@@ -507,13 +514,21 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.Search.Clusters(r.Context(), q, zoom)
+	ctx, cancel := s.searchContext(r)
+	defer cancel()
+	release, err := s.limits.acquire(ctx, s.Search.Heavy(q, zoom))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.Search.Clusters(ctx, q, zoom)
+	release()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&index.Result{Query: res.Query}, lang(r)).Query,
-		Total: res.Total, Zoom: res.Zoom, TookMS: round(float64(res.Took.Microseconds())/1000, 3), Features: make([]clusterFeature, 0, len(res.Clusters))}
+		Total: res.Total, Zoom: res.Zoom, Coarsened: res.Coarsened, TookMS: round(float64(res.Took.Microseconds())/1000, 3), Features: make([]clusterFeature, 0, len(res.Clusters))}
 	hasText := res.HasText
 	for _, c := range res.Clusters {
 		f := clusterFeature{Type: "Feature", Geometry: point{Type: "Point", Coordinates: [2]float64{round(c.Lon, 6), round(c.Lat, 6)}}}

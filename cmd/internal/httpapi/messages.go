@@ -112,7 +112,16 @@ var french = map[string]string{
 	"is not a list of the vocabulary":                                                                              "n'est pas une liste du vocabulaire",
 	"%q is not one of the %s":                                                                                      "%q n'est pas un des %s",
 	"%q: want type, service, dept, distance or a list (fees, publics, accessibility…)":                             "%q : attendu type, service, dept, distance ou une liste (fees, publics, accessibility…)",
-	"; did you mean %s?":                                                                                           " ; vouliez-vous dire %s ?",
+	"has %d vertices; the limit is %d":                                                                             "a %d sommets ; la limite est %d",
+	"the server is restarting; try again shortly":                                                                  "le serveur redémarre ; réessayez dans un instant",
+	"the search took longer than %s and was stopped; narrow it (a smaller area, fewer words)":                      "la recherche a duré plus de %s et a été arrêtée ; précisez-la (une zone plus petite, moins de mots)",
+	"too many costly searches at once (large polygons, whole-world clusters, rare words); try again shortly":       "trop de recherches coûteuses à la fois (grands polygones, regroupements du monde entier, mots rares) ; réessayez dans un instant",
+	"the server is busy; try again shortly":                                                                        "le serveur est occupé ; réessayez dans un instant",
+	"too many requests from this address (at most %g a second); retry in %d s":                                     "trop de requêtes depuis cette adresse (au plus %g par seconde) ; réessayez dans %d s",
+	"contains a semicolon: separate parameters with & and encode a semicolon as %%3B":                              "contient un point-virgule : séparez les paramètres par & et encodez un point-virgule en %%3B",
+	"the parameter's name is not valid percent-encoding":                                                           "le nom du paramètre n'est pas un encodage pour-cent valide",
+	"is not valid percent-encoding: encode %% as %%25":                                                             "n'est pas un encodage pour-cent valide : encodez %% en %%25",
+	"; did you mean %s?": " ; vouliez-vous dire %s ?",
 }
 
 func init() {

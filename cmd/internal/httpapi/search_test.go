@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/tierslieux/tierslieux/geo"
+	"github.com/tierslieux/tierslieux/index"
 )
 
 const headline = "fablab with 3D printing within 30 km of Rodez"
@@ -514,6 +515,10 @@ func TestSearchQueryEncoding(t *testing.T) {
 				}
 			}
 		}},
-		{"bad escape", http.MethodGet, "/v1/search?q=%zz", http.StatusOK, nil},
+		{"bad escape", http.MethodGet, "/v1/search?q=%zz", http.StatusBadRequest, func(tb testing.TB, rec *httptest.ResponseRecorder) {
+			if e := MustError(tb, rec, http.StatusBadRequest, index.CodeInvalid); e.Error.Param != "q" {
+				tb.Errorf("param %q, want q", e.Error.Param)
+			}
+		}},
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -19,15 +20,19 @@ import (
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
-// Searcher runs index queries; *index.Engine is one.
+// Searcher runs index queries and says beforehand which are heavy (zoom
+// -1 for a search); *index.Engine is one.
 type Searcher interface {
 	Search(context.Context, index.Query) (*index.Result, error)
 	Clusters(ctx context.Context, q index.Query, zoom int) (*index.ClusterResult, error)
+	Heavy(q index.Query, zoom int) bool
 }
 
-// Places finds places by ID and names their areas; *index.Catalog is one.
+// Places finds places by ID and names their areas, and says which data
+// it holds; *index.Catalog is one.
 type Places interface {
 	Len() int
+	Version() index.Version
 	Place(id string) (*ingest.Place, bool)
 	AreaNames(p *ingest.Place) (dept, region string)
 }
@@ -57,15 +62,38 @@ type Options struct {
 	// TileURL and Attribution configure the page's base map; empty means
 	// OpenStreetMap's.
 	TileURL, Attribution string
+	// FrameAncestors are the origins allowed to show /embed in a frame;
+	// empty means the CORS origins, or any when those are empty too.
+	FrameAncestors []string
+
+	// SearchTimeout stops a search that runs longer (default
+	// DefaultSearchTimeout).
+	SearchTimeout time.Duration
+	// MaxInFlight bounds the searches running at once (default
+	// DefaultMaxInFlight a core); QueueWait is how long one more waits
+	// for a slot before a 503 (default DefaultQueueWait). Heavy searches
+	// (index.Engine.Heavy) share a smaller lane: half the cores.
+	MaxInFlight int
+	QueueWait   time.Duration
+	// RatePerSecond is each client's sustained request rate, RateBurst
+	// its bucket (default twice the rate); 0 turns the limit off.
+	RatePerSecond float64
+	RateBurst     int
+	// TrustedProxies are the peers whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP API.
 type Server struct {
 	Backend
-	log    *slog.Logger
-	router *mux.Router
-	opts   Options
-	pages  *pages
+	log     *slog.Logger
+	router  *mux.Router
+	handler http.Handler // the router and the middleware around it
+	opts    Options
+	pages   *pages
+	limits  *limits
+	headers securityHeaders
+	health  health
 }
 
 // NewServer builds the server and its routes.
@@ -73,8 +101,15 @@ func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{Backend: b, log: log, router: mux.NewRouter(), opts: opts}
+	if opts.SearchTimeout <= 0 {
+		opts.SearchTimeout = DefaultSearchTimeout
+	}
+	// Paths are served as sent: cleaning them would answer a redirect,
+	// and an absolute-form request line would point it at another host.
+	s := &Server{Backend: b, log: log, router: mux.NewRouter().SkipClean(true), opts: opts}
 	s.pages = newPages(opts, b.Query.Vocabulary())
+	s.limits = newLimits(opts)
+	s.headers = newSecurityHeaders(opts)
 	s.routes()
 	return s
 }
@@ -106,7 +141,10 @@ func (s *Server) routes() {
 		w.Header().Set("Allow", "GET, HEAD") // every route is GET and HEAD; RFC 9110 requires Allow on a 405
 		s.writeError(w, req, index.Errorf(codeMethodNotAllowed, "", "%s is not allowed here; use GET", req.Method))
 	})
-	r.Use(s.recoverPanics, s.logRequests, s.cors, s.checkLang)
+	r.Use(s.cors, s.checkLang)
+	// Around the router, not in it: mux runs its middleware only on a
+	// matched route, and these hold for 404s and 405s too.
+	s.handler = s.recoverPanics(s.logRequests(s.secure(s.rateLimit(s.strictQuery(r)))))
 }
 
 func notFound(path string) error {
@@ -114,7 +152,7 @@ func notFound(path string) error {
 }
 
 // ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // recoverPanics keeps a panic away from users: it is logged with its
 // stack and answered with a generic 500.
@@ -197,7 +235,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
-			"status", rec.status, "ms", float64(time.Since(start).Microseconds())/1000)
+			"status", rec.status, "ms", float64(time.Since(start).Microseconds())/1000, "client", s.limits.clientIP(r).String())
 	})
 }
 
