@@ -290,17 +290,8 @@ func (ix *Index) Nearest(lon, lat float64, k int, maxMeters float64, accept func
 	var hits []Hit
 	// Ties at the k-th distance are resolved by ID, so keep walking while
 	// the next candidate is as close as the last one taken.
-	ix.tr.Nearby(func(min, max [2]float64, _ item, isItem bool) float64 {
-		if isItem {
-			return Distance(lon, lat, min[0], min[1])
-		}
-		return lowerBoundMeters(lon, lat, min, max)
-	}, func(_, _ [2]float64, it item, d float64) bool {
-		id := it.id
-		if maxMeters > 0 && d > maxMeters {
-			return false
-		}
-		if len(hits) >= k && d > hits[len(hits)-1].Meters {
+	ix.NearestFunc(lon, lat, maxMeters, func(id uint32, d float64) bool {
+		if len(hits) >= k && d > hits[len(hits)-1].Meters+TieMeters {
 			return false
 		}
 		if accept == nil || accept(id) {
@@ -313,6 +304,46 @@ func (ix *Index) Nearest(lon, lat float64, k int, maxMeters float64, accept func
 		hits = hits[:k]
 	}
 	return hits
+}
+
+// TieMeters is how much farther than the k-th a point may be and still
+// be looked at by a k-nearest walk: points in NearestFunc's order may be a
+// few nanometres out of Distance's order, so the walk takes in anything
+// that close and sorts by Distance after.
+const TieMeters = 1e-6
+
+// NearestFunc calls fn with the points in order of distance from (lon,
+// lat), nearest first, with their distance, until fn returns false or,
+// with maxMeters > 0, the distance passes maxMeters. Points within a few
+// nanometres of each other's distance come in no set order.
+//
+// The walk orders by squared chord, which costs no trigonometry per
+// point; only the points handed to fn are measured with Distance.
+func (ix *Index) NearestFunc(lon, lat float64, maxMeters float64, fn func(id uint32, meters float64) bool) {
+	q := unitVector(lon, lat)
+	limit := chordTest{min: 4, max: 4}
+	if maxMeters > 0 && maxMeters < MaxDistanceMeters {
+		limit = newChordTest(maxMeters)
+	}
+	ix.tr.Nearby(func(min, max [2]float64, it item, isItem bool) float64 {
+		if isItem {
+			return chord2(q, it.v)
+		}
+		// A hair under the bound, so that rounding never makes a node
+		// wait behind a point of its own.
+		return MetersToChord(lowerBoundMeters(lon, lat, min, max)) * (1 - 1e-12)
+	}, func(min, _ [2]float64, it item, c float64) bool {
+		if c > limit.max {
+			return false
+		}
+		d := Distance(lon, lat, min[0], min[1])
+		if c >= limit.min && d > maxMeters {
+			// In the rounding band of the limit: the haversine decides,
+			// and the walk goes on, for a nearer point may follow.
+			return true
+		}
+		return fn(it.id, d)
+	})
 }
 
 // SortHits orders hits nearest first, ties by ID, so results are stable.

@@ -8,17 +8,27 @@ import (
 // geoCandidates returns the places inside the query's area (radius, box
 // or polygon), with distances when it has a point, or nil when it has no
 // area. With facets, places failing the filters stay, so each facet can
-// count without its own filter.
-func (p *planner) geoCandidates() []match {
+// count without its own filter. bits, when not nil, holds the only
+// places worth a look (the filters and the text conditions together).
+func (p *planner) geoCandidates(bits bitset) []match {
 	q, f := p.q, p.f
 	var out []match
 	// Without facets, places failing the filters can go at once.
 	keep := f.pass
 	if len(q.Facets) > 0 {
 		keep = func(uint32) bool { return true }
+	} else if bits == nil {
+		bits = f.all
 	}
+	// With a text condition, most places of the area fail it: their
+	// distances are measured once they pass (filter).
+	lazy := p.tq != nil && len(q.Facets) == 0
 	add := func(o uint32) {
-		if m := (match{o: o, meters: p.distance(o)}); q.RadiusMeters == 0 || m.meters <= q.RadiusMeters {
+		m := match{o: o, meters: unmeasured}
+		if !lazy || q.RadiusMeters > 0 {
+			m.meters = p.distance(o)
+		}
+		if q.RadiusMeters == 0 || m.meters <= q.RadiusMeters {
 			out = append(out, m)
 		}
 	}
@@ -33,25 +43,82 @@ func (p *planner) geoCandidates() []match {
 			return p.live()
 		})
 	case q.BBox != nil:
-		p.cat.Geo.InBoundFunc(*q.BBox, func(o uint32) bool {
+		p.eachIn(geo.Box(*q.BBox), bits, func(o uint32) bool {
 			if keep(o) {
 				add(o)
 			}
 			return p.live()
 		})
 	case q.Near != nil && q.RadiusMeters > 0:
-		var accept func(uint32) bool
-		if len(q.Facets) == 0 && !f.none() {
-			accept = f.pass
-		}
-		p.cat.Geo.WithinFilter(q.Near.Lon, q.Near.Lat, q.RadiusMeters, accept, func(h geo.Hit) bool {
-			out = append(out, match{o: h.ID, meters: h.Meters})
+		out = []match{}
+		p.eachIn(geo.NewCircle(q.Near.Lon, q.Near.Lat, q.RadiusMeters), bits, func(o uint32) bool {
+			if keep(o) {
+				m := match{o: o, meters: unmeasured}
+				if !lazy {
+					m.meters = p.rankDistance(o)
+				}
+				out = append(out, m)
+			}
 			return p.live()
 		})
 	default:
 		return nil
 	}
 	return nonNil(out)
+}
+
+// eachIn calls fn for each place of an area, a run of the cells at a
+// time, until fn returns false: for every place, or only those of bits
+// when it is not nil (the others then cost nothing).
+func (p *planner) eachIn(a geo.Area, bits bitset, fn func(o uint32) bool) {
+	cells := p.cat.cells
+	cells.Cover(a, func(lo, hi int, inside bool) bool {
+		visit := fn
+		if !inside {
+			visit = func(o uint32) bool { return !cells.Contains(a, int(o)) || fn(o) }
+		}
+		if bits != nil {
+			return bits.eachRange(uint32(lo), uint32(hi), visit)
+		}
+		for o := lo; o < hi; o++ {
+			if !visit(uint32(o)) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// inCircle returns the places within r of the query's point with their
+// distances: those passing the filters, or all of them when facets must
+// count the others.
+func (p *planner) inCircle(r float64) []match {
+	out := []match{}
+	q, f := p.q, p.f
+	var bits bitset
+	if len(q.Facets) == 0 {
+		bits = f.all
+	}
+	p.eachIn(geo.NewCircle(q.Near.Lon, q.Near.Lat, r), bits, func(o uint32) bool {
+		if len(q.Facets) > 0 || f.open == nil || f.open.pass(o) {
+			out = append(out, match{o: o, meters: p.distance(o)})
+		}
+		return p.live()
+	})
+	return out
+}
+
+// conditionBits are the places passing the filters' bitmaps and holding
+// every term of the text that is still a condition: one AND a term, n/64
+// words each, after which only the places matching both are visited.
+func (p *planner) conditionBits() bitset {
+	sets := []bitset{p.f.all}
+	for _, t := range p.tq.terms {
+		if !t.relaxed {
+			sets = append(sets, t.any)
+		}
+	}
+	return intersect(sets...)
 }
 
 // polygon is the query's polygon, prepared once: a test that costs about
@@ -63,6 +130,10 @@ func (p *planner) polygon() *geo.PreparedPolygon {
 	return p.prepared
 }
 
+// unmeasured marks a candidate whose distance filter measures, if it
+// passes.
+const unmeasured = -1
+
 // distance is a place's distance from the query's point, 0 without one.
 func (p *planner) distance(o uint32) float64 {
 	if p.q.Near == nil {
@@ -70,6 +141,20 @@ func (p *planner) distance(o uint32) float64 {
 	}
 	pl := &p.cat.Places[o]
 	return geo.Distance(p.q.Near.Lon, p.q.Near.Lat, pl.Lon, pl.Lat)
+}
+
+// rankDistance is a place's distance from the query's point for ranking,
+// 0 without one: within nanometres of distance, at a fraction of the
+// cost. What is reported is measured again with distance.
+func (p *planner) rankDistance(o uint32) float64 {
+	if p.q.Near == nil {
+		return 0
+	}
+	if p.ruler == nil {
+		r := geo.NewRuler(p.q.Near.Lon, p.q.Near.Lat)
+		p.ruler = &r
+	}
+	return p.ruler.Meters(p.cat.cells, int(o))
 }
 
 // inArea keeps the text matches inside the query's area, with distances

@@ -59,3 +59,55 @@ func (b bitset) not(n int) bitset {
 	}
 	return c
 }
+
+// countRange counts the ordinals of [lo, hi) in the set: a whole word at
+// a time, 64 places a popcount.
+func (b bitset) countRange(lo, hi uint32) int {
+	if lo >= hi {
+		return 0
+	}
+	wl, wh := lo>>6, (hi-1)>>6
+	first := b[wl] &^ (1<<(lo&63) - 1)
+	if wl == wh {
+		return bits.OnesCount64(first & lastMask(hi))
+	}
+	n := bits.OnesCount64(first)
+	for _, w := range b[wl+1 : wh] {
+		n += bits.OnesCount64(w)
+	}
+	return n + bits.OnesCount64(b[wh]&lastMask(hi))
+}
+
+// lastMask keeps the bits of hi's last word below hi.
+func lastMask(hi uint32) uint64 {
+	if r := hi & 63; r != 0 {
+		return 1<<r - 1
+	}
+	return ^uint64(0)
+}
+
+// eachRange calls fn for every ordinal of the set in [lo, hi), in
+// increasing order, until fn returns false; it reports whether fn never
+// did.
+func (b bitset) eachRange(lo, hi uint32, fn func(uint32) bool) bool {
+	if lo >= hi {
+		return true
+	}
+	for wi := lo >> 6; wi <= (hi-1)>>6; wi++ {
+		w := b[wi]
+		if wi == lo>>6 {
+			w &^= 1<<(lo&63) - 1
+		}
+		if wi == (hi-1)>>6 {
+			w &= lastMask(hi)
+		}
+		for w != 0 {
+			t := bits.TrailingZeros64(w)
+			if !fn(wi<<6 + uint32(t)) {
+				return false
+			}
+			w &= w - 1
+		}
+	}
+	return true
+}

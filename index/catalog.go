@@ -26,7 +26,10 @@ type Catalog struct {
 	// Report is what the ingest that built the catalog found.
 	Report *ingest.Report
 
-	byID    map[string]uint32
+	byID map[string]uint32
+	// cells finds the places of a disc or a box by runs of ordinals: the
+	// places are in cell order.
+	cells   *geo.Cells
 	filters filterSets
 	// sortName holds lower-case names, for alphabetical order.
 	sortName []string
@@ -92,6 +95,7 @@ func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) 
 		c.byID[p.ID] = uint32(len(c.Places))
 		c.Places = append(c.Places, p)
 	}
+	c.orderByCell()
 	c.sortName = make([]string, len(c.Places))
 	c.hours = newSchedules(len(c.Places))
 	seenHours := map[string]int32{}
@@ -108,6 +112,32 @@ func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) 
 	c.terms = newTermCache(len(c.Places))
 	c.names.cat = c
 	return c
+}
+
+// orderByCell puts the places in cell order (geo.CellOrder): the places
+// of any map cell are then one run of ordinals, so the places of a disc
+// or a box are counted a run at a time (geo.Cells, bitset.countRange),
+// and neighbours sit side by side in memory.
+func (c *Catalog) orderByCell() {
+	lon, lat := make([]float64, len(c.Places)), make([]float64, len(c.Places))
+	for i := range c.Places {
+		lon[i], lat[i] = c.Places[i].Lon, c.Places[i].Lat
+	}
+	order := geo.CellOrder(lon, lat)
+	sorted := make([]ingest.Place, len(c.Places))
+	for i, o := range order {
+		sorted[i] = c.Places[o]
+		lon[i], lat[i] = sorted[i].Lon, sorted[i].Lat
+	}
+	compact(sorted)
+	// A new map, keyed by the compacted IDs: the old keys would keep the
+	// strings they were read into alive.
+	c.byID = make(map[string]uint32, len(sorted))
+	for i := range sorted {
+		c.byID[sorted[i].ID] = uint32(i)
+	}
+	c.Places = sorted
+	c.cells = geo.NewCells(lon, lat)
 }
 
 func (c *Catalog) nameAreas(g *gazetteer.Gazetteer, p *ingest.Place) {

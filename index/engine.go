@@ -112,6 +112,10 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	hi := min(lo+q.Limit, len(matches))
 	for _, m := range matches[lo:hi] {
 		h := Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now)}
+		if point && q.Trip == nil {
+			// Ranked by a cheaper measure, reported by the haversine.
+			h.Meters = p.distance(m.o)
+		}
 		if q.Trip != nil {
 			pl := h.Place
 			h.Detour = &Detour{Meters: m.meters, AlongMeters: p.along[m.o]}
@@ -164,6 +168,9 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, *planner
 func (p *planner) run() (*Result, []match) {
 	q := *p.q
 	res := &Result{Query: q}
+	if a := p.countableArea(); a != nil {
+		return p.countThenNearest(res, a)
+	}
 	var cands []match
 	switch {
 	case q.Nearest:

@@ -4,6 +4,7 @@ import (
 	"html"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -14,32 +15,37 @@ import (
 const snippetBytes = 180
 
 // wordTerms caches the analysed term of the words of places' text, so
-// highlighting a page of results analyses each word once. Bounded: it
-// starts afresh when full.
+// highlighting a page of results analyses each word once; reading it
+// takes no lock. Bounded: it starts afresh when full.
 type wordTerms struct {
-	mu sync.Mutex
-	m  map[string]string
+	m atomic.Pointer[sync.Map] // word → term
+	n atomic.Int64
 }
 
 const maxWordTerms = 200_000
 
 func (c *Catalog) termOf(word string) string {
 	wt := &c.words
-	wt.mu.Lock()
-	t, ok := wt.m[word]
-	wt.mu.Unlock()
-	if ok {
-		return t
+	m := wt.m.Load()
+	if m != nil {
+		if t, ok := m.Load(word); ok {
+			return t.(string)
+		}
 	}
+	var t string
 	if ts := c.Text.Terms(word); len(ts) > 0 {
 		t = ts[0]
 	}
-	wt.mu.Lock()
-	if wt.m == nil || len(wt.m) >= maxWordTerms {
-		wt.m = map[string]string{}
+	if m == nil || wt.n.Load() >= maxWordTerms {
+		fresh := new(sync.Map)
+		if wt.m.CompareAndSwap(m, fresh) {
+			wt.n.Store(0)
+		}
+		m = wt.m.Load()
 	}
-	wt.m[word] = t
-	wt.mu.Unlock()
+	if _, loaded := m.LoadOrStore(word, t); !loaded {
+		wt.n.Add(1)
+	}
 	return t
 }
 
@@ -50,12 +56,15 @@ func (p *planner) highlight(h *Hit, o uint32) {
 	if p.text == nil {
 		return
 	}
-	terms := map[string]bool{}
-	for _, t := range p.text.terms {
-		if !t.ignored {
-			terms[t.term] = true
+	if p.marked == nil {
+		p.marked = map[string]bool{}
+		for _, t := range p.text.terms {
+			if !t.ignored {
+				p.marked[t.term] = true
+			}
 		}
 	}
+	terms := p.marked
 	fields := text.Fields()
 	for _, t := range p.text.terms {
 		for i, b := range t.fields {
@@ -65,6 +74,10 @@ func (p *planner) highlight(h *Hit, o uint32) {
 		}
 	}
 	for _, f := range []struct{ name, value string }{{"name", h.Place.Name}, {"description", h.Place.Description}} {
+		// The postings say which fields hold a term: only those are read.
+		if !contains(h.Matched, f.name) {
+			continue
+		}
 		if s, ok := p.cat.mark(f.value, terms, f.name == "description"); ok {
 			if h.Highlight == nil {
 				h.Highlight = map[string]string{}
@@ -89,6 +102,12 @@ func contains(list []string, s string) bool {
 func (c *Catalog) mark(s string, terms map[string]bool, cut bool) (string, bool) {
 	type span struct{ start, end int }
 	var marks []span
+	var initials [256]bool
+	for t := range terms {
+		if t != "" {
+			initials[t[0]] = true
+		}
+	}
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if !isWordRune(r) {
@@ -103,7 +122,7 @@ func (c *Catalog) mark(s string, terms map[string]bool, cut bool) (string, bool)
 			}
 			j += n
 		}
-		if terms[c.termOf(s[i:j])] {
+		if mayMatch(s[i], &initials) && terms[c.termOf(s[i:j])] {
 			if k := len(marks) - 1; k >= 0 && strings.TrimSpace(s[marks[k].end:i]) == "" {
 				marks[k].end = j // "impression 3D" is one mark
 			} else {
@@ -140,6 +159,20 @@ func (c *Catalog) mark(s string, terms map[string]bool, cut bool) (string, bool)
 		b.WriteString(" …")
 	}
 	return b.String(), true
+}
+
+// mayMatch tells, from a word's first byte, whether its term can be one of
+// terms: analysis lower-cases and strips suffixes, so the term of a word
+// starting with an ASCII letter or digit starts with it too. A word
+// starting otherwise (É, Œ…) is always analysed.
+func mayMatch(first byte, initials *[256]bool) bool {
+	if first >= utf8.RuneSelf {
+		return true
+	}
+	if 'A' <= first && first <= 'Z' {
+		first += 'a' - 'A'
+	}
+	return initials[first]
 }
 
 func isWordRune(r rune) bool {

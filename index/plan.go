@@ -30,6 +30,10 @@ type planner struct {
 	along map[uint32]float64
 	// prepared is the query's polygon, once prepared.
 	prepared *geo.PreparedPolygon
+	// marked are the terms highlight marks, once known.
+	marked map[string]bool
+	// ruler measures from the query's point, once needed.
+	ruler *geo.Ruler
 }
 
 // plan prepares a query's filter and text.
@@ -181,15 +185,15 @@ func (p *planner) countAll() (total, unknownHours int) {
 // can only lower the count); the text is then asked once, by the cheaper
 // plan, and the radius widened further if needed.
 func (p *planner) autoRadius() ([]match, float64) {
+	// Counting needs no list of places: the cells count whole runs.
 	step := 0
-	var cands []match
 	for ; step < len(autoRadii); step++ {
-		cands = p.within(autoRadii[step])
-		if p.count(cands) >= AutoRadiusTarget {
+		if n, _ := p.countArea(geo.NewCircle(p.q.Near.Lon, p.q.Near.Lat, autoRadii[step])); n >= AutoRadiusTarget {
 			break
 		}
 	}
 	step = min(step, len(autoRadii)-1)
+	cands := p.within(autoRadii[step])
 	if p.tq == nil {
 		return cands, autoRadii[step]
 	}
@@ -212,14 +216,10 @@ func (p *planner) autoRadius() ([]match, float64) {
 	return cands, autoRadii[step]
 }
 
-// within returns every place within r metres of the query's point.
+// within returns the places within r metres of the query's point: those
+// passing the filters, or all of them when facets must count the others.
 func (p *planner) within(r float64) []match {
-	var out []match
-	p.cat.Geo.WithinFunc(p.q.Near.Lon, p.q.Near.Lat, r, func(h geo.Hit) bool {
-		out = append(out, match{o: h.ID, meters: h.Meters})
-		return p.live()
-	})
-	return nonNil(out)
+	return p.inCircle(r)
 }
 
 // count counts the candidates passing the filters and the text so far.
@@ -249,7 +249,16 @@ func (p *planner) textThenArea() []match {
 // areaThenText takes the places in the area (or, without one, every place
 // passing the filters), then asks the text by the cheaper plan.
 func (p *planner) areaThenText() []match {
-	cands := p.geoCandidates()
+	q := p.q
+	if p.tq != nil && p.force == PlanAuto && len(q.Facets) == 0 && q.Polygon == nil && q.Trip == nil && q.HasArea() {
+		// Filters and text as one bitmap, then the area's cells: only
+		// the places matching all three are visited, and scored.
+		cands := p.geoCandidates(p.conditionBits())
+		p.chosen = PlanGeoFirst
+		p.scoreCandidates(cands)
+		return cands
+	}
+	cands := p.geoCandidates(nil)
 	if p.tq != nil {
 		p.chosen = PlanTextFirst
 		if cands != nil {
@@ -297,6 +306,9 @@ func (p *planner) filter(cands []match) (matches []match, unknownHours int) {
 			c.score = s
 		case p.text != nil:
 			c.score, _ = p.text.score(c.o)
+		}
+		if c.meters == unmeasured {
+			c.meters = p.rankDistance(c.o)
 		}
 		matches = append(matches, c)
 	}

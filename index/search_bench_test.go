@@ -36,6 +36,9 @@ var (
 	benchToulouse = &index.Anchor{Name: "Toulouse", INSEE: "31555", Lat: 43.60426, Lon: 1.44367}
 	// About 0.5° by 0.35°: what a map of Toulouse and its suburbs shows.
 	benchMapBox = &geo.Bound{MinLon: 1.19, MinLat: 43.43, MaxLon: 1.69, MaxLat: 43.78}
+	benchParis  = &index.Anchor{Name: "Paris", INSEE: "75056", Lat: 48.85341, Lon: 2.3488}
+	// A map of Paris and its inner suburbs.
+	benchParisBox = &geo.Bound{MinLon: 2.0988, MinLat: 48.67841, MaxLon: 2.5988, MaxLat: 49.02841}
 )
 
 // searchFamilies are the query shapes the service answers most.
@@ -48,6 +51,11 @@ var searchFamilies = []struct {
 	{"radius by distance", index.Query{Near: benchToulouse, RadiusMeters: 30_000, Sort: index.SortDistance}},
 	{"map bbox", index.Query{BBox: benchMapBox, Limit: index.MaxLimit}},
 	{"nearest k=20", index.Query{Near: benchToulouse, Nearest: true, Limit: 20}},
+	// Dense cities: where most people search, and most places are.
+	{"Paris radius 48km by distance", index.Query{Near: benchParis, RadiusMeters: 48_000, Sort: index.SortDistance, Limit: 20}},
+	{"Paris map bbox by distance", index.Query{Near: benchParis, BBox: benchParisBox, Sort: index.SortDistance, Limit: 20}},
+	{"Paris text+type+radius", index.Query{Text: "numérique", Types: []string{"coworking"}, Near: benchParis, RadiusMeters: 40_000, Limit: 20}},
+	{"Paris nearest k=20", index.Query{Near: benchParis, Nearest: true, Limit: 20}},
 }
 
 // BenchmarkSearch runs each family on 100,000 places, and on 1,000,000

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"runtime/debug"
@@ -32,6 +33,9 @@ type serveConfig struct {
 	Addr  string // TIERSLIEUX_ADDR
 	Index string // TIERSLIEUX_INDEX; empty serves the embedded demo data
 	Debug bool   // log every request
+	// Pprof is an address for Go's profiler (net/http/pprof), on a
+	// listener of its own; empty: none.
+	Pprof string
 	// CORSOrigins lists the partner origins allowed to call the API from a
 	// browser (TIERSLIEUX_CORS_ORIGINS); empty allows all, for GET only.
 	CORSOrigins string
@@ -73,6 +77,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.Addr, "addr", envOr("TIERSLIEUX_ADDR", ":8080"), "address to listen on (env TIERSLIEUX_ADDR)")
 	fs.StringVar(&cfg.Index, "index", os.Getenv("TIERSLIEUX_INDEX"), "index directory built by `tierslieux ingest` (env TIERSLIEUX_INDEX; default: the embedded demo data)")
 	fs.BoolVar(&cfg.Debug, "debug", false, "log every request")
+	fs.StringVar(&cfg.Pprof, "pprof", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; keep it private")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", os.Getenv("TIERSLIEUX_CORS_ORIGINS"), "comma-separated origins allowed to call the API from a browser, e.g. https://www.example.org (env TIERSLIEUX_CORS_ORIGINS; default: any origin, read-only)")
 	fs.StringVar(&cfg.TileURL, "tiles", envOr("TIERSLIEUX_TILES", httpapi.DefaultTileURL), "base-map tile URL template for the page (env TIERSLIEUX_TILES)")
 	fs.StringVar(&cfg.Attribution, "attribution", envOr("TIERSLIEUX_ATTRIBUTION", httpapi.DefaultAttribution), "base-map attribution shown on the page (env TIERSLIEUX_ATTRIBUTION)")
@@ -119,6 +124,28 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	return serve(ctx, cfg, log, nil)
+}
+
+// servePprof serves Go's profiler on its own address until ctx ends.
+func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("-pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	log.Info("profiler", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return nil
 }
 
 // envDuration defines a duration flag whose default an environment
@@ -261,6 +288,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		// accepts, URL-encoded.
 		MaxHeaderBytes: 256 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if cfg.Pprof != "" {
+		if err := servePprof(ctx, cfg.Pprof, log); err != nil {
+			return err
+		}
 	}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "rate", cfg.Rate, "search_timeout", cfg.SearchTimeout)
 	if ready != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -103,6 +104,46 @@ func benchServer(b *testing.B, h http.Handler) {
 	for i, q := range benchQueries {
 		b.Run(q.name, func(b *testing.B) { run(b, mix[i:i+1]) })
 	}
+	// The population-weighted mix of tlload (testdata/mix.txt, written by
+	// `tlload -write-mix`): dense cities included, as users spread.
+	pop := populationMix(b, srv.URL)
+	b.Run("population", func(b *testing.B) { run(b, pop[""]) })
+	for _, kind := range []string{"text", "radius", "bbox", "nearest"} {
+		b.Run("population-"+kind, func(b *testing.B) { run(b, pop[kind]) })
+	}
+}
+
+// populationMix reads testdata/mix.txt into URLs on base: all of them
+// under "", and by kind.
+func populationMix(tb testing.TB, base string) map[string][]string {
+	tb.Helper()
+	data, err := os.ReadFile("testdata/mix.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		var kind string
+		switch {
+		case strings.Contains(line, "q="):
+			kind = "text"
+		case strings.Contains(line, "bbox="):
+			kind = "bbox"
+		case strings.Contains(line, "radius="):
+			kind = "radius"
+		default:
+			kind = "nearest"
+		}
+		out[""] = append(out[""], base+line)
+		out[kind] = append(out[kind], base+line)
+	}
+	if len(out[""]) < 1000 {
+		tb.Fatalf("testdata/mix.txt holds %d queries", len(out[""]))
+	}
+	return out
 }
 
 // MustSynthBackend builds a backend over n synthetic places (seed 1),

@@ -69,10 +69,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	body := s.searchBody(res, lang(r))
 	if format == "geojson" {
-		writeEncoded(w, http.StatusOK, "application/geo+json; charset=utf-8", geoJSONBody(body))
+		g := geoJSONBody(body)
+		writeAppended(w, http.StatusOK, "application/geo+json; charset=utf-8", g.appendJSON)
 		return
 	}
-	writeJSON(w, http.StatusOK, body)
+	writeAppended(w, http.StatusOK, "application/json; charset=utf-8", body.appendJSON)
 }
 
 // searchResponse is the JSON answer of /v1/search.

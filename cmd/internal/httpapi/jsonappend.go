@@ -1,0 +1,378 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// The search answer is written by hand, field by field, into a pooled
+// buffer: it is most of what the server sends, and encoding/json spends
+// more on reflection than on the bytes. The output is byte for byte what
+// encoding/json writes with SetEscapeHTML(false) (TestAppendMatchesJSON),
+// so the hand-written parts and the rest cannot drift apart.
+
+// bufPool holds answer buffers; one grown past maxPooled is dropped, so
+// a rare huge answer does not stay in memory.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxPooled = 1 << 20
+
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) > maxPooled {
+		return
+	}
+	*b = (*b)[:0]
+	bufPool.Put(b)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// safeASCII marks the bytes a JSON string holds as they are.
+var safeASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// needsEscape marks the bytes of valid UTF-8 a JSON string escapes.
+var needsEscape = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !safeASCII[c]
+	}
+	return t
+}()
+
+// appendEscaped appends the escape of an ASCII byte.
+func appendEscaped(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '"':
+		return append(b, '\\', c)
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+}
+
+// appendString appends s as a JSON string, as encoding/json does without
+// HTML escaping: invalid UTF-8 becomes U+FFFD, and U+2028 and U+2029 are
+// escaped for JavaScript.
+func appendString(b []byte, s string) []byte {
+	if utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029") {
+		// The common case: only ASCII bytes may need escaping.
+		b = append(b, '"')
+		start := 0
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if !needsEscape[c] {
+				continue
+			}
+			b = appendEscaped(append(b, s[start:i]...), c)
+			start = i + 1
+		}
+		b = append(b, s[start:]...)
+		return append(b, '"')
+	}
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if safeASCII[c] {
+				i++
+				continue
+			}
+			b = appendEscaped(append(b, s[start:i]...), c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendFloat appends f as encoding/json writes a float64.
+func appendFloat(b []byte, f float64) []byte {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return append(b, "null"...) // never in an answer; encoding/json would fail
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendKey appends a member's name and colon, after a comma unless
+// first.
+func appendKey(b []byte, key string, first bool) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, key...)
+	return append(b, '"', ':')
+}
+
+// appendMarshal appends v through encoding/json, for the small, varied
+// parts of an answer.
+func appendMarshal(b []byte, v any) ([]byte, error) {
+	out, err := json.Marshal(v)
+	if err != nil {
+		return b, err
+	}
+	// json.Marshal escapes HTML characters; an Encoder without HTML
+	// escaping would allocate one more buffer: undo the three escapes,
+	// which only ever appear inside strings.
+	return appendUnescapeHTML(b, out), nil
+}
+
+// appendUnescapeHTML copies JSON from json.Marshal, turning its \u003c,
+// \u003e and \u0026 back into <, > and &: the one difference from an
+// Encoder with SetEscapeHTML(false).
+func appendUnescapeHTML(b, js []byte) []byte {
+	for i := 0; i < len(js); i++ {
+		if js[i] == '\\' && i+5 < len(js) && js[i+1] == 'u' && js[i+2] == '0' && js[i+3] == '0' {
+			switch string(js[i+4 : i+6]) {
+			case "3c":
+				b = append(b, '<')
+				i += 5
+				continue
+			case "3e":
+				b = append(b, '>')
+				i += 5
+				continue
+			case "26":
+				b = append(b, '&')
+				i += 5
+				continue
+			}
+		}
+		if js[i] == '\\' && i+1 < len(js) {
+			// Any other escape: copy both bytes, so an escaped backslash
+			// followed by "u0026" is never read as an escape.
+			b = append(b, js[i], js[i+1])
+			i++
+			continue
+		}
+		b = append(b, js[i])
+	}
+	return b
+}
+
+// appendJSON appends the result as encoding/json would encode it.
+func (r *resultJSON) appendJSON(b []byte) []byte {
+	b = appendKey(append(b, '{'), "id", true)
+	b = appendString(b, r.ID)
+	b = appendString(appendKey(b, "name", false), r.Name)
+	b = appendStrings(appendKey(b, "types", false), r.Types)
+	b = appendStrings(appendKey(b, "services", false), r.Services)
+	if len(r.Tags) > 0 {
+		b = appendStrings(appendKey(b, "tags", false), r.Tags)
+	}
+	b = appendString(appendKey(b, "commune", false), r.Commune)
+	b = appendString(appendKey(b, "insee", false), r.INSEE)
+	b = appendString(appendKey(b, "dept", false), r.Dept)
+	b = appendFloat(appendKey(b, "lat", false), r.Lat)
+	b = appendFloat(appendKey(b, "lon", false), r.Lon)
+	b = appendString(appendKey(b, "precision", false), r.Precision)
+	b = strconv.AppendBool(appendKey(b, "demo", false), r.Demo)
+	if r.DistanceKM != nil {
+		b = appendFloat(appendKey(b, "distance_km", false), *r.DistanceKM)
+	}
+	if r.Score != nil {
+		b = appendFloat(appendKey(b, "score", false), *r.Score)
+	}
+	for _, f := range [...]struct{ key, v string }{
+		{"address", r.Address}, {"postcode", r.Postcode}, {"website", r.Website},
+		{"opening_hours", r.OpeningHours}, {"description", r.Description},
+	} {
+		if f.v != "" {
+			b = appendString(appendKey(b, f.key, false), f.v)
+		}
+	}
+	if len(r.Matched) > 0 {
+		b = appendStrings(appendKey(b, "matched", false), r.Matched)
+	}
+	if len(r.Highlight) > 0 {
+		b = append(appendKey(b, "highlight", false), '{')
+		keys := make([]string, 0, len(r.Highlight))
+		for k := range r.Highlight {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(appendString(b, k), ':')
+			b = appendString(b, r.Highlight[k])
+		}
+		b = append(b, '}')
+	}
+	b = appendKey(b, "open_now", false)
+	if r.OpenNow == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendBool(b, *r.OpenNow)
+	}
+	if r.NextChange != "" {
+		b = appendString(appendKey(b, "next_change", false), r.NextChange)
+	}
+	if r.TodayHours != "" {
+		b = appendString(appendKey(b, "today_hours", false), r.TodayHours)
+	}
+	if r.DetourKM != nil {
+		b = appendFloat(appendKey(b, "detour_km", false), *r.DetourKM)
+	}
+	if r.AlongKM != nil {
+		b = appendFloat(appendKey(b, "along_km", false), *r.AlongKM)
+	}
+	return append(b, '}')
+}
+
+// appendJSON appends the answer as json.Encoder with SetEscapeHTML(false)
+// writes it, newline included.
+func (s *searchResponse) appendJSON(b []byte) ([]byte, error) {
+	b = appendKey(append(b, '{'), "query", true)
+	b, err := appendMarshal(b, &s.Query)
+	if err != nil {
+		return b, err
+	}
+	b = strconv.AppendInt(appendKey(b, "total", false), int64(s.Total), 10)
+	if s.UnknownHours != nil {
+		b = strconv.AppendInt(appendKey(b, "unknown_hours", false), int64(*s.UnknownHours), 10)
+	}
+	b = appendKey(b, "results", false)
+	if s.Results == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range s.Results {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = s.Results[i].appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	if len(s.Facets) > 0 {
+		if b, err = appendMarshal(appendKey(b, "facets", false), s.Facets); err != nil {
+			return b, err
+		}
+	}
+	b = appendFloat(appendKey(b, "took_ms", false), s.TookMS)
+	return append(b, '}', '\n'), nil
+}
+
+// appendJSON appends the GeoJSON answer as json.Encoder with
+// SetEscapeHTML(false) writes it, newline included.
+func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
+	b = appendString(appendKey(append(b, '{'), "type", true), g.Type)
+	b, err := appendMarshal(appendKey(b, "query", false), &g.Query)
+	if err != nil {
+		return b, err
+	}
+	b = strconv.AppendInt(appendKey(b, "total", false), int64(g.Total), 10)
+	if len(g.Facets) > 0 {
+		if b, err = appendMarshal(appendKey(b, "facets", false), g.Facets); err != nil {
+			return b, err
+		}
+	}
+	b = appendFloat(appendKey(b, "took_ms", false), g.TookMS)
+	b = appendKey(b, "features", false)
+	if g.Features == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range g.Features {
+			f := &g.Features[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(appendKey(append(b, '{'), "type", true), f.Type)
+			b = appendString(appendKey(b, "id", false), f.ID)
+			b = appendString(appendKey(append(appendKey(b, "geometry", false), '{'), "type", true), f.Geometry.Type)
+			b = append(appendKey(b, "coordinates", false), '[')
+			b = append(appendFloat(b, f.Geometry.Coordinates[0]), ',')
+			b = append(appendFloat(b, f.Geometry.Coordinates[1]), ']', '}')
+			b = f.Properties.appendJSON(appendKey(b, "properties", false))
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}', '\n'), nil
+}
+
+// writeAppended writes an answer built by appending into a pooled buffer.
+func writeAppended(w http.ResponseWriter, status int, contentType string, build func([]byte) ([]byte, error)) {
+	bp := getBuf()
+	defer putBuf(bp)
+	b, err := build((*bp)[:0])
+	*bp = b
+	if err != nil {
+		writeInternal(w)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
+}

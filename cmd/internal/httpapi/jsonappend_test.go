@@ -1,0 +1,159 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
+	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/index/indextest"
+)
+
+// encodingJSON is what the answers were written with before: an Encoder
+// without HTML escaping.
+func encodingJSON(tb testing.TB, v any) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestAppendMatchesJSON: the hand-written search answers are byte for
+// byte encoding/json's, over real answers of every shape: text with
+// highlights, facets, trips, hours, GeoJSON, no results.
+func TestAppendMatchesJSON(t *testing.T) {
+	cat := indextest.Demo(t)
+	lang := query.New(indextest.Gazetteer(t), cat)
+	eng := index.NewEngine(cat)
+	s := &Server{}
+	now := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
+	for _, p := range []query.Params{
+		{Q: "fablab with 3D printing within 30 km of Rodez"},
+		{Q: "coworking près de Millau", Facets: "type,service,dept"},
+		{Q: "atelier couture & <b>réparation</b> \"vélo\" \\ près de Toulouse", Limit: "100"},
+		{Q: "coworking entre Toulouse et Albi"},
+		{Q: "espace numérique ouvert samedi", Open: "saturday", OpenUnknown: "include"},
+		{Near: "Montpellier", Radius: "40km", Sort: "distance", Facets: "distance", Rings: "5,10,20"},
+		{BBox: "1.2,43.4,1.6,43.8"},
+		{Q: "zzzzqqq introuvable"},
+		{Types: []string{"fablab"}, Limit: "100", Offset: "10"},
+	} {
+		q, err := lang.Build(p)
+		if err != nil {
+			t.Fatalf("%+v: %v", p, err)
+		}
+		q.Now = now
+		res, err := eng.Search(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range []language.Tag{language.French, language.English} {
+			body := s.searchBody(res, l)
+			got, err := body.appendJSON(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := encodingJSON(t, body); !bytes.Equal(got, want) {
+				t.Errorf("%+v:\n got %s\nwant %s", p, got, want)
+			}
+			g := geoJSONBody(body)
+			got, err = g.appendJSON(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := encodingJSON(t, g); !bytes.Equal(got, want) {
+				t.Errorf("%+v GeoJSON:\n got %s\nwant %s", p, got, want)
+			}
+		}
+	}
+}
+
+// TestAppendString and TestAppendFloat: the two leaves, on their edges.
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain", "é à ç", "\x00\x01\x1f\x7f", "\"\\/", "<>&", "\u2028\u2029", "\xff\xfe", "a\xc3", "\t\n\r\b\f", "🙂", strings.Repeat("x", 300)} {
+		if got, want := appendString(nil, s), bytes.TrimSuffix(encodingJSON(t, s), []byte("\n")); !bytes.Equal(got, want) {
+			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
+	}
+}
+
+func TestAppendFloat(t *testing.T) {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 43.60426, -1.5e-7, 1e-6, 9.99e-7, 1e20, 1e21, 123456789.123, 5e-324, math.MaxFloat64, 0.000123} {
+		if got, want := appendFloat(nil, f), bytes.TrimSuffix(encodingJSON(t, f), []byte("\n")); !bytes.Equal(got, want) {
+			t.Errorf("%g: got %s, want %s", f, got, want)
+		}
+	}
+}
+
+// FuzzAppendString: any string is written as encoding/json writes it.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "é", "\xff", "\u2028", "<&>", "\\u003c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := appendString(nil, s), bytes.TrimSuffix(encodingJSON(t, s), []byte("\n")); !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %s, want %s", s, got, want)
+		}
+	})
+}
+
+// FuzzAppendMarshal: undoing json.Marshal's HTML escapes gives what an
+// Encoder without them writes, for any string in any structure.
+func FuzzAppendMarshal(f *testing.F) {
+	for _, s := range []string{"<b>", "\\u003c", `\<`, "&amp;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := map[string][]string{s: {s, "x" + s}}
+		got, err := appendMarshal(nil, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := bytes.TrimSuffix(encodingJSON(t, v), []byte("\n")); !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %s, want %s", s, got, want)
+		}
+	})
+}
+
+// BenchmarkAnswer compares writing a 20-result answer by hand and with
+// encoding/json.
+func BenchmarkAnswer(b *testing.B) {
+	cat := indextest.Demo(b)
+	q, err := query.New(indextest.Gazetteer(b), cat).Build(query.Params{Q: "atelier près de Toulouse", Limit: "20"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := index.NewEngine(cat).Search(context.Background(), q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := (&Server{}).searchBody(res, language.French)
+	b.Run("append", func(b *testing.B) {
+		var buf []byte
+		for b.Loop() {
+			buf, _ = body.appendJSON(buf[:0])
+		}
+		b.SetBytes(int64(len(buf)))
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		var buf bytes.Buffer
+		for b.Loop() {
+			buf.Reset()
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.Encode(body)
+		}
+		b.SetBytes(int64(buf.Len()))
+	})
+}
