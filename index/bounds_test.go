@@ -5,7 +5,9 @@ import (
 	"errors"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/index/indextest"
+	"github.com/tierslieux/tierslieux/ingest"
 )
 
 // TestColdStampede: many identical text queries on a cold catalog fetch
@@ -181,7 +184,9 @@ func TestSearchStopsInsideLoops(t *testing.T) {
 		{"polygon", index.Query{Polygon: star, Limit: 10}},
 		{"bbox", index.Query{BBox: &everywhere, Limit: 10}},
 		{"text", index.Query{Text: "synthétique lieu", Limit: 10}},
-		{"everything", index.Query{Limit: 10}},
+		// With facets: without them, a page of everything is the first
+		// places of a precomputed order, too little work to watch.
+		{"everything with facets", index.Query{Limit: 10, Facets: []string{"dept"}}},
 		{"text and radius", index.Query{Text: "synthétique", Near: &index.Anchor{Lon: 2, Lat: 44}, RadiusMeters: 800_000, Limit: 10}},
 		// Facets make the engine visit each place of the disc (without
 		// them it counts the disc by runs of places and walks only the
@@ -341,6 +346,50 @@ func TestHeavy(t *testing.T) {
 	for _, c := range cases {
 		if got := e.Heavy(c.q, c.zoom); got != c.heavy {
 			t.Errorf("%s: heavy %v, want %v", c.name, got, c.heavy)
+		}
+	}
+}
+
+// TestListOrder: a page of everything, or of a word no place holds, is
+// what sorting the whole catalog gives, by name or by ID.
+func TestListOrder(t *testing.T) {
+	e, places := MustSynthEngine(t, exactN)
+	byName := slices.Clone(places)
+	slices.SortFunc(byName, func(a, b ingest.Place) int {
+		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	byID := slices.Clone(places)
+	slices.SortFunc(byID, func(a, b ingest.Place) int { return strings.Compare(a.ID, b.ID) })
+	fablabs := slices.DeleteFunc(slices.Clone(byName), func(p ingest.Place) bool { return !slices.Contains(p.Types, "fablab") })
+	ids := func(ps []ingest.Place) []string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = p.ID
+		}
+		return out
+	}
+	cases := []struct {
+		name  string
+		q     index.Query
+		want  []ingest.Place
+		total int
+	}{
+		{"everything", index.Query{Limit: 30}, byName, len(places)},
+		{"second page", index.Query{Limit: 30, Offset: 30}, byName[30:], len(places)},
+		{"fablabs", index.Query{Types: []string{"fablab"}, Limit: 25, Offset: 5}, fablabs[5:], len(fablabs)},
+		{"a word in no place", index.Query{Text: "zqxwvyk", RelaxText: true, Limit: 30}, byID, len(places)},
+	}
+	for _, c := range cases {
+		res := MustSearch(t, e, c.q)
+		if res.Total != c.total {
+			t.Errorf("%s: total %d, want %d", c.name, res.Total, c.total)
+		}
+		want := ids(c.want[:min(len(c.want), c.q.Limit)])
+		if d := indextest.DiffIDs(hitIDs(res.Hits), want); d != "" {
+			t.Errorf("%s: %s", c.name, d)
 		}
 	}
 }

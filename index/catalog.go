@@ -33,6 +33,7 @@ type Catalog struct {
 	filters filterSets
 	// sortName holds lower-case names, for alphabetical order.
 	sortName []string
+	orders   orders
 	terms    *termCache
 	names    nameIndex
 	// deptNames and regionNames give the names of the codes places carry.
@@ -87,15 +88,17 @@ func (c *Catalog) Close() error {
 func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) *Catalog {
 	c := &Catalog{byID: make(map[string]uint32, len(places)), Geo: geo.New(), Text: txt,
 		deptNames: map[string]string{}, regionNames: map[string]string{}}
-	for _, p := range places {
-		if i, dup := c.byID[p.ID]; dup {
-			c.Places[i] = p
+	// Which record each place is: the later of two with the same ID.
+	keep := make([]int, 0, len(places))
+	for i := range places {
+		if k, dup := c.byID[places[i].ID]; dup {
+			keep[k] = i
 			continue
 		}
-		c.byID[p.ID] = uint32(len(c.Places))
-		c.Places = append(c.Places, p)
+		c.byID[places[i].ID] = uint32(len(keep))
+		keep = append(keep, i)
 	}
-	c.orderByCell()
+	c.orderByCell(places, keep)
 	c.sortName = make([]string, len(c.Places))
 	c.hours = newSchedules(len(c.Places))
 	seenHours := map[string]int32{}
@@ -118,15 +121,15 @@ func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) 
 // of any map cell are then one run of ordinals, so the places of a disc
 // or a box are counted a run at a time (geo.Cells, bitset.countRange),
 // and neighbours sit side by side in memory.
-func (c *Catalog) orderByCell() {
-	lon, lat := make([]float64, len(c.Places)), make([]float64, len(c.Places))
-	for i := range c.Places {
-		lon[i], lat[i] = c.Places[i].Lon, c.Places[i].Lat
+func (c *Catalog) orderByCell(places []ingest.Place, keep []int) {
+	lon, lat := make([]float64, len(keep)), make([]float64, len(keep))
+	for i, k := range keep {
+		lon[i], lat[i] = places[k].Lon, places[k].Lat
 	}
 	order := geo.CellOrder(lon, lat)
-	sorted := make([]ingest.Place, len(c.Places))
+	sorted := make([]ingest.Place, len(keep))
 	for i, o := range order {
-		sorted[i] = c.Places[o]
+		sorted[i] = places[keep[o]]
 		lon[i], lat[i] = sorted[i].Lon, sorted[i].Lat
 	}
 	compact(sorted)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/tierslieux/tierslieux/geo"
 )
 
 // MaxZoom is the deepest map zoom the clustering endpoint accepts (web
@@ -60,9 +62,11 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	}
 	q.Limit, q.Offset = 1, 0
 	asked := zoom
-	res, matches, _, err := e.match(ctx, q)
-	if err != nil {
-		return nil, err
+	// A grid far finer than an answer may hold would only be coarsened
+	// afterwards: start at the zoom whose grid over the box is a few
+	// times MaxClusters at most. Cells nest, so the answer is the same.
+	for zoom > 0 && clusterCells(*q.BBox, zoom) > 4*MaxClusters {
+		zoom--
 	}
 	// Degrees of longitude per pixel at this zoom (256-pixel tiles); the
 	// same step in latitude, widened by 1/cos(lat) to stay square on screen.
@@ -70,10 +74,7 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	midLat := (q.BBox.MinLat + q.BBox.MaxLat) / 2
 	cellLat := cell * math.Cos(midLat*math.Pi/180)
 	cells := map[[2]int64]*clusterAcc{}
-	for i, m := range matches {
-		if i&4095 == 0 && ctx.Err() != nil {
-			return nil, fmt.Errorf("clusters stopped: %w", ctx.Err())
-		}
+	add := func(m match) {
 		p := &e.cat.Places[m.o]
 		k := [2]int64{int64(math.Floor(p.Lon / cell)), int64(math.Floor(p.Lat / cellLat))}
 		a := cells[k]
@@ -82,6 +83,10 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 			cells[k] = a
 		}
 		a.add(e.cat, p.Lon, p.Lat, 1, [4]float64{p.Lon, p.Lat, p.Lon, p.Lat}, m)
+	}
+	res, err := e.clusterMatches(ctx, q, add)
+	if err != nil {
+		return nil, err
 	}
 	// Too many cells: halve the grid (one zoom level out) until they fit.
 	// A cell's key at the coarser level is its key halved, rounded down.
@@ -119,6 +124,50 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	})
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// clusterMatches calls add for every match of a clusters query. A box with
+// filters and nothing else is walked by the cells, each place passed on
+// as found; anything else goes through the engine's match.
+func (e *Engine) clusterMatches(ctx context.Context, q Query, add func(match)) (*Result, error) {
+	if q.Text == "" && len(q.Facets) == 0 && q.Polygon == nil && q.Trip == nil && q.Near == nil && q.RadiusMeters == 0 {
+		if err := q.Validate(); err != nil {
+			return nil, err
+		}
+		p, err := e.plan(ctx, &q)
+		if err != nil {
+			return nil, err
+		}
+		res := &Result{Query: q}
+		p.eachIn(geo.Box(*q.BBox), p.f.all, func(o uint32) bool {
+			if p.f.open != nil {
+				if _, known := p.f.open.state(o); !known {
+					res.UnknownHours++
+				}
+				if !p.f.open.pass(o) {
+					return p.live()
+				}
+			}
+			res.Total++
+			add(match{o: o})
+			return p.live()
+		})
+		if p.err != nil {
+			return nil, fmt.Errorf("clusters stopped: %w", p.err)
+		}
+		return res, nil
+	}
+	res, matches, _, err := e.match(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range matches {
+		if i&4095 == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("clusters stopped: %w", ctx.Err())
+		}
+		add(m)
+	}
+	return res, nil
 }
 
 // clusterAcc gathers the places of one cell.

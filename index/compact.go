@@ -31,12 +31,16 @@ func compact(places []ingest.Place) {
 		*p = s
 	}
 	lists := map[string][]string{}
+	var key []byte
 	sharedList := func(p *[]string) {
 		if len(*p) == 0 {
 			return // nil stays nil, empty stays empty
 		}
-		key := strings.Join(*p, "\x00")
-		if l, ok := lists[key]; ok {
+		key = key[:0]
+		for _, s := range *p {
+			key = append(append(key, s...), 0)
+		}
+		if l, ok := lists[string(key)]; ok { // no allocation to look up
 			*p = l
 			return
 		}
@@ -45,7 +49,7 @@ func compact(places []ingest.Place) {
 			l[i] = s
 			shared(&l[i])
 		}
-		lists[strings.Clone(key)] = l
+		lists[string(key)] = l
 		*p = l
 	}
 	var (

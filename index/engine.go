@@ -171,6 +171,9 @@ func (p *planner) run() (*Result, []match) {
 	if a := p.countableArea(); a != nil {
 		return p.countThenNearest(res, a)
 	}
+	if order := p.listOrder(); order != nil {
+		return p.firstInOrder(res, order)
+	}
 	var cands []match
 	switch {
 	case q.Nearest:

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"runtime"
 
 	"github.com/tierslieux/tierslieux/geo"
 )
@@ -34,11 +35,13 @@ type planner struct {
 	marked map[string]bool
 	// ruler measures from the query's point, once needed.
 	ruler *geo.Ruler
+	// yield makes a heavy query's loops give way to other queries.
+	yield bool
 }
 
 // plan prepares a query's filter and text.
 func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
-	p := &planner{ctx: ctx, cat: e.cat, force: e.Plan, q: q, f: e.cat.filter(q)}
+	p := &planner{ctx: ctx, cat: e.cat, force: e.Plan, q: q, f: e.cat.filter(q), yield: e.Heavy(*q, -1)}
 	if q.Text == "" {
 		return p, nil
 	}
@@ -66,6 +69,11 @@ func (p *planner) live() bool {
 		if err := p.ctx.Err(); err != nil {
 			p.err = err
 			return false
+		}
+		if p.yield {
+			// A heavy query lets the others run between its slices of
+			// work: it takes longer, they are not held up behind it.
+			runtime.Gosched()
 		}
 	}
 	return true

@@ -412,28 +412,21 @@ func openBuild(dir, name string, g *gazetteer.Gazetteer) (*Catalog, error) {
 // has its size and CRC-32C, all in one pass.
 func readPlacesChecked(build string, m *manifest) ([]ingest.Place, error) {
 	want := m.file(placesFile)
-	f, err := os.Open(filepath.Join(build, placesFile))
+	data, err := os.ReadFile(filepath.Join(build, placesFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, damaged(build, placesFile, "is missing (the manifest lists %d bytes)", want.Size)
 	} else if err != nil {
 		return nil, fmt.Errorf("open catalog: %w", err)
 	}
-	defer f.Close()
-	places := make([]ingest.Place, 0, m.Records)
-	sum := newSummer(false)
-	n, err := scanPlaces(f, sum, func(_ int, p *ingest.Place, invalid error) error {
-		if invalid != nil {
-			return invalid
-		}
-		places = append(places, *p)
-		return nil
-	})
+	places, err := decodePlaces(data, m.Records)
 	if err != nil {
 		return nil, damaged(build, placesFile, "%v", err)
 	}
-	if n != m.Records {
+	if n := len(places); n != m.Records {
 		return nil, damaged(build, placesFile, "holds %s where the manifest lists %d (and the text index holds %d documents)", plural(n, "place"), m.Records, m.TextDocs)
 	}
+	sum := newSummer(false)
+	sum.Write(data)
 	if d := compareSum(build, placesFile, sum.sum(), want); d != nil {
 		return nil, d
 	}

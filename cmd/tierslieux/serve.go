@@ -12,6 +12,7 @@ import (
 	"net/http/pprof"
 	"net/netip"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -52,13 +53,19 @@ type serveConfig struct {
 	// The bounds on work: see httpapi.Options.
 	SearchTimeout  time.Duration // TIERSLIEUX_SEARCH_TIMEOUT
 	MaxInFlight    int           // TIERSLIEUX_MAX_INFLIGHT
-	MaxConns       int           // TIERSLIEUX_MAX_CONNS
-	Rate           float64       // TIERSLIEUX_RATE, requests a second per client; 0: off
-	Burst          int           // TIERSLIEUX_BURST
-	TrustedProxies string        // TIERSLIEUX_TRUSTED_PROXIES, CIDRs or addresses
+	HeavyPerSecond float64
+	MaxConns       int     // TIERSLIEUX_MAX_CONNS
+	Rate           float64 // TIERSLIEUX_RATE, requests a second per client; 0: off
+	Burst          int     // TIERSLIEUX_BURST
+	TrustedProxies string  // TIERSLIEUX_TRUSTED_PROXIES, CIDRs or addresses
 	// Drain is how long a shutdown lets requests in flight finish before
 	// cancelling them (TIERSLIEUX_DRAIN).
 	Drain time.Duration
+	// Compress answers clients that accept gzip or zstd.
+	Compress bool
+	// MemoryLimit is the heap's soft limit in bytes; 0: twice the live
+	// heap once open, plus 256 MB (GOMEMLIMIT overrides).
+	MemoryLimit int64
 
 	// wrap, when set, wraps the API handler: tests add slow routes.
 	wrap func(http.Handler) http.Handler
@@ -77,6 +84,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.Addr, "addr", envOr("TIERSLIEUX_ADDR", ":8080"), "address to listen on (env TIERSLIEUX_ADDR)")
 	fs.StringVar(&cfg.Index, "index", os.Getenv("TIERSLIEUX_INDEX"), "index directory built by `tierslieux ingest` (env TIERSLIEUX_INDEX; default: the embedded demo data)")
 	fs.BoolVar(&cfg.Debug, "debug", false, "log every request")
+	fs.BoolVar(&cfg.Compress, "compress", true, "compress answers for clients that accept gzip or zstd (-compress=false behind a proxy that does)")
+	fs.Int64Var(&cfg.MemoryLimit, "memory-limit", 0, "soft limit of the heap in bytes (default: twice the catalog's live heap plus 256 MB; GOMEMLIMIT overrides)")
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; keep it private")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", os.Getenv("TIERSLIEUX_CORS_ORIGINS"), "comma-separated origins allowed to call the API from a browser, e.g. https://www.example.org (env TIERSLIEUX_CORS_ORIGINS; default: any origin, read-only)")
 	fs.StringVar(&cfg.TileURL, "tiles", envOr("TIERSLIEUX_TILES", httpapi.DefaultTileURL), "base-map tile URL template for the page (env TIERSLIEUX_TILES)")
@@ -88,6 +97,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.Float64Var(&cfg.SpeedKMH, "kmh", kmh, "straight-line speed that reads \"within 20 minutes\" as a radius, in km/h (env TIERSLIEUX_KMH)")
 	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", os.Getenv("TIERSLIEUX_FRAME_ANCESTORS"), "comma-separated origins allowed to show /embed in a frame (env TIERSLIEUX_FRAME_ANCESTORS; default: the CORS origins, or any)")
 	fs.IntVar(&cfg.MaxInFlight, "max-inflight", 0, "searches running at once before new ones queue (default: 16 a core)")
+	fs.Float64Var(&cfg.HeavyPerSecond, "heavy-rate", 0, "heavy searches (large polygons, clusters of a huge grid) started a second, all clients together (default: 2 a core)")
 	fs.IntVar(&cfg.MaxConns, "max-conns", httpapi.DefaultMaxConns, "open connections at once; past it idle ones are closed, then new ones refused")
 	fs.IntVar(&cfg.Burst, "burst", 0, "requests a client may send at once before -rate applies (default: twice the rate)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", os.Getenv("TIERSLIEUX_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For names the client (env TIERSLIEUX_TRUSTED_PROXIES)")
@@ -146,6 +156,25 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
 	}()
 	log.Info("profiler", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
 	return nil
+}
+
+// memoryLimit sets the garbage collector's soft memory limit and returns
+// it: the one given in bytes, GOMEMLIMIT's, or by default twice the live
+// heap once the catalog is open, plus 256 MB for requests. Collecting
+// rarely (serveGCPercent) is what makes the server fast; the limit keeps
+// that from growing the heap to five times a large catalog.
+func memoryLimit(bytes int64) int64 {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return debug.SetMemoryLimit(-1)
+	}
+	if bytes <= 0 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		bytes = 2*int64(m.HeapAlloc) + 256<<20
+	}
+	debug.SetMemoryLimit(bytes)
+	return bytes
 }
 
 // envDuration defines a duration flag whose default an environment
@@ -236,8 +265,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	if cfg.Index != "" {
 		source = cfg.Index
 	}
+	limit := memoryLimit(cfg.MemoryLimit)
 	v := b.cat.Version()
-	log.Info("catalog ready", "source", source, "places", b.cat.Len(), "version", v.ID, "took", time.Since(start).Round(time.Millisecond))
+	log.Info("catalog ready", "source", source, "places", b.cat.Len(), "version", v.ID, "took", time.Since(start).Round(time.Millisecond),
+		"memory_limit_mb", limit>>20)
 	for _, w := range v.Warnings {
 		log.Warn("catalog", "warning", w)
 	}
@@ -259,8 +290,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	api := httpapi.NewServer(httpapi.Backend{Search: b.eng, Places: b.cat, Query: b.query}, log, httpapi.Options{
 		CORSOrigins: ingest.SplitList(cfg.CORSOrigins), TileURL: cfg.TileURL, Attribution: cfg.Attribution,
 		FrameAncestors: ingest.SplitList(cfg.FrameAncestors),
-		SearchTimeout:  cfg.SearchTimeout, MaxInFlight: cfg.MaxInFlight,
+		SearchTimeout:  cfg.SearchTimeout, MaxInFlight: cfg.MaxInFlight, HeavyPerSecond: cfg.HeavyPerSecond,
 		RatePerSecond: cfg.Rate, RateBurst: cfg.Burst, TrustedProxies: proxies,
+		NoCompression: !cfg.Compress,
 	})
 	// Requests run under a context of their own: cancelled when a drain
 	// runs out, with a cause that makes them answer 503, not vanish.

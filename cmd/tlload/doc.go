@@ -7,7 +7,7 @@
 // Usage:
 //
 //	tlload [-url http://127.0.0.1:8080] [-c 4] [-d 30s | -n N] [-rate R] [-warmup 5s]
-//	       [-hostile 0.05] [-hostile-c H] [-forwarded-for] [-pid PID]
+//	       [-hostile 0.05] [-hostile-c H] [-forwarded-for] [-gzip] [-pid PID]
 //	       [-queries 2000] [-seed 1] [-mix FILE] [-write-mix FILE] [-timeout 10s]
 //	       [-json] [-fail-on-error]
 //

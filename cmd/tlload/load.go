@@ -29,6 +29,7 @@ type options struct {
 	Hostile        float64       // share of requests that are hostile, in [0, 1)
 	HostileClients int           // clients sending them; 0 picks from Clients and Hostile
 	ForwardedFor   bool          // send X-Forwarded-For, one address per client
+	Gzip           bool          // accept gzip, and read the compressed bytes
 	Timeout        time.Duration // per request, response body included
 	PID            int           // the server's process, for CPU and RSS; 0: not measured
 	Seed           uint64        // hostile requests' randomness
@@ -81,6 +82,7 @@ const maxFailures = 5
 type client struct {
 	hc       *http.Client
 	xff      string
+	gzip     bool
 	rng      *rand.Rand // the hostile words
 	samples  []sample
 	failures []failure
@@ -101,6 +103,7 @@ func newClient(o *options, id int) *client {
 		hc:  &http.Client{Transport: tr, Timeout: o.Timeout},
 		rng: rand.New(rand.NewPCG(o.Seed, uint64(id))),
 	}
+	c.gzip = o.Gzip
 	if o.ForwardedFor {
 		c.xff = forwardedFor(id)
 	}
@@ -121,6 +124,11 @@ func (c *client) do(ctx context.Context, base, path string, k kind, t0 time.Time
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 	if err != nil {
 		panic(err) // the mix and the base URL are checked before the run
+	}
+	if c.gzip {
+		// Set by hand, the transport leaves the body compressed: the
+		// bytes counted are those on the wire.
+		req.Header.Set("Accept-Encoding", "gzip")
 	}
 	if c.xff != "" {
 		req.Header.Set("X-Forwarded-For", c.xff)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,7 @@ type testServer struct {
 	seen     map[string]int // by path and query, close=1 ones excepted
 	polygons []string
 	xff      map[string]int
+	gzip     int // requests accepting gzip
 }
 
 func newTestServer(tb testing.TB, hostileSleep time.Duration) *testServer {
@@ -74,9 +76,27 @@ func (ts *testServer) handle(w http.ResponseWriter, r *http.Request) {
 	if s := ts.hostileStatus.Load(); hostile && s != 0 {
 		status = int(s)
 	}
+	if r.Header.Get("Accept-Encoding") == "gzip" {
+		ts.mu.Lock()
+		ts.gzip++
+		ts.mu.Unlock()
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(status)
+		w.Write(gzipped) // 34 bytes
+		return
+	}
 	w.WriteHeader(status)
 	w.Write([]byte(`{"results":[]}`)) // 14 bytes
 }
+
+// gzipped is {"results":[]} compressed.
+var gzipped = func() []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(`{"results":[]}`))
+	zw.Close()
+	return b.Bytes()
+}()
 
 // MustLoad runs load with o against ts and a mix.
 func MustLoad(tb testing.TB, ts *testServer, o options, mix []string) *report {
@@ -322,6 +342,25 @@ func TestRunForwardedFor(t *testing.T) {
 	}
 	if got := forwardedFor(65535); got != "198.19.0.0" {
 		t.Errorf("forwardedFor(65535) = %s", got)
+	}
+}
+
+// TestRunGzip: with Gzip, every request accepts gzip and the bytes
+// counted are the compressed ones, as sent.
+func TestRunGzip(t *testing.T) {
+	ts := newTestServer(t, 0)
+	mix := []string{"/v1/search?near=43.6,1.44&sort=distance"}
+	rep := MustLoad(t, ts, options{Clients: 2, N: 40, Gzip: true}, mix)
+	if ts.gzip != 40 {
+		t.Errorf("%d of 40 requests accepted gzip", ts.gzip)
+	}
+	if want := int64(40 * len(gzipped)); rep.Total.Bytes != want {
+		t.Errorf("%d bytes counted, want %d (compressed)", rep.Total.Bytes, want)
+	}
+	ts2 := newTestServer(t, 0)
+	MustLoad(t, ts2, options{Clients: 2, N: 10}, mix)
+	if ts2.gzip != 0 {
+		t.Errorf("without Gzip, %d requests accepted gzip", ts2.gzip)
 	}
 }
 

@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.Warmup, "warmup", 0, "send requests for this long first, not counted")
 	fs.Float64Var(&o.Hostile, "hostile", 0, "share of requests that are hostile (a 7,000-vertex polygon, the world's clusters at zoom 22, unknown words), sent by extra clients")
 	fs.IntVar(&o.HostileClients, "hostile-c", 0, "clients sending the hostile requests, each one at a time (default: 8 × c)")
+	fs.BoolVar(&o.Gzip, "gzip", false, "accept gzip (Accept-Encoding: gzip) and read the compressed answers, as browsers do")
 	fs.BoolVar(&o.ForwardedFor, "forwarded-for", false, "send X-Forwarded-For, a different address in 198.18.0.0/15 for each client")
 	fs.DurationVar(&o.Timeout, "timeout", 10*time.Second, "per request, the whole body read")
 	fs.IntVar(&o.PID, "pid", 0, "the server's process ID, on this machine: report its CPU time per request and its largest RSS")

@@ -49,20 +49,31 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	ctx, cancel := s.searchContext(r)
+	defer cancel()
+	// A polygon this long is heavy whatever it holds: take the heavy lane
+	// before reading it, so a refused one costs next to nothing.
+	var release func()
+	if len(p.Polygon) > heavyPolygonBytes {
+		if release, err = s.limits.acquire(ctx, true); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		defer release()
+	}
 	q, err := s.Query.Build(p)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	ctx, cancel := s.searchContext(r)
-	defer cancel()
-	release, err := s.limits.acquire(ctx, s.Search.Heavy(q, -1))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	if release == nil {
+		if release, err = s.limits.acquire(ctx, s.Search.Heavy(q, -1)); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		defer release()
 	}
 	res, err := s.Search.Search(ctx, q)
-	release()
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -27,7 +27,14 @@ const (
 	// DefaultMaxInFlight is per core: searches are CPU-bound, and a few
 	// more than the cores keep short ones interleaving with long ones.
 	DefaultMaxInFlight = 16
+	// DefaultHeavyPerSecond is per core: a heavy search costs tens of
+	// milliseconds, so a few a second take a small share of the machine.
+	DefaultHeavyPerSecond = 2
 )
+
+// heavyPolygonBytes is the length of a polygon parameter past which it
+// is surely heavy (about index.HeavyPolygonVertices vertices or more).
+const heavyPolygonBytes = 16 << 10
 
 // maxClients bounds the per-client rate limiters kept at once; beyond it,
 // idle ones are dropped first, then new clients share one bucket.
@@ -44,6 +51,10 @@ var ErrShuttingDown = errors.New("server shutting down")
 type limits struct {
 	light, heavy *semaphore.Weighted
 	queueWait    time.Duration
+	// heavyRate bounds the heavy searches started each second, all
+	// clients together: the lane bounds how many run at once, this how
+	// much of the machine they take over time.
+	heavyRate *rate.Limiter
 
 	rate    rate.Limit
 	burst   int
@@ -79,6 +90,11 @@ func newLimits(o Options) *limits {
 	if l.queueWait <= 0 {
 		l.queueWait = DefaultQueueWait
 	}
+	heavyPerSecond := o.HeavyPerSecond
+	if heavyPerSecond <= 0 {
+		heavyPerSecond = float64(DefaultHeavyPerSecond * procs)
+	}
+	l.heavyRate = rate.NewLimiter(rate.Limit(heavyPerSecond), max(1, int(heavyPerSecond)))
 	if l.burst <= 0 {
 		l.burst = max(1, int(math.Ceil(2*o.RatePerSecond)))
 	}
@@ -91,6 +107,9 @@ func newLimits(o Options) *limits {
 func (l *limits) acquire(ctx context.Context, heavy bool) (release func(), err error) {
 	sem := l.light
 	if heavy {
+		if !l.heavyRate.Allow() {
+			return nil, overloaded(true)
+		}
 		sem = l.heavy
 	}
 	if !sem.TryAcquire(1) {

@@ -469,3 +469,24 @@ func TestClustersBoundedHTTP(t *testing.T) {
 		t.Errorf("answer of %d bytes", n)
 	}
 }
+
+// TestHeavyRate: past the heavy searches allowed each second, a heavy
+// search is refused at once (503), and light ones are not affected.
+func TestHeavyRate(t *testing.T) {
+	fake := &fakeService{real: MustBackend(t), heavy: func(q index.Query, _ int) bool { return slices.Contains(q.Services, "wifi") }}
+	s := httpapi.NewServer(fake.backend(), nil, httpapi.Options{HeavyPerSecond: 1})
+	if rec := MustServe(t, s, http.MethodGet, "/v1/search?service=wifi"); rec.Code != 200 {
+		t.Fatalf("first heavy search: %d", rec.Code)
+	}
+	start := time.Now()
+	rec := MustServe(t, s, http.MethodGet, "/v1/search?service=wifi")
+	MustError(t, rec, http.StatusServiceUnavailable, "overloaded")
+	if rec.Header().Get("Retry-After") == "" || time.Since(start) > time.Second {
+		t.Errorf("refused after %v, Retry-After %q", time.Since(start), rec.Header().Get("Retry-After"))
+	}
+	for range 5 {
+		if rec := MustServe(t, s, http.MethodGet, "/v1/search?type=fablab"); rec.Code != 200 {
+			t.Errorf("light search while heavy ones are refused: %d", rec.Code)
+		}
+	}
+}

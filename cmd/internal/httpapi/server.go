@@ -75,12 +75,19 @@ type Options struct {
 	// (index.Engine.Heavy) share a smaller lane: half the cores.
 	MaxInFlight int
 	QueueWait   time.Duration
+	// HeavyPerSecond bounds the heavy searches started each second, all
+	// clients together (default DefaultHeavyPerSecond a core); past it,
+	// 503 at once.
+	HeavyPerSecond float64
 	// RatePerSecond is each client's sustained request rate, RateBurst
 	// its bucket (default twice the rate); 0 turns the limit off.
 	RatePerSecond float64
 	RateBurst     int
 	// TrustedProxies are the peers whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
+	// NoCompression leaves answers uncompressed, for a proxy in front
+	// that compresses (precompressed assets are still served).
+	NoCompression bool
 }
 
 // Server is the HTTP API.
@@ -93,6 +100,7 @@ type Server struct {
 	pages   *pages
 	limits  *limits
 	headers securityHeaders
+	gzipped staticGzip
 	health  health
 }
 
@@ -144,7 +152,7 @@ func (s *Server) routes() {
 	r.Use(s.cors, s.checkLang)
 	// Around the router, not in it: mux runs its middleware only on a
 	// matched route, and these hold for 404s and 405s too.
-	s.handler = s.recoverPanics(s.logRequests(s.secure(s.rateLimit(s.strictQuery(r)))))
+	s.handler = s.recoverPanics(s.compress(s.logRequests(s.secure(s.rateLimit(s.strictQuery(r))))))
 }
 
 func notFound(path string) error {

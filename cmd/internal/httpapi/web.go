@@ -94,18 +94,22 @@ func (s *Server) webRoutes() {
 		// Partner pages load the widget from another origin.
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Cache-Control", "public, max-age=300")
-		http.ServeFileFS(w, r, static, "embed.js")
+		s.serveAsset(w, r, static, "embed.js")
 	}).Methods(http.MethodGet, http.MethodHead)
-	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.router.PathPrefix("/static/").Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(r.URL.Path, ".html") {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if strings.HasSuffix(name, "/") || strings.HasSuffix(name, ".html") || !fs.ValidPath(name) {
 			// Directory listings and the page templates are not assets.
+			s.writeError(w, r, notFound(r.URL.Path))
+			return
+		}
+		if st, err := fs.Stat(static, name); err != nil || st.IsDir() {
 			s.writeError(w, r, notFound(r.URL.Path))
 			return
 		}
 		// The widget's assets are loaded cross-origin too (Leaflet, styles).
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Cache-Control", "public, max-age=300")
-		fileServer.ServeHTTP(w, r)
+		s.serveAsset(w, r, static, name)
 	})).Methods(http.MethodGet, http.MethodHead)
 }

@@ -1,0 +1,28 @@
+package httpapi
+
+import "testing"
+
+func TestAcceptsGzip(t *testing.T) {
+	for _, c := range []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"GZIP", true},
+		{"x-gzip", true},
+		{"deflate, br", false},
+		{"gzip;q=0", false},
+		{"gzip; q=0.0", false},
+		{"gzip;q=0.5, br", true},
+		{"*", true},
+		{"*;q=0", false},
+		{"*, gzip;q=0", false},
+		{"identity", false},
+		{"br, *;q=0.1", true},
+	} {
+		if got := acceptsGzip(c.header); got != c.want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", c.header, got, c.want)
+		}
+	}
+}

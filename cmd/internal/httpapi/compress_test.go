@@ -1,0 +1,89 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// gunzip decodes a gzip body, failing the test otherwise.
+func gunzip(tb testing.TB, b []byte) []byte {
+	tb.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		tb.Fatalf("not gzip: %v", err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+func serveWith(h http.Handler, target, acceptEncoding string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	if acceptEncoding != "" {
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestCompression: assets and answers go out compressed to clients that
+// accept gzip, the same bytes once decoded, and as they are to others;
+// caches are told the answer varies with Accept-Encoding.
+func TestCompression(t *testing.T) {
+	s := newTestServer(t)
+	for _, target := range []string{"/static/vendor/leaflet/leaflet.js", "/embed.js", "/static/app.js", "/v1/search?type=fablab&limit=50", "/v1/vocabulary"} {
+		plain := serveWith(s, target, "")
+		if plain.Code != 200 || plain.Header().Get("Content-Encoding") != "" {
+			t.Fatalf("%s without Accept-Encoding: %d, Content-Encoding %q", target, plain.Code, plain.Header().Get("Content-Encoding"))
+		}
+		for _, ae := range []string{"gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8"} {
+			gz := serveWith(s, target, ae)
+			if gz.Header().Get("Content-Encoding") != "gzip" {
+				t.Errorf("%s with %q: Content-Encoding %q", target, ae, gz.Header().Get("Content-Encoding"))
+				continue
+			}
+			if gz.Body.Len() >= plain.Body.Len() {
+				t.Errorf("%s: %d bytes compressed, %d plain", target, gz.Body.Len(), plain.Body.Len())
+			}
+			body := gunzip(t, gz.Body.Bytes())
+			if target != "/v1/search?type=fablab&limit=50" && !bytes.Equal(body, plain.Body.Bytes()) {
+				t.Errorf("%s: decoded body differs from the plain one", target)
+			}
+			if gz.Header().Get("Content-Type") != plain.Header().Get("Content-Type") {
+				t.Errorf("%s: Content-Type %q compressed, %q plain", target, gz.Header().Get("Content-Type"), plain.Header().Get("Content-Type"))
+			}
+		}
+		if v := serveWith(s, target, "gzip").Header().Values("Vary"); !contains(v, "Accept-Encoding") {
+			t.Errorf("%s: Vary %v lacks Accept-Encoding", target, v)
+		}
+		if refused := serveWith(s, target, "gzip;q=0, identity"); refused.Header().Get("Content-Encoding") != "" {
+			t.Errorf("%s: compressed for a client refusing gzip", target)
+		}
+	}
+	// A small answer is not worth compressing.
+	if small := serveWith(s, "/healthz", "gzip"); small.Header().Get("Content-Encoding") != "" {
+		t.Errorf("/healthz compressed: %d bytes", small.Body.Len())
+	}
+	// Leaflet, the heaviest asset, shrinks as a best-level gzip does.
+	if gz := serveWith(s, "/static/vendor/leaflet/leaflet.js", "gzip"); gz.Body.Len() > 50_000 {
+		t.Errorf("leaflet.js compressed to %d bytes", gz.Body.Len())
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		for _, part := range bytes.Split([]byte(v), []byte(",")) {
+			if string(bytes.TrimSpace(part)) == s {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,64 @@
+package index
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/tierslieux/tierslieux/ingest"
+)
+
+// decodePlaces decodes places.jsonl held in memory, one place a line, on
+// every core: decoding JSON is most of the time a server takes to open a
+// large index. Each place is validated; the first line that does not
+// decode or validate is the error, as a scan would report it.
+func decodePlaces(data []byte, want int) ([]ingest.Place, error) {
+	var lines [][]byte
+	if want > 0 {
+		lines = make([][]byte, 0, want)
+	}
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		var line []byte
+		if i < 0 {
+			line, data = data, nil
+		} else {
+			line, data = data[:i], data[i+1:]
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	places := make([]ingest.Place, len(lines))
+	errs := make([]error, len(lines))
+	workers := runtime.GOMAXPROCS(0)
+	chunk := (len(lines) + workers - 1) / max(workers, 1)
+	var wg sync.WaitGroup
+	for w := 0; w < workers && w*chunk < len(lines); w++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				p := &places[i]
+				if err := json.Unmarshal(lines[i], p); err != nil {
+					errs[i] = fmt.Errorf("place %d: %w", i+1, err)
+					return
+				}
+				if ve := p.Validate(); len(ve) > 0 {
+					errs[i] = fmt.Errorf("place %d (%q): %w", i+1, p.ID, ve[0])
+					return
+				}
+			}
+		}(w*chunk, min((w+1)*chunk, len(lines)))
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return places, nil
+}
