@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/index"
@@ -291,29 +289,6 @@ func BenchmarkPolygonVertices(b *testing.B) {
 			}
 		})
 	}
-}
-
-// BenchmarkCancelLatency measures how long a search runs on after its
-// context is cancelled (ns from cancel to return, as cancel-ns/op).
-func BenchmarkCancelLatency(b *testing.B) {
-	e, _ := MustSynthEngine(b, 100_000)
-	poly := starPolygon(7000, 2.0, 44.0, 6.0)
-	q := index.Query{Polygon: poly, Text: "synthétique", Limit: 20, Sort: "name"}
-	var total time.Duration
-	for b.Loop() {
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan time.Time, 1)
-		go func() {
-			e.Search(ctx, q)
-			done <- time.Now()
-		}()
-		runtime.Gosched()
-		time.Sleep(200 * time.Microsecond)
-		at := time.Now()
-		cancel()
-		total += (<-done).Sub(at)
-	}
-	b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "cancel-ns/op")
 }
 
 // TestHeavy: the cost model flags big polygons and clusters of a huge
