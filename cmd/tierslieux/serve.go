@@ -21,6 +21,7 @@ import (
 	"github.com/tierslieux/tierslieux/cmd/internal/embedded"
 	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
 	"github.com/tierslieux/tierslieux/cmd/internal/query"
+	"github.com/tierslieux/tierslieux/geo/gazetteer"
 	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
 )
@@ -67,6 +68,20 @@ type serveConfig struct {
 	// heap once open, plus 256 MB (GOMEMLIMIT overrides).
 	MemoryLimit int64
 
+	// Watch is how often serve looks at the index directory's CURRENT
+	// for a new build to load (TIERSLIEUX_WATCH); 0: only on SIGHUP or an
+	// admin call.
+	Watch time.Duration
+	// Keys is the API keys file (-keys, TIERSLIEUX_KEYS); empty: no keys,
+	// no write API. RequireKey refuses searches without a key.
+	Keys       string
+	RequireKey bool
+	// BasePath is the path the service is served under behind a reverse
+	// proxy, e.g. /tiers-lieux (TIERSLIEUX_BASE_PATH).
+	BasePath string
+	// LogFormat is text or json (TIERSLIEUX_LOG_FORMAT).
+	LogFormat string
+
 	// wrap, when set, wraps the API handler: tests add slow routes.
 	wrap func(http.Handler) http.Handler
 }
@@ -84,6 +99,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.Addr, "addr", envOr("TIERSLIEUX_ADDR", ":8080"), "address to listen on (env TIERSLIEUX_ADDR)")
 	fs.StringVar(&cfg.Index, "index", os.Getenv("TIERSLIEUX_INDEX"), "index directory built by `tierslieux ingest` (env TIERSLIEUX_INDEX; default: the embedded demo data)")
 	fs.BoolVar(&cfg.Debug, "debug", false, "log every request")
+	fs.StringVar(&cfg.Keys, "keys", os.Getenv("TIERSLIEUX_KEYS"), "API keys file (`tierslieux keys add`); enables the write API under /v1/admin/ and partner keys (env TIERSLIEUX_KEYS)")
+	fs.BoolVar(&cfg.RequireKey, "require-key", false, "refuse searches without a key")
+	fs.StringVar(&cfg.BasePath, "base-path", os.Getenv("TIERSLIEUX_BASE_PATH"), "path the service is served under behind a reverse proxy, e.g. /tiers-lieux (env TIERSLIEUX_BASE_PATH)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr("TIERSLIEUX_LOG_FORMAT", "text"), "log format: text or json (env TIERSLIEUX_LOG_FORMAT)")
 	fs.BoolVar(&cfg.Compress, "compress", true, "compress answers for clients that accept gzip or zstd (-compress=false behind a proxy that does)")
 	fs.Int64Var(&cfg.MemoryLimit, "memory-limit", 0, "soft limit of the heap in bytes (default: twice the catalog's live heap plus 256 MB; GOMEMLIMIT overrides)")
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; keep it private")
@@ -102,6 +121,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.IntVar(&cfg.Burst, "burst", 0, "requests a client may send at once before -rate applies (default: twice the rate)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", os.Getenv("TIERSLIEUX_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For names the client (env TIERSLIEUX_TRUSTED_PROXIES)")
 	if err := envDuration(fs, &cfg.SearchTimeout, "search-timeout", "TIERSLIEUX_SEARCH_TIMEOUT", httpapi.DefaultSearchTimeout, "stop a search that runs longer, answering 503"); err != nil {
+		return err
+	}
+	if err := envDuration(fs, &cfg.Watch, "watch", "TIERSLIEUX_WATCH", time.Second, "how often to look for a new build in the index directory; 0: only on SIGHUP or an admin call"); err != nil {
 		return err
 	}
 	if err := envDuration(fs, &cfg.Drain, "drain", "TIERSLIEUX_DRAIN", defaultDrain, "on SIGTERM, how long requests in flight may finish before they are cancelled"); err != nil {
@@ -132,7 +154,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if cfg.Debug {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log, err := newLogger(stderr, cfg.LogFormat, level)
+	if err != nil {
+		return err
+	}
 	return serve(ctx, cfg, log, nil)
 }
 
@@ -219,6 +244,7 @@ func envOr(key, def string) string {
 // (an index directory, or the embedded demo data), the engine over it and
 // the query language. Close releases the catalog.
 type backend struct {
+	g     *gazetteer.Gazetteer
 	cat   *index.Catalog
 	eng   *index.Engine
 	query *query.Language
@@ -238,7 +264,7 @@ func openBackend(ctx context.Context, dir string) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &backend{cat: cat, eng: index.NewEngine(cat), query: query.New(g, cat)}, nil
+	return &backend{g: g, cat: cat, eng: index.NewEngine(cat), query: query.New(g, cat)}, nil
 }
 
 func (b *backend) Close() error { return b.cat.Close() }
@@ -257,10 +283,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	if err != nil {
 		return err
 	}
-	defer b.Close()
 	if cfg.SpeedKMH > 0 {
 		b.query.SpeedKMH = cfg.SpeedKMH
 	}
+	rl := &reloader{dir: cfg.Index, g: b.g, log: log, speedKMH: b.query.SpeedKMH, cur: b}
+	defer rl.close()
 	source := "embedded demo data"
 	if cfg.Index != "" {
 		source = cfg.Index
@@ -287,13 +314,25 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	if err != nil {
 		return err
 	}
-	api := httpapi.NewServer(httpapi.Backend{Search: b.eng, Places: b.cat, Query: b.query}, log, httpapi.Options{
+	opts := httpapi.Options{
 		CORSOrigins: ingest.SplitList(cfg.CORSOrigins), TileURL: cfg.TileURL, Attribution: cfg.Attribution,
 		FrameAncestors: ingest.SplitList(cfg.FrameAncestors),
 		SearchTimeout:  cfg.SearchTimeout, MaxInFlight: cfg.MaxInFlight, HeavyPerSecond: cfg.HeavyPerSecond,
 		RatePerSecond: cfg.Rate, RateBurst: cfg.Burst, TrustedProxies: proxies,
 		NoCompression: !cfg.Compress,
-	})
+		BasePath:      cfg.BasePath, RequireKey: cfg.RequireKey,
+	}
+	if cfg.Index != "" {
+		opts.Admin = rl
+	}
+	if err := configureKeys(&opts, cfg, rl, log); err != nil {
+		return err
+	}
+	api := httpapi.NewServer(b.httpBackend(), log, opts)
+	rl.api = api
+	if cfg.Index != "" {
+		go rl.watch(ctx, cfg.Watch)
+	}
 	// Requests run under a context of their own: cancelled when a drain
 	// runs out, with a cause that makes them answer 503, not vanish.
 	reqCtx, cut := context.WithCancelCause(context.WithoutCancel(ctx))

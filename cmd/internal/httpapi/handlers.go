@@ -44,6 +44,7 @@ func searchParams(r *http.Request) (query.Params, string, error) {
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	be := backend(r)
 	p, format, err := searchParams(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -61,19 +62,19 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
-	q, err := s.Query.Build(p)
+	q, err := be.Query.Build(p)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if release == nil {
-		if release, err = s.limits.acquire(ctx, s.Search.Heavy(q, -1)); err != nil {
+		if release, err = s.limits.acquire(ctx, be.Search.Heavy(q, -1)); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 		defer release()
 	}
-	res, err := s.Search.Search(ctx, q)
+	res, err := be.Search.Search(ctx, q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -318,13 +319,14 @@ func geoJSONBody(b searchResponse) geoJSON {
 }
 
 func (s *Server) handlePlace(w http.ResponseWriter, r *http.Request) {
+	be := backend(r)
 	id := mux.Vars(r)["id"]
-	p, ok := s.Places.Place(id)
+	p, ok := be.Places.Place(id)
 	if !ok {
 		s.writeError(w, r, index.Errorf(index.CodeNotFound, "id", "no place with id %q", id))
 		return
 	}
-	dept, region := s.Places.AreaNames(p)
+	dept, region := be.Places.AreaNames(p)
 	writeJSON(w, http.StatusOK, placeOf(p, dept, region))
 }
 
@@ -426,6 +428,7 @@ func geocodeOf(m gazetteer.Match) geocodeJSON {
 }
 
 func (s *Server) handleGeocode(w http.ResponseWriter, r *http.Request) {
+	be := backend(r)
 	v := r.URL.Query()
 	q := v.Get("q")
 	limit, err := query.IntParam("limit", v.Get("limit"), 5, 1, maxGeocodeLimit)
@@ -433,7 +436,7 @@ func (s *Server) handleGeocode(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	ms, sugs, err := s.Query.Geocode(q, limit)
+	ms, sugs, err := be.Query.Geocode(q, limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -457,13 +460,14 @@ type suggestResponse struct {
 }
 
 func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
+	be := backend(r)
 	v := r.URL.Query()
 	limit, err := query.IntParam("limit", v.Get("limit"), 8, 1, query.MaxSuggestions)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	sugs, err := s.Query.Suggest(v.Get("q"), limit)
+	sugs, err := be.Query.Suggest(v.Get("q"), limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -506,6 +510,7 @@ type placeProps struct {
 }
 
 func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
+	be := backend(r)
 	p, _, err := searchParams(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -521,19 +526,19 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	q, err := s.Query.Build(p)
+	q, err := be.Query.Build(p)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	ctx, cancel := s.searchContext(r)
 	defer cancel()
-	release, err := s.limits.acquire(ctx, s.Search.Heavy(q, zoom))
+	release, err := s.limits.acquire(ctx, be.Search.Heavy(q, zoom))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.Search.Clusters(ctx, q, zoom)
+	res, err := be.Search.Clusters(ctx, q, zoom)
 	release()
 	if err != nil {
 		s.writeError(w, r, err)

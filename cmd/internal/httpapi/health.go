@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/tierslieux/tierslieux/index"
 )
 
 // health is what /healthz reports beyond "the process answers": a
@@ -35,6 +37,10 @@ type healthJSON struct {
 	Status  string `json:"status"` // ok or unhealthy
 	Places  int    `json:"places"`
 	Version string `json:"version"` // the data's build (index.Version.ID)
+	// BuiltAt is when the build was committed (zero for data built in
+	// memory); Sources are the files it was read from.
+	BuiltAt time.Time      `json:"built_at,omitzero"`
+	Sources []index.Source `json:"sources,omitempty"`
 	// Fallback says the current build is damaged and the previous one is
 	// served; Warnings are what opening the data noticed.
 	Fallback string   `json:"fallback,omitempty"`
@@ -44,8 +50,9 @@ type healthJSON struct {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	v := s.Places.Version()
-	body := healthJSON{Status: "ok", Places: s.Places.Len(), Version: v.ID, Warnings: v.Warnings}
+	be := backend(r)
+	v := be.Places.Version()
+	body := healthJSON{Status: "ok", Places: be.Places.Len(), Version: v.ID, BuiltAt: v.BuiltAt, Sources: v.Sources, Warnings: v.Warnings}
 	if v.Fallback != nil {
 		body.Fallback = v.Fallback.Error()
 	}
@@ -55,4 +62,15 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusServiceUnavailable
 	}
 	writeJSON(w, status, body)
+}
+
+// handleReady is the readiness check a load balancer polls: 200 with the
+// data version while the server should get traffic, 503 while it drains
+// before a shutdown or after a storage error.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	if s.notReady.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "draining"})
+		return
+	}
+	s.handleHealth(w, r)
 }

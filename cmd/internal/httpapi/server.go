@@ -8,8 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"runtime/debug"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -88,20 +87,33 @@ type Options struct {
 	// NoCompression leaves answers uncompressed, for a proxy in front
 	// that compresses (precompressed assets are still served).
 	NoCompression bool
+
+	// BasePath is the path the service is served under behind a reverse
+	// proxy ("/tiers-lieux"): the page and the widget address the API
+	// under it. Empty: the site's root.
+	BasePath string
+	// Keys are the API keys; nil: no keys, hence no write API, and
+	// searches need none.
+	Keys Keyring
+	// RequireKey refuses searches that present no search key.
+	RequireKey bool
+	// Admin carries out the write API's work; nil: no write API.
+	Admin Admin
 }
 
 // Server is the HTTP API.
 type Server struct {
-	Backend
-	log     *slog.Logger
-	router  *mux.Router
-	handler http.Handler // the router and the middleware around it
-	opts    Options
-	pages   *pages
-	limits  *limits
-	headers securityHeaders
-	gzipped staticGzip
-	health  health
+	live     atomic.Pointer[liveBackend]
+	notReady atomic.Bool
+	log      *slog.Logger
+	router   *mux.Router
+	handler  http.Handler // the router and the middleware around it
+	opts     Options
+	pages    *pages
+	limits   *limits
+	headers  securityHeaders
+	gzipped  staticGzip
+	health   health
 }
 
 // NewServer builds the server and its routes.
@@ -114,7 +126,8 @@ func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 	}
 	// Paths are served as sent: cleaning them would answer a redirect,
 	// and an absolute-form request line would point it at another host.
-	s := &Server{Backend: b, log: log, router: mux.NewRouter().SkipClean(true), opts: opts}
+	s := &Server{log: log, router: mux.NewRouter().SkipClean(true), opts: opts}
+	s.live.Store(newLiveBackend(b))
 	s.pages = newPages(opts, b.Query.Vocabulary())
 	s.limits = newLimits(opts)
 	s.headers = newSecurityHeaders(opts)
@@ -126,6 +139,7 @@ func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 func (s *Server) routes() {
 	r := s.router
 	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", s.handleReady).Methods(http.MethodGet, http.MethodHead)
 	// Full paths on the root router, not a /v1 subrouter: mux answers 404
 	// instead of 405 for a wrong method on a subrouter's route.
 	r.HandleFunc("/v1/search", s.handleSearch).Methods(http.MethodGet, http.MethodHead)
@@ -149,10 +163,8 @@ func (s *Server) routes() {
 		w.Header().Set("Allow", "GET, HEAD") // every route is GET and HEAD; RFC 9110 requires Allow on a 405
 		s.writeError(w, req, index.Errorf(codeMethodNotAllowed, "", "%s is not allowed here; use GET", req.Method))
 	})
-	r.Use(s.cors, s.checkLang)
-	// Around the router, not in it: mux runs its middleware only on a
-	// matched route, and these hold for 404s and 405s too.
-	s.handler = s.recoverPanics(s.compress(s.logRequests(s.secure(s.rateLimit(s.strictQuery(r))))))
+	s.adminRoutes()
+	s.handler = s.middleware(r)
 }
 
 func notFound(path string) error {
@@ -161,91 +173,6 @@ func notFound(path string) error {
 
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-// recoverPanics keeps a panic away from users: it is logged with its
-// stack and answered with a generic 500.
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				writeInternal(w)
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-// checkLang refuses a lang parameter the API does not speak, on every
-// route that takes one.
-func (s *Server) checkLang(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if l := r.URL.Query().Get("lang"); l != "" && l != "fr" && l != "en" && strings.HasPrefix(r.URL.Path, "/v1/") {
-			s.writeError(w, r, index.Errorf(index.CodeInvalid, "lang", "%q: want fr or en", l))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// cors lets pages on partner sites call the read-only API: GET, HEAD and
-// preflight OPTIONS under /v1/, from any origin or from the allow-list.
-// Nothing else is exposed cross-origin.
-func (s *Server) cors(next http.Handler) http.Handler {
-	allowed := map[string]bool{}
-	for _, o := range s.opts.CORSOrigins {
-		allowed[strings.TrimRight(o, "/")] = true
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := r.Header.Get("Origin")
-		if len(allowed) > 0 && strings.HasPrefix(r.URL.Path, "/v1/") {
-			// The answer depends on the origin: caches must know, also for
-			// requests without one.
-			w.Header().Add("Vary", "Origin")
-		}
-		if origin != "" && strings.HasPrefix(r.URL.Path, "/v1/") {
-			switch r.Method {
-			case http.MethodGet, http.MethodHead, http.MethodOptions:
-				h := w.Header()
-				if len(allowed) == 0 {
-					h.Add("Vary", "Origin")
-				}
-				switch {
-				case len(allowed) == 0:
-					h.Set("Access-Control-Allow-Origin", "*")
-				case allowed[origin]:
-					h.Set("Access-Control-Allow-Origin", origin)
-				}
-				if r.Method == http.MethodOptions {
-					h.Set("Access-Control-Allow-Methods", "GET, HEAD")
-					h.Set("Access-Control-Allow-Headers", "Content-Type")
-					h.Set("Access-Control-Max-Age", "86400")
-				}
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
-			"status", rec.status, "ms", float64(time.Since(start).Microseconds())/1000, "client", s.limits.clientIP(r).String())
-	})
-}
 
 // writeJSON encodes v before writing anything, so an encoding failure
 // can still become a clean 500.
