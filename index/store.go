@@ -34,6 +34,7 @@ import (
 //	    MANIFEST.json            counts, sources, every file's size and
 //	                             checksums (manifest.go); written last
 //	DIR/report.json, report.csv  copies of the current build's report
+
 // CurrentFile is the file of an index directory that names its current
 // build: replaced atomically when an ingest commits, so watching it is
 // how a server learns of new data.
