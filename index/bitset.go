@@ -25,6 +25,16 @@ func (b bitset) or(o bitset) {
 	}
 }
 
+// intersects reports whether b and o share a member.
+func (b bitset) intersects(o bitset) bool {
+	for i := range min(len(b), len(o)) {
+		if b[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (b bitset) count() int {
 	n := 0
 	for _, w := range b {

@@ -40,6 +40,8 @@ type Catalog struct {
 	deptNames, regionNames map[string]string
 	words                  wordTerms
 	hours                  schedules
+	// scopes caches the bitmaps of the partners' territories (Scope).
+	scopes scopeCache
 
 	// version says which data the catalog holds: set by Open, or made
 	// from the places at the first Version call for one built in memory.

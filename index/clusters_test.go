@@ -56,6 +56,42 @@ func TestClustersExact(t *testing.T) {
 	}
 }
 
+// TestClustersEveryMatch: a point to measure from, with or without a
+// radius, sorted by distance or not, does not cut the clusters to the
+// first page of a search: they hold every match.
+func TestClustersEveryMatch(t *testing.T) {
+	e, places := MustSynthEngine(t, exactN)
+	box := geo.Bound{MinLon: 0.5, MinLat: 43.0, MaxLon: 2.5, MaxLat: 44.5}
+	near := &index.Anchor{Name: "Toulouse", Lon: 1.44, Lat: 43.6}
+	for _, tc := range []struct {
+		name   string
+		radius float64
+		sort   string
+	}{{"near, distance", 0, index.SortDistance}, {"near, relevance", 0, index.SortRelevance}, {"near and radius, distance", 40000, index.SortDistance}} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := 0
+			for i := range places {
+				p := &places[i]
+				if insideBound(box, p.Lon, p.Lat) && (tc.radius == 0 || geo.Distance(near.Lon, near.Lat, p.Lon, p.Lat) <= tc.radius) {
+					want++
+				}
+			}
+			q := index.Query{BBox: &box, Near: near, RadiusMeters: tc.radius, Sort: tc.sort, Limit: 5}
+			res, err := e.Clusters(context.Background(), q, 9)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := 0
+			for _, c := range res.Clusters {
+				sum += c.Count
+			}
+			if sum != want || res.Total != want {
+				t.Errorf("clusters hold %d places, total %d; brute force %d", sum, res.Total, want)
+			}
+		})
+	}
+}
+
 func TestClustersErrors(t *testing.T) {
 	e := MustDemoEngine(t)
 	box := &geo.Bound{MinLon: 0, MinLat: 42, MaxLon: 5, MaxLat: 45}

@@ -12,7 +12,7 @@ import (
 // map views and "around here" lists.
 func (p *planner) countableArea() geo.Area {
 	q := p.q
-	if p.text != nil || len(q.Facets) > 0 || q.Nearest || q.AutoRadius || q.Trip != nil || q.Polygon != nil ||
+	if q.everyMatch || p.text != nil || len(q.Facets) > 0 || q.Nearest || q.AutoRadius || q.Trip != nil || q.Polygon != nil ||
 		q.Sort != SortDistance || q.Near == nil {
 		return nil
 	}

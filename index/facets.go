@@ -58,7 +58,7 @@ func facets(cat *Catalog, q *Query, cands []match, text map[uint32]float64, f *f
 	dims := []struct {
 		name string
 		b    bitset
-	}{{FacetType, f.types}, {FacetService, f.services}, {FacetDept, f.dept}, {"region", f.region}, {"demo", f.demo}}
+	}{{FacetType, f.types}, {FacetService, f.services}, {FacetDept, f.dept}, {"region", f.region}, {"demo", f.demo}, {"scope", f.scope}}
 	for _, l := range ingest.Lists {
 		if b, ok := f.lists[l.Name]; ok {
 			dims = append(dims, struct {

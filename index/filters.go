@@ -64,6 +64,9 @@ func (fs *filterSets) get(m map[string]bitset, k string) bitset {
 // filter on it.
 type filter struct {
 	types, services, dept, region, demo bitset
+	// scope is the query's territory (Query.Scope): never a facet, so no
+	// facet counts a place outside it.
+	scope bitset
 	// lists are the controlled lists' filters, by list name: a place
 	// holds one of the terms asked in each.
 	lists map[string]bitset
@@ -85,6 +88,10 @@ func (f *filter) none() bool { return f.all == nil && f.open == nil }
 // places each is 125 KB.
 func (c *Catalog) filter(q *Query) *filter {
 	f := c.filters.filter(q)
+	if s := c.scopeSet(q.Scope); s != nil {
+		f.scope = s
+		f.all = intersect(f.all, s)
+	}
 	if q.Open != nil {
 		f.open = newOpenFilter(&c.hours, *q.Open, q.OpenUnknown)
 	}

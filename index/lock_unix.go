@@ -21,7 +21,7 @@ func lockDir(dir string) (*os.File, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("another ingest is building %s: wait for it to finish", dir)
+			return nil, lockedError{dir}
 		}
 		return nil, fmt.Errorf("lock %s: %w", dir, err)
 	}

@@ -73,21 +73,29 @@ func (c *Catalog) IsPlaceName(folded string) bool {
 }
 
 // PlacesByPrefix returns up to limit places whose name, or a later part
-// of it, starts with folded (gazetteer.Normalize), each once, in key order.
-func (c *Catalog) PlacesByPrefix(folded string, limit int) []*ingest.Place {
+// of it, starts with folded (gazetteer.Normalize), each once, in key order;
+// with keep, only the places it accepts, among the first maxPrefixScan
+// names of the prefix (a bound on the work of a short prefix in a small
+// territory).
+func (c *Catalog) PlacesByPrefix(folded string, limit int, keep func(*ingest.Place) bool) []*ingest.Place {
 	c.names.build()
 	names := c.names.names
 	var out []*ingest.Place
 	last := -1
 	i := sort.Search(len(names), func(i int) bool { return names[i].key >= folded })
-	for ; i < len(names) && strings.HasPrefix(names[i].key, folded) && len(out) < limit; i++ {
+	for end := i + maxPrefixScan; i < len(names) && i < end && strings.HasPrefix(names[i].key, folded) && len(out) < limit; i++ {
 		if o := int(names[i].o); o != last {
-			out = append(out, &c.Places[o])
 			last = o
+			if p := &c.Places[o]; keep == nil || keep(p) {
+				out = append(out, p)
+			}
 		}
 	}
 	return out
 }
+
+// maxPrefixScan bounds the names PlacesByPrefix looks at.
+const maxPrefixScan = 50_000
 
 // IsTypo reports whether word is a typo of name as far as the catalog's
 // text goes: no place's text holds it, or it analyses to name's own terms

@@ -41,7 +41,7 @@ func (c *Catalog) order(byName bool) []uint32 {
 // that scores nothing (every word in no place).
 func (p *planner) listOrder() []uint32 {
 	q := p.q
-	if q.Near != nil || q.HasArea() || len(q.Facets) > 0 || q.Sort != SortRelevance || p.f.open != nil {
+	if q.everyMatch || q.Near != nil || q.HasArea() || len(q.Facets) > 0 || q.Sort != SortRelevance || p.f.open != nil {
 		return nil
 	}
 	if p.text == nil {

@@ -45,7 +45,7 @@ func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
 	if q.Text == "" {
 		return p, nil
 	}
-	tq, ok, err := e.cat.prepareText(ctx, q.Text, q.TextRequired, q.RelaxText)
+	tq, ok, err := e.cat.prepareText(ctx, q.Text, q.TextRequired, q.RelaxText, p.f.scope)
 	if err != nil {
 		return nil, err
 	}

@@ -122,6 +122,12 @@ type Query struct {
 	Nearest bool
 	BBox    *geo.Bound
 	Polygon geo.Polygon
+	// Scope confines the query to a territory whatever else it asks: a
+	// partner key's (nil: the whole catalog).
+	Scope *Scope
+	// everyMatch asks the planner for every match, not the first
+	// offset+limit (clusters draw them all).
+	everyMatch bool
 	// Trip keeps the places on the way from a start to an end; Near is
 	// then the start, distances are measured from it, and each place's
 	// detour is its distance for sorting and counting.

@@ -504,8 +504,8 @@ func TestConcurrentIngestRefused(t *testing.T) {
 	if b, err := index.NewBuilder(dir, MustGazetteer(t)); err == nil {
 		b.Abort()
 		t.Fatal("a second ingest started while the first was building")
-	} else if !strings.Contains(err.Error(), "another ingest") {
-		t.Errorf("error %q, want it to say another ingest is running", err)
+	} else if !strings.Contains(err.Error(), "another ingest") || !errors.Is(err, index.ErrLocked) {
+		t.Errorf("error %q, want it to say another ingest is running, and be ErrLocked", err)
 	}
 	first.Abort()
 	b, err := index.NewBuilder(dir, MustGazetteer(t))

@@ -273,7 +273,11 @@ type queryTerm struct {
 // only stop words are left (no text part). Words of required are never
 // relaxed; with relax, a term no place holds is relaxed at once, since it
 // can only empty the list.
-func (cat *Catalog) prepareText(ctx context.Context, q string, required []string, relax bool) (tq *textQuery, ok bool, err error) {
+//
+// Within a scope (a partner's territory), a term none of its places
+// holds is as absent as one no place holds: ignored alike, so that which
+// is which tells nothing of the places outside.
+func (cat *Catalog) prepareText(ctx context.Context, q string, required []string, relax bool, scope bitset) (tq *textQuery, ok bool, err error) {
 	wts := cat.Text.WordTerms(q)
 	if len(wts) == 0 {
 		return nil, false, nil
@@ -297,7 +301,7 @@ func (cat *Catalog) prepareText(ctx context.Context, q string, required []string
 			return nil, false, err
 		}
 		qt := queryTerm{termSets: ts, term: wt.Term, word: wt.Word, required: must[wt.Term]}
-		if ts.df == 0 && !qt.required && relax {
+		if !qt.required && relax && (ts.df == 0 || scope != nil && !ts.any.intersects(scope)) {
 			qt.relaxed, qt.ignored = true, true
 		}
 		tq.terms = append(tq.terms, qt)

@@ -24,6 +24,9 @@ Commands:
   synth [-n N] [-format F]    write N synthetic places, for benchmarks and scale tests
   export -format mediation-numerique [-index DIR] [-o FILE]   write the catalog in the national standard "Lieux de médiation numérique"
   verify -index DIR           check an index directory: every file, every place; exit 1 when damaged
+  snapshot -index DIR -o FILE write a consistent copy of the current build (gzipped tar)
+  restore -index DIR FILE     make a snapshot the current build
+  keys add|list|remove        manage the API keys file that serve -keys reads
 
 Run "tierslieux COMMAND -h" for a command's flags.
 `
@@ -73,6 +76,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runExport(ctx, rest, stdout, stderr)
 	case "verify":
 		return runVerify(ctx, rest, stdout, stderr)
+	case "keys":
+		return runKeys(rest, stdout, stderr)
+	case "snapshot":
+		return runSnapshot(rest, stdout, stderr)
+	case "restore":
+		return runRestore(rest, os.Stdin, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -96,7 +96,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg serveConfig
-	fs.StringVar(&cfg.Addr, "addr", envOr("TIERSLIEUX_ADDR", ":8080"), "address to listen on (env TIERSLIEUX_ADDR)")
+	fs.StringVar(&cfg.Addr, "addr", envOr("TIERSLIEUX_ADDR", "localhost:8080"), "address to listen on; :8080 for every interface (env TIERSLIEUX_ADDR)")
 	fs.StringVar(&cfg.Index, "index", os.Getenv("TIERSLIEUX_INDEX"), "index directory built by `tierslieux ingest` (env TIERSLIEUX_INDEX; default: the embedded demo data)")
 	fs.BoolVar(&cfg.Debug, "debug", false, "log every request")
 	fs.StringVar(&cfg.Keys, "keys", os.Getenv("TIERSLIEUX_KEYS"), "API keys file (`tierslieux keys add`); enables the write API under /v1/admin/ and partner keys (env TIERSLIEUX_KEYS)")
@@ -325,11 +325,12 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	if cfg.Index != "" {
 		opts.Admin = rl
 	}
-	if err := configureKeys(&opts, cfg, rl, log); err != nil {
+	if err := configureKeys(ctx, &opts, cfg, rl, log); err != nil {
 		return err
 	}
 	api := httpapi.NewServer(b.httpBackend(), log, opts)
 	rl.api = api
+	api.SetReloadCounters(func() (ok, failed int64) { return rl.Reloads.Load(), rl.Failures.Load() })
 	if cfg.Index != "" {
 		go rl.watch(ctx, cfg.Watch)
 	}
@@ -379,6 +380,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	// Stop accepting, let the requests in flight finish within the drain,
 	// then cancel the rest: they answer 503 and are logged.
 	log.Info("shutting down", "drain", cfg.Drain)
+	api.SetReady(false) // a load balancer polling /readyz takes us out
 	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.Drain)
 	defer cancel()
 	err = srv.Shutdown(drainCtx)

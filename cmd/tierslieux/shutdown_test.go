@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -119,10 +118,7 @@ func TestSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
-	bin := filepath.Join(t.TempDir(), "tierslieux")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := mustBinary(t)
 	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-drain", "5s")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

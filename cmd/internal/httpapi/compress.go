@@ -3,6 +3,8 @@ package httpapi
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -95,6 +97,28 @@ func (g *staticGzip) get(fsys fs.FS, name string) ([]byte, bool) {
 	return b, ok
 }
 
+// assetTags are the embedded assets' content hashes, by path under web/:
+// their ETags, and the v= of the versioned URLs the pages link them by.
+var assetTags = sync.OnceValue(func() map[string]string {
+	tags := map[string]string{}
+	fs.WalkDir(webFS, "web", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		raw, err := fs.ReadFile(webFS, p)
+		if err != nil {
+			return nil
+		}
+		sum := sha256.Sum256(raw)
+		tags[strings.TrimPrefix(p, "web/")] = hex.EncodeToString(sum[:8])
+		return nil
+	})
+	return tags
+})
+
+// assetTag is an asset's content hash, "" for none.
+func assetTag(name string) string { return assetTags()[name] }
+
 func compressible(name string) bool {
 	switch path.Ext(name) {
 	case ".js", ".css", ".svg", ".json", ".html", ".txt", ".map":
@@ -104,19 +128,42 @@ func compressible(name string) bool {
 }
 
 // serveAsset serves an embedded asset, precompressed when the client
-// accepts gzip.
+// accepts gzip, with an ETag from its content hash: "-gz" marks the
+// gzip bytes, which differ from the identity ones; compress leaves the
+// identity ones as they are, so that their ETag names them. The caller
+// sets Cache-Control (assetCache).
 func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
-	w.Header().Add("Vary", "Accept-Encoding")
+	h := w.Header()
+	h.Add("Vary", "Accept-Encoding")
+	tag := assetTag(name)
 	if gz, ok := s.gzipped.get(fsys, name); ok && acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		ct := mime.TypeByExtension(path.Ext(name))
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		h := w.Header()
 		h.Set("Content-Type", ct)
 		h.Set("Content-Encoding", "gzip")
+		if tag != "" {
+			h.Set("ETag", `"`+tag+`-gz"`)
+		}
 		http.ServeContent(w, r, name, started, bytes.NewReader(gz))
 		return
 	}
+	if tag != "" {
+		h.Set("ETag", `"`+tag+`"`)
+	}
+	if !s.opts.NoCompression {
+		h.Set(gzhttp.HeaderNoCompression, "1") // read and removed by compress
+	}
 	http.ServeFileFS(w, r, fsys, name)
+}
+
+// assetCache sets an asset's Cache-Control: a year, immutable, for a
+// versioned URL (v= its current content hash), else assetMaxAge.
+func assetCache(w http.ResponseWriter, r *http.Request, name string) {
+	maxAge := "public, max-age=" + strconv.Itoa(assetMaxAge)
+	if v := r.URL.Query().Get("v"); v != "" && v == assetTag(name) {
+		maxAge = "public, max-age=" + strconv.Itoa(versionedMaxAge) + ", immutable"
+	}
+	w.Header().Set("Cache-Control", maxAge)
 }

@@ -120,7 +120,7 @@ var refusedBody = mustErrorJSON(codeOverloaded, "too many open connections; try 
 func refuse(c net.Conn) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(time.Second))
-	io.WriteString(c, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: "+strconv.Itoa(len(refusedBody))+"\r\n\r\n")
+	io.WriteString(c, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\nX-Request-Id: "+newRequestID()+"\r\nContent-Length: "+strconv.Itoa(len(refusedBody))+"\r\n\r\n")
 	c.Write(refusedBody)
 	if tc, ok := c.(interface{ CloseWrite() error }); ok {
 		tc.CloseWrite()

@@ -43,6 +43,10 @@ var statusByCode = map[string]int{
 	codeTimeout:              http.StatusServiceUnavailable,
 	codeShuttingDown:         http.StatusServiceUnavailable,
 	codeInternal:             http.StatusInternalServerError,
+	codeUnauthorized:         http.StatusUnauthorized,
+	codeForbidden:            http.StatusForbidden,
+	codePayloadTooLarge:      http.StatusRequestEntityTooLarge,
+	codeReloadFailed:         http.StatusInternalServerError,
 }
 
 type errorBody struct {
@@ -55,20 +59,22 @@ type errorBody struct {
 // a shutdown or its deadline, a 503; a storage error also marks the
 // server unhealthy.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	// No error is cached, whichever middleware answers it.
+	uncacheable(w.Header())
 	ctx := r.Context()
 	switch {
 	case ctx.Err() != nil && errors.Is(context.Cause(ctx), ErrShuttingDown):
-		s.log.Warn("request cut by shutdown", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery)
+		s.logger(r).Warn("request cut by shutdown", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery)
 		w.Header().Set("Retry-After", "1")
 		err = index.Errorf(codeShuttingDown, "", "the server is restarting; try again shortly")
 	case ctx.Err() != nil:
-		s.log.Info("client went away", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "status", StatusClientClosed)
+		s.logger(r).Info("client went away", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "status", StatusClientClosed)
 		if rec, ok := w.(*statusRecorder); ok {
 			rec.status = StatusClientClosed
 		}
 		return
 	case errors.Is(err, context.DeadlineExceeded):
-		s.log.Warn("search timed out", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "timeout", s.opts.SearchTimeout)
+		s.logger(r).Warn("search timed out", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "timeout", s.opts.SearchTimeout)
 		err = index.Errorf(codeTimeout, "", "the search took longer than %s and was stopped; narrow it (a smaller area, fewer words)", s.opts.SearchTimeout)
 	case errors.Is(err, index.ErrStorage):
 		s.health.fail(err)
@@ -79,13 +85,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if e, ok := index.AsError(err); ok && e.Code != codeInternal {
 		if status, known := statusByCode[e.Code]; known {
+			noteError(r, e.Code)
 			body := errorBody{Error: *e}
 			body.Error.Message = e.Localize(printer(r))
 			writeJSON(w, status, body)
 			return
 		}
 	}
-	s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "err", err)
+	noteError(r, codeInternal)
+	s.logger(r).Error("internal error", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "err", err)
 	writeInternal(w)
 }
 

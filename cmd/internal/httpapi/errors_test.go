@@ -164,8 +164,8 @@ func (f *fakeService) Geocode(q string, limit int) ([]gazetteer.Match, []gazette
 	return f.real.Query.Geocode(q, limit)
 }
 
-func (f *fakeService) Suggest(prefix string, limit int) ([]query.Suggestion, error) {
-	return f.real.Query.Suggest(prefix, limit)
+func (f *fakeService) SuggestWithin(prefix string, limit int, keep func(*ingest.Place) bool) ([]query.Suggestion, error) {
+	return f.real.Query.SuggestWithin(prefix, limit, keep)
 }
 
 func (f *fakeService) Vocabulary() query.Vocabulary { return f.real.Query.Vocabulary() }

@@ -45,6 +45,10 @@ func searchParams(r *http.Request) (query.Params, string, error) {
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	be := backend(r)
+	scope, ok := s.searchScope(w, r)
+	if !ok {
+		return
+	}
 	p, format, err := searchParams(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -67,6 +71,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	q.Scope = scope
 	if release == nil {
 		if release, err = s.limits.acquire(ctx, be.Search.Heavy(q, -1)); err != nil {
 			s.writeError(w, r, err)
@@ -320,9 +325,13 @@ func geoJSONBody(b searchResponse) geoJSON {
 
 func (s *Server) handlePlace(w http.ResponseWriter, r *http.Request) {
 	be := backend(r)
+	scope, ok := s.searchScope(w, r)
+	if !ok {
+		return
+	}
 	id := mux.Vars(r)["id"]
 	p, ok := be.Places.Place(id)
-	if !ok {
+	if !ok || !scope.Contains(p) { // outside a partner's territory: as if absent
 		s.writeError(w, r, index.Errorf(index.CodeNotFound, "id", "no place with id %q", id))
 		return
 	}
@@ -459,15 +468,26 @@ type suggestResponse struct {
 	Suggestions []query.Suggestion `json:"suggestions"`
 }
 
+// handleSuggest completes a search box. Its place names are places the
+// request may search: a key is checked as for a search, and a partner's
+// key gets none outside its territory.
 func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
 	be := backend(r)
+	scope, ok := s.searchScope(w, r)
+	if !ok {
+		return
+	}
 	v := r.URL.Query()
 	limit, err := query.IntParam("limit", v.Get("limit"), 8, 1, query.MaxSuggestions)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	sugs, err := be.Query.Suggest(v.Get("q"), limit)
+	var keep func(*ingest.Place) bool
+	if scope != nil {
+		keep = scope.Contains
+	}
+	sugs, err := be.Query.SuggestWithin(v.Get("q"), limit, keep)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -511,6 +531,10 @@ type placeProps struct {
 
 func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 	be := backend(r)
+	scope, ok := s.searchScope(w, r)
+	if !ok {
+		return
+	}
 	p, _, err := searchParams(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -531,6 +555,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	q.Scope = scope
 	ctx, cancel := s.searchContext(r)
 	defer cancel()
 	release, err := s.limits.acquire(ctx, be.Search.Heavy(q, zoom))

@@ -42,11 +42,16 @@ func newTestServer(tb testing.TB) *httpapi.Server {
 	return httpapi.NewServer(MustBackend(tb), nil, httpapi.Options{})
 }
 
-// MustServe sends a request to h and returns the recorded response.
+// MustServe sends a request to h and returns the recorded response,
+// checked against the API's contract (checkContract).
 func MustServe(tb testing.TB, h http.Handler, method, target string) *httptest.ResponseRecorder {
 	tb.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	req := httptest.NewRequest(method, target, nil)
+	h.ServeHTTP(rec, req)
+	// The headers as sent: those set after WriteHeader are not.
+	res := rec.Result()
+	checkContract(tb, req, res.StatusCode, res.Header, rec.Body.Bytes())
 	return rec
 }
 

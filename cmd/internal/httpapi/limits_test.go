@@ -149,6 +149,7 @@ func TestConnectionCap(t *testing.T) {
 		io.WriteString(w, "ok")
 	})
 	addr, l := serveListener(t, h, 3)
+	MustNotBeTheAPI(t, addr)
 
 	// Three idle keep-alive connections, then a fourth client: served.
 	var idle []*http.Client
@@ -291,7 +292,9 @@ func (b *blockingSearch) search(ctx context.Context, q index.Query) (*index.Resu
 	select {
 	case <-b.release:
 		b.ended <- nil
-		return &index.Result{Query: q}, nil
+		// The query as the engine answers it: with its defaults (sort).
+		err := q.Validate()
+		return &index.Result{Query: q}, err
 	case <-ctx.Done():
 		b.ended <- ctx.Err()
 		return nil, fmt.Errorf("search stopped: %w", ctx.Err())

@@ -122,6 +122,22 @@ var french = map[string]string{
 	"the parameter's name is not valid percent-encoding":                                                           "le nom du paramètre n'est pas un encodage pour-cent valide",
 	"is not valid percent-encoding: encode %% as %%25":                                                             "n'est pas un encodage pour-cent valide : encodez %% en %%25",
 	"; did you mean %s?": " ; vouliez-vous dire %s ?",
+	// The keys and the write API.
+	"a valid API key is required: send it as Authorization: Bearer KEY, or as the key parameter": "une clé d'API valide est requise : envoyez-la en Authorization: Bearer CLÉ, ou dans le paramètre key",
+	"a valid API key is required: send it as Authorization: Bearer KEY":                          "une clé d'API valide est requise : envoyez-la en Authorization: Bearer CLÉ",
+	"this API key's scope does not allow this":                                                   "la portée de cette clé d'API ne le permet pas",
+	"this API key may not be used from this origin":                                              "cette clé d'API ne peut pas servir depuis cette origine",
+	"%s is not allowed here; use %s":                                                             "%s n'est pas permis ici ; utilisez %s",
+	"the current build did not load, the one served stays: %v":                                   "la version courante de l'index ne s'est pas chargée, celle servie reste : %v",
+	"is required: rebuild or upsert":                                                             "est requis : rebuild ou upsert",
+	"%q: want rebuild or upsert":                                                                 "%q : attendu rebuild ou upsert",
+	"is required: csv, geojson, json or ndjson (or a Content-Type that says it)":                 "est requis : csv, geojson, json ou ndjson (ou un Content-Type qui le dit)",
+	"%q: want csv, geojson, json or ndjson":                                                      "%q : attendu csv, geojson, json ou ndjson",
+	"is empty: send the export file as the request's body":                                       "est vide : envoyez le fichier d'export comme corps de la requête",
+	"is larger than %d MB":                                                                       "dépasse %d Mo",
+	"%d tasks are waiting already; try again once one has run":                                   "%d tâches attendent déjà ; réessayez quand l'une aura tourné",
+	"the task failed on an internal error; the data served is unchanged":                         "la tâche a échoué sur une erreur interne ; les données servies sont inchangées",
+	"no task with id %q":                                                                         "aucune tâche n'a l'identifiant %q",
 }
 
 func init() {

@@ -1,6 +1,10 @@
 package httpapi
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -12,10 +16,126 @@ import (
 
 // middleware wraps the router in what every request goes through.
 func (s *Server) middleware(r *mux.Router) http.Handler {
-	r.Use(s.cors, s.checkLang)
+	// routed first, so that the route is known to the log and the
+	// metrics whatever the others answer; cacheAPI last, after CORS, so
+	// that a 304 carries the CORS headers a cross-origin revalidation
+	// needs.
+	r.Use(s.routed, s.cors, s.checkLang, s.cacheAPI)
 	// Around the router, not in it: mux runs its middleware only on a
-	// matched route, and these hold for 404s and 405s too.
-	return s.recoverPanics(s.compress(s.logRequests(s.secure(s.rateLimit(s.strictQuery(s.withBackend(r)))))))
+	// matched route, and these hold for 404s and 405s too. The request ID
+	// comes first, so that even a panic's log line carries it;
+	// compression wraps the logger, which sees the answer as the handler
+	// wrote it; the rate limit and the query check run inside the logger,
+	// which logs and counts what they refuse; withBackend is innermost,
+	// holding the backend only while the router runs.
+	return s.requestID(s.recoverPanics(s.compress(s.logRequests(s.secure(s.rateLimit(s.strictQuery(s.withBackend(r))))))))
+}
+
+// reqState is what the layers learn about a request as it goes through
+// them: its ID and logger, set first; the route and the error code,
+// filled in by the inner layers for the outer ones.
+type reqState struct {
+	id  string
+	log *slog.Logger
+	// route is mux's path template of the matched route, "" for none.
+	route string
+	// code is the error code the request was answered with, if any.
+	code string
+	// cacheable says the answer carries caching headers (cacheAPI) that
+	// only a 200 may keep.
+	cacheable bool
+}
+
+type stateKey struct{}
+
+// state is the request's state; nil outside the middleware (a handler
+// called directly).
+func state(r *http.Request) *reqState {
+	st, _ := r.Context().Value(stateKey{}).(*reqState)
+	return st
+}
+
+// logger is the logger for what concerns a request: the server's, with
+// the request's ID.
+func (s *Server) logger(r *http.Request) *slog.Logger {
+	if st := state(r); st != nil {
+		return st.log
+	}
+	return s.log
+}
+
+// noteError records the error code a request is answered with, for the
+// request log and the metrics.
+func noteError(r *http.Request, code string) {
+	if st := state(r); st != nil {
+		st.code = code
+	}
+}
+
+// maxRequestIDLen bounds a request ID taken from a request.
+const maxRequestIDLen = 64
+
+// requestID gives every request an ID, answered in X-Request-ID and
+// carried by every log line about it: the one the request brings (from a
+// proxy or a client) when it is sane, else a new one.
+func (s *Server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !saneRequestID(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-ID", id)
+		st := &reqState{id: id, log: s.log.With("request_id", id)}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+	})
+}
+
+// saneRequestID accepts 1 to 64 characters of [A-Za-z0-9._-]: nothing
+// that could forge a log line or a header.
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// newRequestID is 16 random bytes in hex.
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
+}
+
+// routed notes the matched route's template for the log and the
+// metrics, and runs the searches of /v1/search and /v1/clusters through
+// the metrics.
+func (s *Server) routed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		if st == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if rt := mux.CurrentRoute(r); rt != nil {
+			st.route, _ = rt.GetPathTemplate()
+		}
+		switch st.route {
+		case "/v1/search", "/v1/clusters":
+			if be, ok := r.Context().Value(backendKey{}).(*Backend); ok {
+				metered := *be
+				metered.Search = meteredSearcher{Searcher: be.Search, m: s.metrics}
+				r = r.WithContext(context.WithValue(r.Context(), backendKey{}, &metered))
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // recoverPanics keeps a panic away from users: it is logged with its
@@ -24,7 +144,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
-				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.logger(r).Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
 				writeInternal(w)
 			}
 		}()
@@ -59,7 +179,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 			// requests without one.
 			w.Header().Add("Vary", "Origin")
 		}
-		if origin != "" && strings.HasPrefix(r.URL.Path, "/v1/") {
+		if origin != "" && strings.HasPrefix(r.URL.Path, "/v1/") && !strings.HasPrefix(r.URL.Path, "/v1/admin/") {
 			switch r.Method {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
 				h := w.Header()
@@ -74,7 +194,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 				}
 				if r.Method == http.MethodOptions {
 					h.Set("Access-Control-Allow-Methods", "GET, HEAD")
-					h.Set("Access-Control-Allow-Headers", "Content-Type")
+					h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
 					h.Set("Access-Control-Max-Age", "86400")
 				}
 			}
@@ -83,22 +203,68 @@ func (s *Server) cors(next http.Handler) http.Handler {
 	})
 }
 
+// statusRecorder sees the answer as the handler writes it: its status
+// and size for the log and the metrics. On a cacheable route, a status
+// other than 200 or 304 drops the caching headers: an error, a 503
+// above all, must not be cached.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	st      *reqState
+	status  int
+	bytes   int64
+	written bool
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
+	if !r.written {
+		r.written = true
+		if r.st != nil && r.st.cacheable && code != http.StatusOK && code != http.StatusNotModified {
+			uncacheable(r.Header())
+		}
+	}
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }
 
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.written {
+		r.WriteHeader(http.StatusOK)
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests logs every request, with its route, status, size, time and
+// client, and counts it in the metrics; a request that panics counts as
+// a 500.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		st := state(r)
+		if st == nil {
+			st = &reqState{log: s.log}
+		}
+		rec := &statusRecorder{ResponseWriter: w, st: st, status: http.StatusOK}
+		done := false
+		defer func() {
+			status := rec.status
+			if !done {
+				status = http.StatusInternalServerError // a panic on its way to recoverPanics
+			}
+			took := time.Since(start)
+			s.metrics.observe(st.route, status, st.code, took)
+			attrs := []any{"method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "route", st.route,
+				"status", status, "bytes", rec.bytes, "ms", float64(took.Microseconds()) / 1000, "client", s.limits.clientIP(r).String()}
+			if st.code != "" {
+				attrs = append(attrs, "code", st.code)
+			}
+			st.log.Debug("request", attrs...)
+		}()
 		next.ServeHTTP(rec, r)
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
-			"status", rec.status, "ms", float64(time.Since(start).Microseconds())/1000, "client", s.limits.clientIP(r).String())
+		done = true
 	})
 }

@@ -198,7 +198,9 @@ type httpAnswer struct {
 	body   []byte
 }
 
-// MustHTTP sends a request over the network and reads the whole answer.
+// MustHTTP sends a request over the network and reads the whole answer,
+// checked against the API's contract (checkContract) unless the server
+// is a test double (MustNotBeTheAPI).
 func MustHTTP(tb testing.TB, c *http.Client, method, url string) httpAnswer {
 	tb.Helper()
 	req, err := http.NewRequest(method, url, nil)
@@ -214,6 +216,7 @@ func MustHTTP(tb testing.TB, c *http.Client, method, url string) httpAnswer {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	checkContract(tb, req, resp.StatusCode, resp.Header, body)
 	return httpAnswer{resp.StatusCode, resp.Header, body}
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -41,7 +42,8 @@ type Places interface {
 type Language interface {
 	Build(query.Params) (index.Query, error)
 	Geocode(q string, limit int) (matches, suggestions []gazetteer.Match, err error)
-	Suggest(prefix string, limit int) ([]query.Suggestion, error)
+	// SuggestWithin keeps the place names keep accepts (nil: all).
+	SuggestWithin(prefix string, limit int, keep func(*ingest.Place) bool) ([]query.Suggestion, error)
 	Vocabulary() query.Vocabulary
 }
 
@@ -114,6 +116,7 @@ type Server struct {
 	headers  securityHeaders
 	gzipped  staticGzip
 	health   health
+	metrics  *metrics
 }
 
 // NewServer builds the server and its routes.
@@ -128,6 +131,7 @@ func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 	// and an absolute-form request line would point it at another host.
 	s := &Server{log: log, router: mux.NewRouter().SkipClean(true), opts: opts}
 	s.live.Store(newLiveBackend(b))
+	s.metrics = newMetrics(s)
 	s.pages = newPages(opts, b.Query.Vocabulary())
 	s.limits = newLimits(opts)
 	s.headers = newSecurityHeaders(opts)
@@ -140,6 +144,9 @@ func (s *Server) routes() {
 	r := s.router
 	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.handleReady).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/metrics", s.metrics.handler(s.log)).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/openapi.json", s.handleOpenAPI).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/docs", s.handleDocs).Methods(http.MethodGet, http.MethodHead)
 	// Full paths on the root router, not a /v1 subrouter: mux answers 404
 	// instead of 405 for a wrong method on a subrouter's route.
 	r.HandleFunc("/v1/search", s.handleSearch).Methods(http.MethodGet, http.MethodHead)
@@ -160,7 +167,13 @@ func (s *Server) routes() {
 		s.writeError(w, req, notFound(req.URL.Path))
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		w.Header().Set("Allow", "GET, HEAD") // every route is GET and HEAD; RFC 9110 requires Allow on a 405
+		// Every public route is GET and HEAD (and OPTIONS under /v1/, for
+		// CORS preflights); RFC 9110 requires Allow on a 405.
+		allow := "GET, HEAD"
+		if strings.HasPrefix(req.URL.Path, "/v1/") {
+			allow += ", OPTIONS"
+		}
+		w.Header().Set("Allow", allow)
 		s.writeError(w, req, index.Errorf(codeMethodNotAllowed, "", "%s is not allowed here; use GET", req.Method))
 	})
 	s.adminRoutes()

@@ -2,10 +2,13 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -32,6 +35,7 @@ var started = time.Now()
 // widget fetches.
 type pages struct {
 	html       map[string][]byte // by template name
+	etag       map[string]string // by template name: the page's hash
 	vocabulary query.Vocabulary
 }
 
@@ -39,10 +43,23 @@ type pages struct {
 type pageData struct {
 	TileURL, Attribution string
 	Vocabulary           query.Vocabulary
+	// Base is the path the service is served under ("" or
+	// "/tiers-lieux"): every link of the pages starts with it.
+	Base string
+}
+
+// basePath is Options.BasePath made "" or "/x/y": one leading slash, no
+// trailing one.
+func basePath(p string) string {
+	p = path.Clean("/" + strings.Trim(p, "/"))
+	if p == "/" {
+		return ""
+	}
+	return p
 }
 
 func newPages(opts Options, v query.Vocabulary) *pages {
-	d := pageData{TileURL: opts.TileURL, Attribution: opts.Attribution, Vocabulary: v}
+	d := pageData{TileURL: opts.TileURL, Attribution: opts.Attribution, Vocabulary: v, Base: basePath(opts.BasePath)}
 	if d.TileURL == "" {
 		d.TileURL = DefaultTileURL
 	}
@@ -61,15 +78,29 @@ func newPages(opts Options, v query.Vocabulary) *pages {
 			}
 			return id
 		},
+		// asset is the URL of an asset served at urlPath (/embed.js,
+		// /static/app.js) under the base path, versioned by its content
+		// hash: cached for a year (assetCache), changed by a release.
+		"asset": func(urlPath string) string {
+			name := strings.TrimPrefix(strings.TrimPrefix(urlPath, "/static/"), "/")
+			u := d.Base + urlPath
+			if tag := assetTag(name); tag != "" {
+				u += "?v=" + tag
+			}
+			return u
+		},
 	}
 	tmpl := template.Must(template.New("").Funcs(funcs).ParseFS(webFS, "web/index.html", "web/embed.html"))
-	p := &pages{html: map[string][]byte{}, vocabulary: v}
+	p := &pages{html: map[string][]byte{}, etag: map[string]string{}, vocabulary: v}
 	for _, name := range []string{"index.html", "embed.html"} {
 		var b bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&b, name, d); err != nil {
 			panic(err)
 		}
 		p.html[name] = b.Bytes()
+		sum := sha256.Sum256(b.Bytes())
+		// Weak: compress may send other bytes for the same page.
+		p.etag[name] = `W/"` + hex.EncodeToString(sum[:8]) + `"`
 	}
 	return p
 }
@@ -83,8 +114,11 @@ func (s *Server) webRoutes() {
 	}
 	page := func(name string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
+			// Revalidated at every load: the page links the assets of the
+			// release that serves it.
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-cache")
+			w.Header().Set("ETag", s.pages.etag[name])
 			http.ServeContent(w, r, name, started, bytes.NewReader(s.pages.html[name]))
 		}
 	}
@@ -93,7 +127,7 @@ func (s *Server) webRoutes() {
 	s.router.HandleFunc("/embed.js", func(w http.ResponseWriter, r *http.Request) {
 		// Partner pages load the widget from another origin.
 		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Cache-Control", "public, max-age=300")
+		assetCache(w, r, "embed.js")
 		s.serveAsset(w, r, static, "embed.js")
 	}).Methods(http.MethodGet, http.MethodHead)
 	s.router.PathPrefix("/static/").Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +143,7 @@ func (s *Server) webRoutes() {
 		}
 		// The widget's assets are loaded cross-origin too (Leaflet, styles).
 		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Cache-Control", "public, max-age=300")
+		assetCache(w, r, name)
 		s.serveAsset(w, r, static, name)
 	})).Methods(http.MethodGet, http.MethodHead)
 }

@@ -30,7 +30,8 @@ var (
 // rather than a word of the catalog's text. *index.Catalog provides it.
 type Names interface {
 	IsPlaceName(folded string) bool
-	PlacesByPrefix(folded string, limit int) []*ingest.Place
+	// PlacesByPrefix keeps only the places keep accepts (nil: all).
+	PlacesByPrefix(folded string, limit int, keep func(*ingest.Place) bool) []*ingest.Place
 	IsTypo(word, name string) bool
 }
 

@@ -27,6 +27,12 @@ const MaxSuggestions = 20
 // vocabulary, communes, départements and régions, and place names, by
 // prefix, accent- and case-insensitively.
 func (l *Language) Suggest(prefix string, limit int) ([]Suggestion, error) {
+	return l.SuggestWithin(prefix, limit, nil)
+}
+
+// SuggestWithin is Suggest with place names limited to the places keep
+// accepts (a partner's territory); nil keeps them all.
+func (l *Language) SuggestWithin(prefix string, limit int, keep func(*ingest.Place) bool) ([]Suggestion, error) {
 	if len(prefix) > MaxQueryLen {
 		return nil, index.Errorf(index.CodeTooLong, "q", "is %d bytes long; the limit is %d", len(prefix), MaxQueryLen)
 	}
@@ -65,7 +71,7 @@ func (l *Language) Suggest(prefix string, limit int) ([]Suggestion, error) {
 	areas := l.Gazetteer.Prefix(prefix, limit)
 	var places []*ingest.Place
 	if l.Names != nil {
-		places = l.Names.PlacesByPrefix(key, limit)
+		places = l.Names.PlacesByPrefix(key, limit, keep)
 	}
 	room := limit - len(out)
 	nAreas := min(len(areas), max(room/2, room-len(places)))

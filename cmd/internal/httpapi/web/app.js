@@ -1,9 +1,12 @@
 // Tiers-lieux Occitanie: the search page. A plain ES module, no framework,
 // no build step. Leaflet (window.L) is loaded before it by index.html; the
 // list works without it. The state is the page URL: /?q=&type=&near=&radius=&bbox=…
-// holds the API's own parameters, plus lang=en.
+// holds the API's own parameters, plus lang=en. The API is addressed relative
+// to this script, {base}/static/app.js, so that the page works under the path
+// a reverse proxy serves it at (serve -base-path).
 
 const $ = (s, r = document) => r.querySelector(s);
+const BASE = new URL('../', import.meta.url);
 const API_KEYS = ['q', 'type', 'service', 'dept', 'near', 'radius', 'bbox', 'sort', 'demo', 'from', 'to', 'detour', 'open', 'open_unknown', 'within',
   'publics', 'accessibility', 'fees', 'access_modes', 'support_modes', 'mobility', 'programs', 'labels'];
 const PAGE = 50; // results per page of the list
@@ -136,7 +139,7 @@ const el = {};
 async function api(path, qs, signal) {
   qs = new URLSearchParams(qs);
   qs.set('lang', lang); // messages in the page's language
-  const r = await fetch(`/v1/${path}?${qs}`, { signal, headers: { Accept: 'application/json' } });
+  const r = await fetch(new URL(`v1/${path}?${qs}`, BASE), { signal, headers: { Accept: 'application/json' } });
   let body = null;
   try { body = await r.json(); } catch { /* not JSON */ }
   if (!r.ok || !body) {

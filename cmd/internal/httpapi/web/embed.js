@@ -8,30 +8,51 @@
  * places on the way), open (now, today, sa, weekend…: open then), lang (fr
  * or en), limit (1-100, default 20); tiles and attribution override the map
  * background. near, type, radius, from, to and open are fixed filters: the
- * widget shows no control for them. The
- * widget renders in a Shadow DOM and calls the API at the origin of this
- * script (the API answers cross-origin). Leaflet is loaded once per page from
- * the same origin. Size the element with CSS (default height 480px).
+ * widget shows no control for them.
+ *
+ * key is a partner's search key, given by the service's operator: the
+ * widget sends it as the key= parameter of every API call, and the service
+ * limits every search made with it to the key's territory (its
+ * départements, area or types), and may refuse it from origins the key does
+ * not list. It is not a secret (it is in the partner's page): it says who
+ * asks, and what they may see.
+ *
+ * The widget renders in a Shadow DOM and calls the API where this script
+ * comes from: https://HOST/embed.js calls https://HOST/v1/…, and
+ * https://HOST/tiers-lieux/embed.js (a service under a sub-path behind a
+ * reverse proxy) calls https://HOST/tiers-lieux/v1/… (the API answers
+ * cross-origin). Leaflet is loaded once per page from there too. Size the
+ * element with CSS (default height 480px).
  *
  * With data-from-url on its <script> tag (the /embed page), the script
- * builds one widget from its page's own URL: /embed?near=Rodez&type=fablab.
+ * builds one widget from its page's own URL: /embed?near=Rodez&type=fablab
+ * (and key=, lang=…, as the attributes).
  */
 (() => {
   'use strict';
   const SCRIPT = document.currentScript || [...document.querySelectorAll('script[src*="embed.js"]')].pop();
   const SRC = SCRIPT ? SCRIPT.src : location.href;
-  const ORIGIN = new URL(SRC).origin;
-  const asset = p => new URL(p, SRC).href;
+  // The service's root: the directory this script is served from.
+  const BASE = new URL('.', SRC).href;
+  const asset = p => new URL(p, BASE).href;
+  // api is the URL of an API call, with the widget's key if it has one.
+  const api = (path, params, key) => {
+    const p = new URLSearchParams(params);
+    if (key) p.set('key', key);
+    return new URL(`v1/${path}?${p}`, BASE).href;
+  };
   const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', ATTRIBUTION = '© OpenStreetMap contributors';
 
   // The vocabulary comes from the API (/v1/vocabulary), the one source the
   // server reads queries with; labels fall back to IDs until it arrives.
+  // Fetched once per page, by the first widget, with its key.
   const VOCAB = { types: {}, services: {} };
   const byID = list => Object.fromEntries(list.map(t => [t.id, [t.fr, t.en]]));
-  const vocabulary = fetch(`${ORIGIN}/v1/vocabulary`, { headers: { Accept: 'application/json' } })
+  let vocabularyP = null;
+  const vocabulary = key => vocabularyP || (vocabularyP = fetch(api('vocabulary', '', key), { credentials: 'omit', headers: { Accept: 'application/json' } })
     .then(r => r.json())
     .then(v => { VOCAB.types = byID(v.types); VOCAB.services = byID(v.services); })
-    .catch(() => {});
+    .catch(() => {}));
   const DICT = {
     fr: {
       q: 'Rechercher un tiers-lieu', ph: 'impression 3D, coworking, Millau…', go: 'Rechercher', types: 'Types de lieux',
@@ -68,7 +89,7 @@
     if (w.L && /^1\./.test(w.L.version || '')) return Promise.resolve(w.L);
     return w.__tierslieuxLeaflet || (w.__tierslieuxLeaflet = new Promise((resolve, reject) => {
       const prev = w.L, s = document.createElement('script');
-      s.src = asset('/static/vendor/leaflet/leaflet.js');
+      s.src = asset('static/vendor/leaflet/leaflet.js');
       s.onload = () => resolve(prev ? w.L.noConflict() : w.L);
       s.onerror = reject;
       document.head.append(s);
@@ -121,7 +142,7 @@ li{border-bottom:1px solid #e4e4ea}
 @container (max-width:560px){.body{grid-template-columns:1fr;grid-template-rows:minmax(140px,42%) 1fr}.map{order:-1}ul{border-right:0}}`;
 
   class TiersLieuxSearch extends HTMLElement {
-    static get observedAttributes() { return ['q', 'near', 'type', 'radius', 'from', 'to', 'open', 'lang', 'limit']; }
+    static get observedAttributes() { return ['q', 'near', 'type', 'radius', 'from', 'to', 'open', 'lang', 'limit', 'key']; }
 
     connectedCallback() {
       if (this.shadowRoot) return;
@@ -154,7 +175,7 @@ li{border-bottom:1px solid #e4e4ea}
       this.initMap();
       // The type buttons and the first search wait for the vocabulary,
       // fetched once per page as the script loads.
-      vocabulary.then(() => { this.labels(); this.search(); });
+      vocabulary(this.getAttribute('key')).then(() => { this.labels(); this.search(); });
     }
 
     attributeChangedCallback(name) {
@@ -204,7 +225,7 @@ li{border-bottom:1px solid #e4e4ea}
       const seq = this.seq = (this.seq || 0) + 1, p = this.params(), e = this.el;
       const page = new URLSearchParams(p);
       if (this.lang === 'en') page.set('lang', 'en');
-      e.foot.href = `${ORIGIN}/?${page}`;
+      e.foot.href = `${BASE}?${page}`;
       e.foot.textContent = this.t('open');
       e.msg.className = 'msg';
       e.msg.textContent = this.t('loading');
@@ -213,7 +234,7 @@ li{border-bottom:1px solid #e4e4ea}
       let res;
       try {
         p.set('lang', this.lang); // messages in the widget's language
-        const r = await fetch(`${ORIGIN}/v1/search?${p}`, { credentials: 'omit' });
+        const r = await fetch(api('search', p, this.getAttribute('key')), { credentials: 'omit' });
         res = await r.json();
         if (!r.ok) throw Object.assign(new Error(res.error?.message), { api: res.error });
       } catch (err) {
@@ -292,7 +313,7 @@ li{border-bottom:1px solid #e4e4ea}
     async initMap() {
       const link = document.createElement('link');
       link.rel = 'stylesheet';
-      link.href = asset('/static/vendor/leaflet/leaflet.css');
+      link.href = asset('static/vendor/leaflet/leaflet.css');
       const css = new Promise(r => { link.onload = link.onerror = r; });
       this.shadowRoot.prepend(link);
       let L;
@@ -375,7 +396,7 @@ li{border-bottom:1px solid #e4e4ea}
   // The /embed page: one widget from the page's own URL.
   if (SCRIPT && SCRIPT.hasAttribute('data-from-url')) {
     const u = new URLSearchParams(location.search), w = document.createElement('tierslieux-search');
-    for (const k of ['q', 'near', 'radius', 'from', 'to', 'open', 'lang', 'limit']) if (u.get(k)) w.setAttribute(k, u.get(k));
+    for (const k of ['q', 'near', 'radius', 'from', 'to', 'open', 'lang', 'limit', 'key']) if (u.get(k)) w.setAttribute(k, u.get(k));
     if (u.get('lang')) document.documentElement.lang = u.get('lang');
     const types = u.getAll('type').join(',');
     if (types) w.setAttribute('type', types);

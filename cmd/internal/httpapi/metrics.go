@@ -1,0 +1,209 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tierslieux/tierslieux/index"
+)
+
+// metrics are what a server says about itself at /metrics, in
+// Prometheus's format. Each server has its own registry, so that two
+// servers in one process (tests) count apart.
+type metrics struct {
+	reg *prometheus.Registry
+
+	requests *prometheus.CounterVec   // route, status
+	duration *prometheus.HistogramVec // route, status
+	refused  *prometheus.CounterVec   // reason: an error code
+	searches *prometheus.HistogramVec // plan
+	results  prometheus.Histogram
+	tasks    *prometheus.CounterVec // kind, outcome
+
+	// reloads reads serve's reload counters; nil until SetReloadCounters.
+	reloads atomic.Pointer[func() (ok, failed int64)]
+}
+
+// refusalCodes are the error codes that say a request was turned away
+// for want of capacity rather than for what it asked: counted by
+// tierslieux_http_refused_total.
+var refusalCodes = []string{codeRateLimited, codeOverloaded, codeTimeout, codeShuttingDown}
+
+func newMetrics(s *Server) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tierslieux_http_requests_total",
+			Help: "HTTP requests answered, by route template (mux's; \"unmatched\" for none) and status.",
+		}, []string{"route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "tierslieux_http_request_duration_seconds",
+			Help:    "Time from a request's arrival to the end of its answer, by route template and status.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "status"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tierslieux_http_refused_total",
+			Help: "Requests turned away for want of capacity, by reason: rate_limited (429), overloaded, timeout and shutting_down (503).",
+		}, []string{"reason"}),
+		searches: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "tierslieux_search_duration_seconds",
+			Help:    "Time the engine took on a search, by plan: geo_first, text_first, no_text (no text to combine), clusters.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2},
+		}, []string{"plan"}),
+		results: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "tierslieux_search_results",
+			Help:    "Places matching a search (its total, not the page shown).",
+			Buckets: []float64{0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000},
+		}),
+		tasks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tierslieux_admin_tasks_total",
+			Help: "Ingest and admin tasks finished, by kind and outcome.",
+		}, []string{"kind", "outcome"}),
+	}
+	for _, code := range refusalCodes {
+		m.refused.WithLabelValues(code) // present at 0 from the start
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.refused, m.searches, m.results, m.tasks,
+		catalogCollector{s},
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "tierslieux_reloads_total",
+			Help: "Reloads that put a new build in service.",
+		}, func() float64 { ok, _ := m.reloadCounts(); return float64(ok) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "tierslieux_reload_failures_total",
+			Help: "Builds a reload could not put in service (did not open, or damaged); the one in service stayed.",
+		}, func() float64 { _, failed := m.reloadCounts(); return float64(failed) }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewBuildInfoCollector(),
+	)
+	return m
+}
+
+func (m *metrics) reloadCounts() (ok, failed int64) {
+	if f := m.reloads.Load(); f != nil {
+		return (*f)()
+	}
+	return 0, 0
+}
+
+// handler serves the registry. It leaves compression to the server's
+// own (compress), and logs a failed collection.
+func (m *metrics) handler(log *slog.Logger) http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		DisableCompression: true,
+		ErrorLog:           promLogger{log},
+		ErrorHandling:      promhttp.ContinueOnError,
+	})
+}
+
+type promLogger struct{ log *slog.Logger }
+
+func (l promLogger) Println(v ...any) { l.log.Error("metrics", "err", v) }
+
+// observe counts an answered request; code is the error code it was
+// answered with, if any.
+func (m *metrics) observe(route string, status int, code string, took time.Duration) {
+	if route == "" {
+		route = "unmatched"
+	}
+	st := strconv.Itoa(status)
+	m.requests.WithLabelValues(route, st).Inc()
+	m.duration.WithLabelValues(route, st).Observe(took.Seconds())
+	switch code {
+	case codeRateLimited, codeOverloaded, codeTimeout, codeShuttingDown:
+		m.refused.WithLabelValues(code).Inc()
+	}
+}
+
+// SetReloadCounters gives the server the counts of reloads that swapped
+// a build in and of those that failed, read at each scrape of /metrics
+// as tierslieux_reloads_total and tierslieux_reload_failures_total.
+func (s *Server) SetReloadCounters(counts func() (ok, failed int64)) {
+	s.metrics.reloads.Store(&counts)
+}
+
+// CountTask counts an ingest or admin task that finished, for
+// tierslieux_admin_tasks_total: kind is what it did (rebuild, upsert,
+// delete, snapshot…), outcome how it ended (done, failed…). Both are
+// labels: keep them to a few fixed words.
+func (s *Server) CountTask(kind, outcome string) {
+	s.metrics.tasks.WithLabelValues(kind, outcome).Inc()
+}
+
+// catalogCollector reports the catalog in service at scrape time, so
+// that it follows reloads: its size, labelled with its version, and when
+// it was built.
+type catalogCollector struct{ s *Server }
+
+var (
+	catalogPlacesDesc = prometheus.NewDesc("tierslieux_catalog_places",
+		"Places in the catalog in service; the version label is its build id (index.Version.ID).", []string{"version"}, nil)
+	catalogBuiltDesc = prometheus.NewDesc("tierslieux_catalog_built_timestamp_seconds",
+		"When the build in service was committed, in Unix seconds; 0 for data built in memory.", []string{"version"}, nil)
+)
+
+func (c catalogCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- catalogPlacesDesc
+	ch <- catalogBuiltDesc
+}
+
+func (c catalogCollector) Collect(ch chan<- prometheus.Metric) {
+	// Held like a request, so that a reload cannot close it meanwhile.
+	l := c.s.acquire()
+	defer l.release()
+	v := l.Places.Version()
+	var built float64
+	if !v.BuiltAt.IsZero() {
+		built = float64(v.BuiltAt.UnixNano()) / 1e9
+	}
+	ch <- prometheus.MustNewConstMetric(catalogPlacesDesc, prometheus.GaugeValue, float64(l.Places.Len()), v.ID)
+	ch <- prometheus.MustNewConstMetric(catalogBuiltDesc, prometheus.GaugeValue, built, v.ID)
+}
+
+// meteredSearcher times the searches of a request, by the plan the
+// engine chose, and counts their results.
+type meteredSearcher struct {
+	Searcher
+	m *metrics
+}
+
+func (ms meteredSearcher) Search(ctx context.Context, q index.Query) (*index.Result, error) {
+	start := time.Now()
+	res, err := ms.Searcher.Search(ctx, q)
+	if err == nil {
+		ms.m.searches.WithLabelValues(planName(res)).Observe(time.Since(start).Seconds())
+		ms.m.results.Observe(float64(res.Total))
+	}
+	return res, err
+}
+
+func (ms meteredSearcher) Clusters(ctx context.Context, q index.Query, zoom int) (*index.ClusterResult, error) {
+	start := time.Now()
+	res, err := ms.Searcher.Clusters(ctx, q, zoom)
+	if err == nil {
+		ms.m.searches.WithLabelValues("clusters").Observe(time.Since(start).Seconds())
+	}
+	return res, err
+}
+
+func planName(res *index.Result) string {
+	switch res.Plan {
+	case index.PlanGeoFirst:
+		return "geo_first"
+	case index.PlanTextFirst:
+		return "text_first"
+	}
+	if !res.HasText {
+		return "no_text"
+	}
+	return "auto"
+}
