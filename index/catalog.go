@@ -86,8 +86,9 @@ func (c *Catalog) Close() error {
 
 // newCatalog indexes places in memory order, the later of two with the
 // same ID winning, and builds the R-tree and the filter bitmaps. text is
-// the catalog's text index, which it then owns.
-func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) *Catalog {
+// the catalog's text index, which it then owns; so are places when owned
+// (read from a file for it), which are then reordered where they lie.
+func newCatalog(places []ingest.Place, owned bool, txt *text.Index, g *gazetteer.Gazetteer) *Catalog {
 	c := &Catalog{byID: make(map[string]uint32, len(places)), Geo: geo.New(), Text: txt,
 		deptNames: map[string]string{}, regionNames: map[string]string{}}
 	// Which record each place is: the later of two with the same ID.
@@ -100,7 +101,7 @@ func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) 
 		c.byID[places[i].ID] = uint32(len(keep))
 		keep = append(keep, i)
 	}
-	c.orderByCell(places, keep)
+	c.orderByCell(places, keep, owned)
 	c.sortName = make([]string, len(c.Places))
 	c.hours = newSchedules(len(c.Places))
 	seenHours := map[string]int32{}
@@ -123,15 +124,25 @@ func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) 
 // of any map cell are then one run of ordinals, so the places of a disc
 // or a box are counted a run at a time (geo.Cells, bitset.countRange),
 // and neighbours sit side by side in memory.
-func (c *Catalog) orderByCell(places []ingest.Place, keep []int) {
+func (c *Catalog) orderByCell(places []ingest.Place, keep []int, owned bool) {
 	lon, lat := make([]float64, len(keep)), make([]float64, len(keep))
 	for i, k := range keep {
 		lon[i], lat[i] = places[k].Lon, places[k].Lat
 	}
 	order := geo.CellOrder(lon, lat)
-	sorted := make([]ingest.Place, len(keep))
-	for i, o := range order {
-		sorted[i] = places[keep[o]]
+	var sorted []ingest.Place
+	if owned && len(keep) == len(places) {
+		// Every record kept, in a slice of our own: permute it in place
+		// rather than hold two copies of a million places at once.
+		permute(places, order)
+		sorted = places
+	} else {
+		sorted = make([]ingest.Place, len(keep))
+		for i, o := range order {
+			sorted[i] = places[keep[o]]
+		}
+	}
+	for i := range sorted {
 		lon[i], lat[i] = sorted[i].Lon, sorted[i].Lat
 	}
 	compact(sorted)
@@ -143,6 +154,29 @@ func (c *Catalog) orderByCell(places []ingest.Place, keep []int) {
 	}
 	c.Places = sorted
 	c.cells = geo.NewCells(lon, lat)
+}
+
+// permute reorders places so that places[i] is the one at order[i]
+// before, one cycle of the permutation at a time.
+func permute(places []ingest.Place, order []int) {
+	done := newBitset(len(places))
+	for start := range places {
+		if done.has(uint32(start)) {
+			continue
+		}
+		tmp := places[start]
+		j := start
+		for {
+			done.set(uint32(j))
+			k := order[j]
+			if k == start {
+				places[j] = tmp
+				break
+			}
+			places[j] = places[k]
+			j = k
+		}
+	}
 }
 
 func (c *Catalog) nameAreas(g *gazetteer.Gazetteer, p *ingest.Place) {
@@ -188,7 +222,7 @@ func NewMem(places []ingest.Place, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newCatalog(places, txt, g)
+	c := newCatalog(places, false, txt, g)
 	docs := make([]text.Doc, len(c.Places))
 	for i := range c.Places {
 		docs[i] = Doc(g, &c.Places[i])

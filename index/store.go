@@ -403,7 +403,7 @@ func openBuild(dir, name string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, damaged(build, textDir+"/", "does not open: %v", err)
 	}
-	c := newCatalog(places, txt, g)
+	c := newCatalog(places, true, txt, g)
 	if n, err := txt.Count(); err != nil || n != m.TextDocs || c.Len() != m.Places {
 		c.Close()
 		return nil, damaged(build, textDir+"/", "the text index holds %d documents for %d places, the manifest says %d (%v)", n, c.Len(), m.TextDocs, err)
@@ -465,7 +465,7 @@ func openUnverified(build string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, damaged(build, textDir+"/", "does not open: %v", err)
 	}
-	c := newCatalog(places, txt, g)
+	c := newCatalog(places, true, txt, g)
 	// The text index must hold every place: a missing or damaged segment
 	// would otherwise answer every text search with nothing.
 	if n, err := txt.Count(); err != nil || n != uint64(c.Len()) {
