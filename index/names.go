@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -31,31 +32,76 @@ type nameIndex struct {
 func (ix *nameIndex) build() {
 	ix.once.Do(func() {
 		places := ix.cat.Places
-		names := make([]placeName, 0, len(places))
-		for i := range places {
-			k := gazetteer.Normalize(places[i].Name)
-			names = append(names, placeName{k, uint32(i), false})
-			// "Le Bocal" is also found as "bocal": Normalize drops the
-			// article; also index each later word so "fabrique" finds "La
-			// Fabrique du Causse".
-			words := strings.Fields(k)
-			for j := 1; j < len(words); j++ {
-				names = append(names, placeName{strings.Join(words[j:], " "), uint32(i), true})
+		// Folding and sorting a million names takes seconds: each core
+		// takes a share, then the sorted shares are merged.
+		workers := max(runtime.GOMAXPROCS(0), 1)
+		chunk := (len(places) + workers - 1) / workers
+		parts := make([][]placeName, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			lo, hi := w*chunk, min((w+1)*chunk, len(places))
+			if lo >= hi {
+				continue
 			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				names := make([]placeName, 0, 3*(hi-lo))
+				for i := lo; i < hi; i++ {
+					k := gazetteer.Normalize(places[i].Name)
+					names = append(names, placeName{k, uint32(i), false})
+					// "Le Bocal" is also found as "bocal": Normalize drops the
+					// article; also index each later word so "fabrique" finds
+					// "La Fabrique du Causse". Normalize leaves one space
+					// between words, so a tail is the rest of the key.
+					for j := 1; j < len(k); j++ {
+						if k[j-1] == ' ' {
+							names = append(names, placeName{k[j:], uint32(i), true})
+						}
+					}
+				}
+				slices.SortFunc(names, comparePlaceNames)
+				parts[w] = names
+			}()
 		}
-		slices.SortFunc(names, func(a, b placeName) int {
-			if c := strings.Compare(a.key, b.key); c != 0 {
-				return c
-			}
-			return int(a.o) - int(b.o)
-		})
-		ix.names = names
-		for _, n := range names {
+		wg.Wait()
+		ix.names = mergePlaceNames(parts)
+		for _, n := range ix.names {
 			if !n.tail {
 				ix.full = append(ix.full, n)
 			}
 		}
 	})
+}
+
+// comparePlaceNames orders the name index: by key, then by place.
+func comparePlaceNames(a, b placeName) int {
+	if c := strings.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return int(a.o) - int(b.o)
+}
+
+// mergePlaceNames merges sorted parts into one sorted slice.
+func mergePlaceNames(parts [][]placeName) []placeName {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]placeName, 0, n)
+	for {
+		best := -1
+		for i, p := range parts {
+			if len(p) > 0 && (best < 0 || comparePlaceNames(p[0], parts[best][0]) < 0) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return out
+		}
+		out = append(out, parts[best][0])
+		parts[best] = parts[best][1:]
+	}
 }
 
 // IsPlaceName reports whether folded words (gazetteer.Normalize) begin a

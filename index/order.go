@@ -22,13 +22,17 @@ func (c *Catalog) order(byName bool) []uint32 {
 		for i := range n {
 			c.orders.byName[i], c.orders.byID[i] = uint32(i), uint32(i)
 		}
-		slices.SortFunc(c.orders.byName, func(a, b uint32) int {
-			if r := cmp.Compare(c.sortName[a], c.sortName[b]); r != 0 {
-				return r
-			}
-			return cmp.Compare(c.Places[a].ID, c.Places[b].ID)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			slices.SortFunc(c.orders.byName, func(a, b uint32) int {
+				if r := cmp.Compare(c.sortName[a], c.sortName[b]); r != 0 {
+					return r
+				}
+				return cmp.Compare(c.Places[a].ID, c.Places[b].ID)
+			})
 		})
 		slices.SortFunc(c.orders.byID, func(a, b uint32) int { return cmp.Compare(c.Places[a].ID, c.Places[b].ID) })
+		wg.Wait()
 	})
 	if byName {
 		return c.orders.byName

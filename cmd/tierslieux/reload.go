@@ -73,6 +73,15 @@ func (r *reloader) Reload(ctx context.Context) (index.Version, error) {
 		}
 		return served, nil
 	}
+	// Numbered before it serves, so that no text search waits for it.
+	if err := cat.PrepareText(ctx); err != nil {
+		cat.Close()
+		if ctx.Err() == nil {
+			r.Failures.Add(1)
+			r.log.Error("reload: the new build's text index does not read; the one in service stays", "serving", served.ID, "err", err)
+		}
+		return served, fmt.Errorf("reload: %w", err)
+	}
 	for _, w := range v.Warnings {
 		r.log.Warn("catalog", "warning", w)
 	}
@@ -88,11 +97,6 @@ func (r *reloader) Reload(ctx context.Context) (index.Version, error) {
 		defer r.closing.Done()
 		<-done
 		old.Close()
-	}()
-	go func() {
-		if err := cat.PrepareText(context.WithoutCancel(ctx)); err != nil {
-			r.log.Debug("text index", "err", err)
-		}
 	}()
 	return v, nil
 }

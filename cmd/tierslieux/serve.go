@@ -299,12 +299,6 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	for _, w := range v.Warnings {
 		log.Warn("catalog", "warning", w)
 	}
-	go func() {
-		// Number the text index now rather than in the first text query.
-		if err := b.cat.PrepareText(ctx); err != nil && ctx.Err() == nil {
-			log.Error("text index", "err", err)
-		}
-	}()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -330,6 +324,21 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 	}
 	api := httpapi.NewServer(b.httpBackend(), log, opts)
 	rl.api = api
+	// Number the text index and sort the place names now rather than in
+	// the first text queries (seconds for a million places): ready for a
+	// load balancer once done.
+	api.SetReady(false)
+	go func() {
+		start := time.Now()
+		if err := b.cat.PrepareText(ctx); err != nil {
+			if ctx.Err() == nil {
+				log.Error("text index: not ready", "err", err)
+			}
+			return
+		}
+		log.Info("ready", "text_prepared_in", time.Since(start).Round(time.Millisecond))
+		api.SetReady(true)
+	}()
 	api.SetReloadCounters(func() (ok, failed int64) { return rl.Reloads.Load(), rl.Failures.Load() })
 	if cfg.Index != "" {
 		go rl.watch(ctx, cfg.Watch)
