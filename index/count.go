@@ -146,10 +146,11 @@ func (p *planner) countArea(a geo.Area) (total, unknownHours int) {
 				continue
 			}
 			if f.open != nil {
-				if _, known := f.open.state(o); !known {
+				open, known := f.open.state(o)
+				if !known {
 					unknownHours++
 				}
-				if !f.open.pass(o) {
+				if !open && (known || !f.open.include) {
 					continue
 				}
 			}

@@ -62,7 +62,11 @@ var Publics = newList("publics", "publics_specifiquement_adresses", []Term{
 // (prise_en_charge_specifique).
 var Accessibility = newList("accessibility", "prise_en_charge_specifique", []Term{
 	{ID: "surdite", FR: "Surdité", EN: "Deafness", Synonyms: []string{
-		"sourds", "sourd", "malentendants", "personnes sourdes", "langue des signes", "LSF", "deaf", "hard of hearing", "sign language"}},
+		"sourds", "sourd", "malentendants", "personnes sourdes", "langue des signes", "LSF", "deaf", "hard of hearing", "sign language",
+		// Whole phrases, so that "accessible" in them is not the service
+		// accessible-pmr.
+		"accessible aux sourds", "accessible aux malentendants", "accessible aux personnes sourdes",
+		"deaf people", "accessible to deaf people", "accessible for deaf people", "deaf-friendly"}},
 	{ID: "handicap-moteur", FR: "Handicaps moteurs", EN: "Physical disability", Synonyms: []string{
 		// "PMR" and "wheelchair accessible" name the service accessible-pmr,
 		// which places with this support also get (sameMeaning).

@@ -59,6 +59,8 @@ func TestRealDataFilters(t *testing.T) {
 		{name: "for seniors", p: query.Params{Q: "digital help for seniors in Toulouse"}, list: "publics", id: "seniors", wantSome: true},
 		{name: "sourds", p: query.Params{Q: "accessible aux sourds"}, list: "accessibility", id: "surdite", wantSome: true},
 		{name: "deaf", p: query.Params{Q: "deaf people"}, list: "accessibility", id: "surdite", wantSome: true},
+		{name: "accessible to deaf people", p: query.Params{Q: "accessible to deaf people"}, list: "accessibility", id: "surdite", wantSome: true},
+		{name: "malentendants", p: query.Params{Q: "lieu accessible aux malentendants"}, list: "accessibility", id: "surdite", wantSome: true},
 		{name: "fauteuil", p: query.Params{Q: "accessible en fauteuil"}, list: "accessibility", id: "handicap-moteur", wantSome: true},
 		{name: "rendez-vous en ligne", p: query.Params{Q: "rendez-vous en ligne"}, list: "access_modes", id: "rdv-en-ligne", wantSome: true},
 		{name: "parameter", p: query.Params{Lists: map[string][]string{"fees": {"Gratuit"}}}, list: "fees", id: "gratuit", wantSome: true},
@@ -66,6 +68,11 @@ func TestRealDataFilters(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := MustBuild(t, h, tc.p)
+			// The words are the list's term and nothing more: a service or
+			// text read from them as well would lose places.
+			if tc.list != "" && tc.p.Q != "" && (len(q.Services) > 0 || q.Text != "") {
+				t.Errorf("%q also reads services %v, text %q", tc.p.Q, q.Services, q.Text)
+			}
 			res := MustSearch(t, h, q)
 			if tc.wantSome && res.Total == 0 {
 				t.Fatalf("%s: nothing", q.String())
