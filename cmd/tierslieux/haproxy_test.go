@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -10,8 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -134,42 +131,7 @@ func TestHAProxyReplicas(t *testing.T) {
 	waitReady(t, front)
 
 	// Load through HAProxy for the whole test.
-	ctx, cancel := context.WithCancel(context.Background())
-	var (
-		wg                 sync.WaitGroup
-		requests, failures atomic.Int64
-		mu                 sync.Mutex
-		firstFailures      []string
-	)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := &http.Client{Timeout: 10 * time.Second}
-			for ctx.Err() == nil {
-				resp, err := c.Get(front + "/v1/search?q=tiers-lieu&limit=5")
-				requests.Add(1)
-				failure := ""
-				if err != nil {
-					failure = err.Error()
-				} else {
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != http.StatusOK {
-						failure = resp.Status
-					}
-				}
-				if failure != "" {
-					failures.Add(1)
-					mu.Lock()
-					if len(firstFailures) < 5 {
-						firstFailures = append(firstFailures, failure)
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	ld := startLoad(front+"/v1/search?q=tiers-lieu&limit=5", 4)
 	time.Sleep(time.Second)
 
 	// Kill one replica outright, then bring it back.
@@ -195,8 +157,7 @@ func TestHAProxyReplicas(t *testing.T) {
 		time.Sleep(1500 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
-	cancel()
-	wg.Wait()
+	requests, failures, firstFailures := ld.stop()
 
 	for i, r := range replicas {
 		v, err := dataVersion(&http.Client{Timeout: time.Second}, fmt.Sprintf("http://127.0.0.1:%d", r.port))
@@ -204,13 +165,13 @@ func TestHAProxyReplicas(t *testing.T) {
 			t.Errorf("replica %d serves %q (%v), want the new build %s", i+1, v, err, want)
 		}
 	}
-	if failures.Load() != 0 {
-		t.Errorf("%d of %d requests failed through HAProxy; first: %v\nHAProxy:\n%s", failures.Load(), requests.Load(), firstFailures, tail(hlogs.String(), 3000))
+	if failures != 0 {
+		t.Errorf("%d of %d requests failed through HAProxy; first: %v\nHAProxy:\n%s", failures, requests, firstFailures, tail(hlogs.String(), 3000))
 	}
-	if requests.Load() < 200 {
-		t.Errorf("only %d requests went through", requests.Load())
+	if requests < 200 {
+		t.Errorf("only %d requests went through", requests)
 	}
-	t.Logf("%d requests through HAProxy, %d failed; replicas killed once and rolled to %s", requests.Load(), failures.Load(), want)
+	t.Logf("%d requests through HAProxy, %d failed; replicas killed once and rolled to %s", requests, failures, want)
 }
 
 func tail(s string, n int) string {

@@ -8,10 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -65,44 +63,24 @@ type liveKeys struct {
 func (l *liveKeys) Lookup(secret string) (*httpapi.Key, bool) { return l.ring.Load().Lookup(secret) }
 
 func (l *liveKeys) watch(ctx context.Context, every time.Duration) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	var tick <-chan time.Time
-	if every > 0 {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		tick = t.C
-	}
-	seen := l.stamp()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-		case <-tick:
-			if s := l.stamp(); s == seen {
-				continue
-			}
-		}
-		seen = l.stamp()
+	watch(ctx, every, l.stamp, func(bool) {
 		ring, err := keys.Load(l.path)
 		if err != nil {
 			l.log.Error("keys file not reloaded: the keys in use stay", "err", err)
-			continue
+			return
 		}
 		l.ring.Store(ring)
 		l.log.Info("keys reloaded", "keys", ring.Len())
-	}
+	})
 }
 
 // stamp tells one version of the keys file from another.
-func (l *liveKeys) stamp() string {
+func (l *liveKeys) stamp() (string, bool) {
 	fi, err := os.Stat(l.path)
 	if err != nil {
-		return ""
+		return "", false
 	}
-	return fmt.Sprint(fi.ModTime().UnixNano(), fi.Size())
+	return fmt.Sprint(fi.ModTime().UnixNano(), fi.Size()), true
 }
 
 const keysUsage = `Usage: tierslieux keys COMMAND [flags]

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
@@ -119,35 +116,20 @@ func (r *reloader) close() error {
 // watch reloads when the index directory's CURRENT changes (looked at
 // every interval, if not 0) and on SIGHUP, until ctx ends.
 func (r *reloader) watch(ctx context.Context, every time.Duration) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	var tick <-chan time.Time
-	if every > 0 {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		tick = t.C
-	}
-	last, _ := os.ReadFile(filepath.Join(r.dir, index.CurrentFile))
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-			r.log.Info("reload asked (SIGHUP)")
-			r.Reload(ctx)
-		case <-tick:
-			cur, err := os.ReadFile(filepath.Join(r.dir, index.CurrentFile))
-			if err != nil {
-				if !errors.Is(err, os.ErrNotExist) {
-					r.log.Warn("watch", "err", err)
-				}
-				continue
+	current := func() (string, bool) {
+		b, err := os.ReadFile(filepath.Join(r.dir, index.CurrentFile))
+		if err != nil {
+			if !errors.Is(err, os.ErrNotExist) {
+				r.log.Warn("watch", "err", err)
 			}
-			if !bytes.Equal(cur, last) {
-				last = cur
-				r.Reload(ctx)
-			}
+			return "", false
 		}
+		return string(b), true
 	}
+	watch(ctx, every, current, func(hup bool) {
+		if hup {
+			r.log.Info("reload asked (SIGHUP)")
+		}
+		r.Reload(ctx)
+	})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,8 +13,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -66,34 +63,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	base, stop := MustServe(t, serveConfig{Addr: "127.0.0.1:0", Index: dir, Keys: keysFile, Watch: 100 * time.Millisecond, Drain: 5 * time.Second},
 		slog.New(slog.NewTextHandler(&logs, nil)))
 
-	ctx, cancel := context.WithCancel(context.Background())
-	var (
-		wg                 sync.WaitGroup
-		requests, failures atomic.Int64
-		firstFailure       atomic.Value
-	)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := &http.Client{Timeout: 5 * time.Second}
-			for ctx.Err() == nil {
-				resp, err := c.Get(base + "/v1/search?q=tiers-lieu&limit=5")
-				requests.Add(1)
-				if err != nil {
-					failures.Add(1)
-					firstFailure.CompareAndSwap(nil, err.Error())
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					failures.Add(1)
-					firstFailure.CompareAndSwap(nil, resp.Status)
-				}
-			}
-		}()
-	}
+	ld := startLoad(base+"/v1/search?q=tiers-lieu&limit=5", 4)
 	c := &http.Client{Timeout: 5 * time.Second}
 	for n := 1; n <= 10; n++ {
 		before, err := dataVersion(c, base)
@@ -151,21 +121,20 @@ func TestReloadUnderLoad(t *testing.T) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
-	cancel()
-	wg.Wait()
+	requests, failures, firstFailures := ld.stop()
 	if err := stop(); err != nil {
 		t.Errorf("serve returned %v", err)
 	}
-	if failures.Load() != 0 {
-		t.Errorf("%d of %d requests failed during the reloads and the upsert, first: %v", failures.Load(), requests.Load(), firstFailure.Load())
+	if failures != 0 {
+		t.Errorf("%d of %d requests failed during the reloads and the upsert, first: %v", failures, requests, firstFailures)
 	}
-	if requests.Load() < 100 {
-		t.Errorf("only %d requests during ten reloads", requests.Load())
+	if requests < 100 {
+		t.Errorf("only %d requests during ten reloads", requests)
 	}
 	if got := strings.Count(logs.String(), "msg=reloaded"); got != 11 {
 		t.Errorf("%d reloads logged, want 11 (10 ingests, 1 upsert):\n%s", got, logs.String())
 	}
-	t.Logf("%d requests during 10 reloads and an upsert, none failed", requests.Load())
+	t.Logf("%d requests during 10 reloads and an upsert, none failed", requests)
 }
 
 // TestReloadDamagedBuild: a new build that does not open leaves the one
