@@ -60,7 +60,9 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	if zoom < 0 || zoom > MaxZoom {
 		return nil, Errorf(CodeOutOfRange, "zoom", "%d is outside [0, %d]", zoom, MaxZoom)
 	}
-	q.Limit, q.Offset, q.everyMatch = 1, 0, true
+	// Every match, but the page asked for kept: it decides, as for the
+	// search the map shows, whether leftover words are relaxed.
+	q.everyMatch = true
 	asked := zoom
 	// A grid far finer than an answer may hold would only be coarsened
 	// afterwards: start at the zoom whose grid over the box is a few

@@ -150,7 +150,7 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, *planner
 		return nil, nil, nil, err
 	}
 	res, matches := p.run()
-	for len(matches) == 0 && p.err == nil && q.RelaxText && p.text != nil && p.text.relax() {
+	for p.err == nil && q.RelaxText && p.text != nil && p.tooFew(res, matches) && p.text.relax() {
 		p.reset()
 		res, matches = p.run()
 	}
@@ -161,6 +161,23 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, *planner
 		res.TextRelaxed, res.TextIgnored = p.text.words()
 	}
 	return res, matches, p, nil
+}
+
+// tooFew reports whether a run left fewer places than asked: none at all,
+// or, when the list is ranked by relevance (so that the places holding
+// every word still come first once a word is relaxed) and more than one
+// word is still a condition, fewer than offset+limit, as Meilisearch's
+// matchingStrategy "last" and Typesense's drop_tokens_threshold do: one
+// word is always kept when it finds something.
+func (p *planner) tooFew(res *Result, matches []match) bool {
+	if len(matches) == 0 {
+		return true
+	}
+	switch p.q.Sort {
+	case SortRelevance, SortDecay:
+		return res.Total < p.q.Offset+p.q.Limit && p.text.conditions() > 1
+	}
+	return false
 }
 
 // run runs the planner once: candidates by the strategy the query calls

@@ -98,3 +98,46 @@ func TestHighlight(t *testing.T) {
 		t.Error("highlights without text")
 	}
 }
+
+// TestRelaxFewerThanAsked: when every word together finds fewer places
+// than asked, a list ranked by relevance relaxes words, least selective
+// first, until one is left: the places with every word come first, then
+// those with fewer. A list sorted by distance relaxes only to avoid an
+// empty answer, since the places with every word would not come first.
+func TestRelaxFewerThanAsked(t *testing.T) {
+	e := MustDemoEngine(t)
+	total := func(q index.Query) int { return MustSearch(t, e, q).Total }
+	// Two words found together in a few places, and each alone in more.
+	const a, b = "atelier", "vélo"
+	both, na, nb := total(index.Query{Text: a + " " + b}), total(index.Query{Text: a}), total(index.Query{Text: b})
+	if both == 0 || both >= 20 || na <= both || nb <= both {
+		t.Fatalf("fixture: %s %d, %s %d, both %d; want both in 1 to 19 places, each alone in more", a, na, b, nb, both)
+	}
+	res := MustSearch(t, e, index.Query{Text: a + " " + b, RelaxText: true, Limit: 20})
+	relaxed, kept := b, na
+	if na > nb {
+		relaxed, kept = a, nb
+	}
+	if !slices.Equal(res.TextRelaxed, []string{relaxed}) || res.Total != kept {
+		t.Fatalf("%s %s: relaxed %q, total %d; want %q relaxed and %d places", a, b, res.TextRelaxed, res.Total, relaxed, kept)
+	}
+	for i, h := range res.Hits[:min(both, len(res.Hits))] {
+		text := strings.ToLower(h.Place.Name + " " + h.Place.Description + " " + strings.Join(h.Place.Services, " ") + " " + strings.Join(h.Place.Tags, " "))
+		if !strings.Contains(text, a) || !strings.Contains(text, b) && !strings.Contains(text, "velo") {
+			t.Errorf("hit %d (%s) lacks a word, while %d places hold both", i+1, h.Place.ID, both)
+		}
+	}
+	// Enough places with every word: nothing relaxed.
+	if res := MustSearch(t, e, index.Query{Text: a + " " + b, RelaxText: true, Limit: both}); len(res.TextRelaxed) != 0 || res.Total != both {
+		t.Errorf("limit %d: relaxed %q, total %d", both, res.TextRelaxed, res.Total)
+	}
+	// One word is never relaxed while it finds something.
+	if res := MustSearch(t, e, index.Query{Text: a, RelaxText: true, Limit: 100}); len(res.TextRelaxed) != 0 || res.Total != na {
+		t.Errorf("%s alone: relaxed %q, total %d", a, res.TextRelaxed, res.Total)
+	}
+	// Sorted by distance: only an empty list relaxes.
+	near := &index.Anchor{Name: "Toulouse", Lat: 43.60426, Lon: 1.44367}
+	if res := MustSearch(t, e, index.Query{Text: a + " " + b, RelaxText: true, Near: near, Sort: index.SortDistance, Limit: 20}); len(res.TextRelaxed) != 0 || res.Total != both {
+		t.Errorf("by distance: relaxed %q, total %d, want %d", res.TextRelaxed, res.Total, both)
+	}
+}

@@ -267,6 +267,17 @@ func (cat *Catalog) prepareText(ctx context.Context, q string, required []string
 	return tq, true, nil
 }
 
+// conditions counts the terms that still have to match.
+func (tq *textQuery) conditions() int {
+	n := 0
+	for _, t := range tq.terms {
+		if !t.relaxed {
+			n++
+		}
+	}
+	return n
+}
+
 // hasCondition reports whether a term still has to match.
 func (tq *textQuery) hasCondition() bool {
 	for _, t := range tq.terms {

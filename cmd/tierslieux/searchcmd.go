@@ -55,12 +55,25 @@ func printResults(w io.Writer, res *index.Result) error {
 		fmt.Fprintf(w, "radius widened to %g km to find places\n", q.RadiusMeters/1000)
 	}
 	fmt.Fprintf(w, "%d places, %d shown (%s)\n\n", res.Total, len(res.Hits), res.Took.Round(10_000))
+	// A trip ranks places by the detour they cost, so its table shows the
+	// detour and where along the route each place lies; the distance from
+	// the start would look unsorted.
+	trip := q.Trip != nil
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPES\tCOMMUNE\tDISTANCE")
+	if trip {
+		fmt.Fprintln(tw, "NAME\tTYPES\tCOMMUNE\tDETOUR\tALONG")
+	} else {
+		fmt.Fprintln(tw, "NAME\tTYPES\tCOMMUNE\tDISTANCE")
+	}
 	for _, h := range res.Hits {
-		dist := ""
-		if h.HasDistance {
-			dist = fmt.Sprintf("%.1f km", h.Meters/1000)
+		where := "" // DISTANCE, or DETOUR and ALONG
+		switch {
+		case trip && h.Detour != nil:
+			where = km(h.Detour.Meters) + "\t" + km(h.Detour.AlongMeters)
+		case trip:
+			where = "\t"
+		case h.HasDistance:
+			where = km(h.Meters)
 		}
 		types := strings.Join(h.Place.Types, ", ")
 		if types == "" {
@@ -70,7 +83,7 @@ func printResults(w io.Writer, res *index.Result) error {
 		if h.Place.Demo {
 			name += " *"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s (%s)\t%s\n", name, types, h.Place.Commune, h.Place.Dept, dist)
+		fmt.Fprintf(tw, "%s\t%s\t%s (%s)\t%s\n", name, types, h.Place.Commune, h.Place.Dept, where)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -82,4 +95,9 @@ func printResults(w io.Writer, res *index.Result) error {
 		}
 	}
 	return nil
+}
+
+// km formats metres as kilometres with one decimal.
+func km(meters float64) string {
+	return fmt.Sprintf("%.1f km", meters/1000)
 }

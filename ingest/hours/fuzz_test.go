@@ -137,6 +137,8 @@ func FuzzFromText(f *testing.F) {
 		"De 9h à 18h du lundi au samedi", "Tous les jours 24h/24", "7j/7 de 8h à 20h", "Sur rendez-vous",
 		"Lundi&nbsp;: 9h&ndash;12h<br/>Mercredi : 14h-18h", "En semaine : 8h-19h ; week-end : 10h-18h",
 		"Monday to Friday 9am-5pm", "Lundi-samedi 9h-18h, fermé le dimanche", "<b>Horaires</b>",
+		"<ul><li>Lundi : 9h-12h</li><li>Jeudi : 14h-17h</li><li>Autres jours : sur rendez-vous</li></ul>",
+		"<p><strong>Du lundi</strong><br>au vendredi</p><p>9h-12h<br>14h-17h</p>", "Lundi : 9h-12h\r\nJeudi : non communiqu&#233;s",
 	} {
 		f.Add(v)
 	}

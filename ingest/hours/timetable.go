@@ -3,6 +3,7 @@ package hours
 import (
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -144,6 +145,8 @@ func build(vals [7]dayValue, ph dayValue, problems []Problem) (string, []Problem
 		if closed == 7 {
 			return "off", problems, nil
 		}
+		// A day's reason outweighs one about no single day (public
+		// holidays, a line of a list that names no day).
 		reason := ReasonEmpty
 		for _, r := range []Reason{ReasonUnreadable, ReasonNotCommunicated, ReasonAppointment} {
 			for _, v := range vals {
@@ -151,8 +154,10 @@ func build(vals [7]dayValue, ph dayValue, problems []Problem) (string, []Problem
 					reason = r
 				}
 			}
-			if ph.kind == dUnknown && ph.reason == r && unknown == 0 {
-				reason = r
+			for _, p := range problems {
+				if p.Day == NoDay && p.Reason == r && unknown == 0 {
+					reason = r
+				}
 			}
 		}
 		return "", problems, &ConvertError{Reason: reason, Problems: problems}
@@ -234,6 +239,21 @@ func cleanText(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// cleanLines cleans each line of s as cleanText does, keeping the line
+// breaks between non-empty lines: a line ends the text of its days.
+func cleanLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return cleanText(s)
+	}
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = cleanText(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // words splits folded text into runs of letters and digits.
@@ -550,16 +570,20 @@ func readTime(toks []htok, i int) (int, int, bool) {
 // ranges ("lundi-vendredi", "du lundi au vendredi") or lists ("lundi et
 // mardi"); "tous les jours" and "7j/7" name every day, "en semaine" Monday
 // to Friday, "week-end" Saturday and Sunday, "jours fériés" public
-// holidays. Days not named are closed when others have hours. Text longer
-// than 8 KiB is unreadable. It reports problems, fails and guarantees a
-// parseable result as FromDays does.
+// holidays. Days not named are closed when others have hours. A line
+// break, or the end of an HTML list item, paragraph or line (</li>, <br>,
+// </p>…), ends the text of the days it follows: the lines after it that
+// read as hours continue it, and any other line that names no day is
+// reported as a problem about no single day ("Autres jours : sur
+// rendez-vous"). Text longer than 8 KiB is unreadable. It reports
+// problems, fails and guarantees a parseable result as FromDays does.
 func FromText(text string) (osm string, problems []Problem, err error) {
 	if len(text) > maxTextLength {
 		problems = []Problem{{Day: NoDay, Value: clip(text, 64), Reason: ReasonUnreadable}}
 		return "", problems, &ConvertError{Reason: ReasonUnreadable, Problems: problems}
 	}
 	plain := stripHTML(text)
-	n := cleanText(plain)
+	n := cleanLines(plain)
 	toks := blobTokens(n)
 	var segs []blobSeg
 	for i := 0; i < len(toks); {
@@ -584,38 +608,63 @@ func FromText(text string) (osm string, problems []Problem, err error) {
 		problems = []Problem{{Day: NoDay, Value: strings.TrimSpace(plain), Reason: v.reason}}
 		return "", problems, &ConvertError{Reason: v.reason, Problems: problems}
 	}
-	// texts[k] is the text before day expression k; texts[len(segs)] the
-	// text after the last one.
-	texts := make([]string, len(segs)+1)
+	// gaps[k] is the text before day expression k, gaps[len(segs)] the
+	// text after the last one; both keep their line breaks.
+	gaps := make([]string, len(segs)+1)
 	prevEnd := 0
 	for k, seg := range segs {
-		texts[k] = trimSeg(n[prevEnd:seg.start])
+		gaps[k] = trimSeg(n[prevEnd:seg.start])
 		prevEnd = seg.end
 	}
-	texts[len(segs)] = trimSeg(n[prevEnd:])
-	texts[0] = trimLabel(texts[0])
+	gaps[len(segs)] = trimSeg(n[prevEnd:])
 	// "…, fermé le dimanche": a closing word written before its days.
 	for k := 1; k < len(segs); k++ {
-		if texts[k+1] != "" {
+		if gaps[k+1] != "" {
 			continue
 		}
-		cut := strings.LastIndexByte(texts[k], ' ')
-		if w := texts[k][cut+1:]; closedWords[w] && cut > 0 {
-			texts[k], texts[k+1] = trimSeg(texts[k][:cut]), w
+		cut := strings.LastIndexAny(gaps[k], " \n")
+		if w := gaps[k][cut+1:]; closedWords[w] && cut > 0 {
+			gaps[k], gaps[k+1] = trimSeg(gaps[k][:cut]), w
 		}
 	}
+	head := trimLabel(trimSeg(strings.ReplaceAll(gaps[0], "\n", " ")))
 	// "De 9h à 12h du lundi au vendredi": hours written before their days.
-	before := hasDigit(texts[0]) && !hasDigit(texts[len(segs)])
-	if !before && hasDigit(texts[0]) {
-		problems = append(problems, Problem{Day: NoDay, Value: texts[0], Reason: ReasonUnreadable})
+	before := hasDigit(head) && !hasDigit(gaps[len(segs)])
+	if !before && hasDigit(head) {
+		problems = append(problems, Problem{Day: NoDay, Value: head, Reason: ReasonUnreadable})
+	}
+	// texts[k] is the text of day expression k: the line after it (or,
+	// hours first, before it) and the lines of hours that continue it.
+	texts := make([]string, len(segs))
+	var orphans []string
+	for k := range segs {
+		if before {
+			g := gaps[k]
+			if k == 0 {
+				g = trimLabel(g)
+			}
+			lines := strings.Split(g, "\n")
+			slices.Reverse(lines)
+			text, rest := dayLines(lines)
+			slices.Reverse(rest)
+			texts[k], orphans = text, append(orphans, rest...)
+			continue
+		}
+		text, rest := dayLines(strings.Split(gaps[k+1], "\n"))
+		texts[k], orphans = text, append(orphans, rest...)
+	}
+	for _, l := range orphans {
+		switch v := classify(l); v.kind {
+		case dUnknown:
+			problems = append(problems, Problem{Day: NoDay, Value: l, Reason: v.reason})
+		case dHours:
+			problems = append(problems, Problem{Day: NoDay, Value: l, Reason: ReasonUnreadable}) // hours, but for which days?
+		}
 	}
 	var dayTexts [7][]string
 	var phTexts []string
 	for k, seg := range segs {
-		t := texts[k+1]
-		if before {
-			t = texts[k]
-		}
+		t := texts[k]
 		for wd := 0; wd < 7; wd++ {
 			if seg.mask&(1<<wd) != 0 {
 				dayTexts[wd] = append(dayTexts[wd], t)
@@ -648,7 +697,55 @@ func FromText(text string) (osm string, problems []Problem, err error) {
 	return build(vals, ph, problems)
 }
 
-// stripHTML replaces tags with line breaks and decodes entities.
+// dayLines splits the lines of text next to a day expression, nearest
+// first, into the day's text — the first line that is not blank, then the
+// lines of hours that continue a day of hours — and the lines left over.
+func dayLines(lines []string) (text string, rest []string) {
+	var took []string
+	i := 0
+	for i < len(lines) && trimSeg(lines[i]) == "" {
+		i++
+	}
+	if i < len(lines) {
+		took = append(took, trimSeg(lines[i]))
+		i++
+		for hours := classify(took[0]).kind == dHours; hours && i < len(lines); i++ {
+			l := trimSeg(lines[i])
+			if classify(l).kind != dHours {
+				break
+			}
+			took = append(took, l)
+		}
+	}
+	for ; i < len(lines); i++ {
+		if l := trimSeg(lines[i]); l != "" {
+			rest = append(rest, l)
+		}
+	}
+	return strings.Join(took, " / "), rest
+}
+
+// blockTags are the HTML elements that end a line; other tags, such as
+// <strong> or <td>, are read as a space.
+var blockTags = map[string]bool{
+	"br": true, "p": true, "div": true, "li": true, "ul": true, "ol": true, "dl": true, "dt": true, "dd": true,
+	"tr": true, "table": true, "tbody": true, "thead": true, "tfoot": true, "hr": true, "h1": true, "h2": true,
+	"h3": true, "h4": true, "h5": true, "h6": true, "section": true, "article": true, "header": true,
+	"footer": true, "blockquote": true, "pre": true, "address": true,
+}
+
+// tagName is the lower-case name of the tag whose text, after '<', is s.
+func tagName(s string) string {
+	s = strings.TrimPrefix(s, "/")
+	end := 0
+	for end < len(s) && (s[end] >= 'a' && s[end] <= 'z' || s[end] >= 'A' && s[end] <= 'Z' || s[end] >= '0' && s[end] <= '9') {
+		end++
+	}
+	return strings.ToLower(s[:end])
+}
+
+// stripHTML replaces block tags with line breaks and other tags with
+// spaces, and decodes entities.
 func stripHTML(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return s
@@ -666,7 +763,11 @@ func stripHTML(s string) string {
 			break
 		}
 		b.WriteString(s[:i])
-		b.WriteString("\n")
+		if blockTags[tagName(s[i+1:i+j])] {
+			b.WriteByte('\n')
+		} else {
+			b.WriteByte(' ')
+		}
 		s = s[i+j+1:]
 	}
 	return html.UnescapeString(b.String())
@@ -797,11 +898,20 @@ func dayExpr(toks []btok, i int) (blobSeg, int, bool) {
 	}
 	seg := blobSeg{mask: mask, ph: ph, start: toks[i].start}
 	j += n
+	// A range or list of days may run over a line break ("Du lundi<br>au
+	// vendredi"); it still needs a day after its joining word.
+	skip := func(k int) int {
+		for text(k) == "\n" {
+			k++
+		}
+		return k
+	}
 loop:
 	for {
-		switch c := text(j); {
+		at := skip(j)
+		switch c := text(at); {
 		case last >= 0 && (c == "au" || c == "a" || c == "-" || c == "to" || c == "jusqu"):
-			k := j + 1
+			k := skip(at + 1)
 			if text(k) == "'" {
 				k++ // "jusqu'au"
 			}
@@ -820,7 +930,7 @@ loop:
 			}
 			last, j = wd, k+1
 		case c == "," || c == "et" || c == "/" || c == "&" || c == "and":
-			k := j + 1
+			k := skip(at + 1)
 			if text(k) == "le" || text(k) == "les" {
 				k++
 			}

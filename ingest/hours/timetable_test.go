@@ -172,6 +172,29 @@ func TestFromText(t *testing.T) {
 		{"hours without days", "9h-12h / 14h-17h", "", hours.ReasonUnreadable},
 		{"empty", "  <p></p> ", "", hours.ReasonEmpty},
 		{"closed for good", "Fermé définitivement", "off", ""},
+		// An item of a list, a paragraph or a line ends the text of its
+		// days; a line that names no day is a problem of its own.
+		{"HTML list", "<ul><li>Lundi : 9h-12h</li><li>Jeudi : 14h-17h</li><li>Autres jours : sur rendez-vous</li></ul>",
+			"Mo 09:00-12:00; Th 14:00-17:00", hours.ReasonAppointment},
+		{"HTML line breaks", "Lundi : 9h-12h<br>Jeudi : 14h-17h<BR />Autres jours : sur RDV",
+			"Mo 09:00-12:00; Th 14:00-17:00", hours.ReasonAppointment},
+		{"HTML paragraphs and a remark", "<p>Mardi : 9h-12h</p>\n<p>Vendredi : 14h-17h</p><p>Fermé pendant les vacances scolaires</p>",
+			"Tu 09:00-12:00; Fr 14:00-17:00", hours.ReasonUnreadable},
+		{"HTML entities", "<p>Lundi&nbsp;: 9h&ndash;12h</p><p>Jeudi&#160;: 14h&#45;17h</p><p>Autres jours&nbsp;: sur rendez-vous (t&#233;l&#233;phoner)</p>",
+			"Mo 09:00-12:00; Th 14:00-17:00", hours.ReasonAppointment},
+		{"HTML entity in an unknown day", "<ul><li>Lundi : 9h-12h</li><li>Jeudi : non communiqu&#233;s</li><li>Samedi : 10h-12h</li></ul>",
+			"Mo 09:00-12:00; Th unknown; Sa 10:00-12:00", hours.ReasonNotCommunicated},
+		{"HTML table rows", "<table><tr><td>Lundi</td><td>9h-12h</td></tr><tr><td>Jeudi</td><td>14h-17h</td></tr><tr><td>Autres jours</td><td>sur rendez-vous</td></tr></table>",
+			"Mo 09:00-12:00; Th 14:00-17:00", hours.ReasonAppointment},
+		{"hours on the lines after their days", "<p><strong>Du lundi au vendredi</strong></p><p>9h-12h<br>14h-17h</p><p>Samedi</p><p>10h-12h</p>",
+			"Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00", ""},
+		{"inline tags inside a line", "<p><strong>Lundi</strong> : <b>9h</b>-12h et <em>14h</em>-17h</p>", "Mo 09:00-12:00,14:00-17:00", ""},
+		{"plain line breaks", "Lundi : 9h-12h\r\nJeudi : 14h-17h\r\nAutres jours : sur rendez-vous",
+			"Mo 09:00-12:00; Th 14:00-17:00", hours.ReasonAppointment},
+		{"days over a line break", "Du lundi<br>au vendredi : 9h-18h", "Mo-Fr 09:00-18:00", ""},
+		{"hours first on each line", "<p>De 9h à 12h du lundi au vendredi</p><p>De 10h à 12h le samedi</p>",
+			"Mo-Fr 09:00-12:00; Sa 10:00-12:00", ""},
+		{"list without hours", "<ul><li>Mardi : fermé</li><li>Autres jours : sur rendez-vous</li></ul>", "", hours.ReasonAppointment},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			osm, problems, err := hours.FromText(tc.in)
@@ -193,6 +216,17 @@ func TestFromText(t *testing.T) {
 			}
 			MustParse(t, osm)
 		})
+	}
+}
+
+// TestFromTextListItem checks what FromText says of an HTML list whose
+// last item names no day: the days before it keep their hours, and the
+// item is a problem about no single day.
+func TestFromTextListItem(t *testing.T) {
+	osm, problems, err := hours.FromText("<ul><li>Lundi : 9h-12h</li><li>Jeudi : 14h-17h</li><li>Autres jours : sur rendez-vous</li></ul>")
+	want := []hours.Problem{{Day: hours.NoDay, Value: "autres jours : sur rendez-vous", Reason: hours.ReasonAppointment}}
+	if err != nil || osm != "Mo 09:00-12:00; Th 14:00-17:00" || !reflect.DeepEqual(problems, want) {
+		t.Fatalf("FromText = %q, %v, %v; want %q, %v", osm, problems, err, "Mo 09:00-12:00; Th 14:00-17:00", want)
 	}
 }
 

@@ -51,7 +51,7 @@ const DICT = {
     noneTrip: d => `Aucun lieu à moins de ${d} de détour. Essayez un détour plus grand.`,
     minutes: (m, k, v) => `à moins de ${m} min (≈ ${k} à vol d'oiseau à ${v} km/h, pas un temps de trajet)`,
     demo: 'exemple fictif', demoNote: "Exemple fictif : ce lieu n'existe pas, il sert à montrer le service.",
-    booking: 'Rendez-vous en ligne', back: '← Retour', address: 'Adresse', hours: 'Horaires', services: 'Services', tags: 'Autres', website: 'Site web',
+    booking: 'Rendez-vous en ligne', back: '← Retour', address: 'Adresse', hours: 'Horaires', hoursRaw: 'Horaires (tels que publiés)', services: 'Services', tags: 'Autres', website: 'Site web',
     email: 'Courriel', phone: 'Téléphone', labelYear: 'Labellisé en', distance: 'Distance',
     approx: 'Position approximative : centre de la commune ou du code postal.', loading: 'Chargement…',
     net: 'Le service de recherche ne répond pas. Vérifiez votre connexion et réessayez.', apiErr: 'Recherche impossible : ',
@@ -88,7 +88,7 @@ const DICT = {
     noneTrip: d => `No place within ${d} of detour. Try a longer detour.`,
     minutes: (m, k, v) => `within ${m} min (≈ ${k} as the crow flies at ${v} km/h, not a travel time)`,
     demo: 'fictional example', demoNote: 'Fictional example: this place does not exist; it shows how the service works.',
-    booking: 'Online appointment', back: '← Back', address: 'Address', hours: 'Opening hours', services: 'Services', tags: 'Other', website: 'Website',
+    booking: 'Online appointment', back: '← Back', address: 'Address', hours: 'Opening hours', hoursRaw: 'Hours (as published)', services: 'Services', tags: 'Other', website: 'Website',
     email: 'Email', phone: 'Phone', labelYear: 'Labelled in', distance: 'Distance',
     approx: 'Approximate position: centre of the town or postcode.', loading: 'Loading…',
     net: 'The search service does not answer. Check your connection and try again.', apiErr: 'Cannot search: ',
@@ -756,6 +756,18 @@ function hours(s) {
     .replace(/\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|off)\b/g, m => d[m]).replace(/-/g, '–').replace(/,(?=\S)/g, ', ')}</li>`).join('');
 }
 
+// publishedLines turns hours as the source wrote them, which may be HTML,
+// into lines of plain text: the ends of items, paragraphs and <br> end a
+// line, other tags go, entities are decoded. The result is text, to
+// escape like any other: no element of the source is ever built.
+function publishedLines(s) {
+  const marked = String(s).replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<\s*(br|\/\s*(p|li|div|tr|h[1-6]|dt|dd))\b[^>]*>/gi, '\n').replace(/<[^>]*>/g, ' ');
+  // A parsed document that is never shown runs no script and loads nothing.
+  const text = new DOMParser().parseFromString(marked, 'text/html').documentElement.textContent;
+  return text.split('\n').map(l => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+}
+
 function safeURL(u) {
   try {
     const url = new URL(/^https?:\/\//i.test(u) ? u : `https://${u}`);
@@ -770,6 +782,8 @@ function renderDetails(p, r) {
   if (r?.distance_km !== undefined) row('distance', km(r.distance_km));
   if (r?.open_now !== undefined && r?.open_now !== null) row('today', hoursLine(r));
   row('hours', p.opening_hours && `<ul>${hours(p.opening_hours)}</ul>`);
+  // Hours that could not be read stay as published, as text.
+  if (!p.opening_hours && p.opening_hours_raw) row('hoursRaw', publishedLines(p.opening_hours_raw).map(esc).join('<br>'));
   row('services', p.services?.length && `<ul>${p.services.map(s => `<li>${esc(serviceLabel(s))}</li>`).join('')}</ul>`);
   // What the national standard says of the place: its lists, by label.
   for (const name of ['publics', 'accessibility', 'fees', 'access_modes', 'support_modes', 'programs', 'labels']) {
