@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tierslieux/tierslieux/geo"
@@ -78,6 +79,9 @@ type Result struct {
 	// TextRelaxed are the words of the text that would have emptied the
 	// list, made preferences; TextIgnored those no place holds at all.
 	TextRelaxed, TextIgnored []string
+	// TextCorrected are the words no place holds read as a close word
+	// some place does ("imprimeri" as "imprimer"): Correction of kind text.
+	TextCorrected []Correction
 	// UnknownHours counts the places an open= query left out (or kept,
 	// with OpenUnknown) because their hours are unknown.
 	UnknownHours int
@@ -126,8 +130,29 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		res.Hits = append(res.Hits, h)
 	}
+	e.spellCorrections(res)
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// spellCorrections writes each word read as a close term of the index
+// (Result.TextCorrected) as the word the first results hold ("atelier"
+// rather than its stem "ateli"), when one of them does.
+func (e *Engine) spellCorrections(res *Result) {
+	for i := range res.TextCorrected {
+		c := &res.TextCorrected[i]
+	hits:
+		for _, h := range res.Hits[:min(len(res.Hits), 5)] {
+			for _, v := range []string{h.Place.Name, h.Place.Description} {
+				for _, wt := range e.cat.Text.WordTerms(v) {
+					if wt.Term == c.To {
+						c.To = strings.ToLower(wt.Word)
+						break hits
+					}
+				}
+			}
+		}
+	}
 }
 
 // Place returns a place by ID.
@@ -159,6 +184,7 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, *planner
 	}
 	if p.text != nil && q.RelaxText {
 		res.TextRelaxed, res.TextIgnored = p.text.words()
+		res.TextCorrected = p.text.corrected
 	}
 	return res, matches, p, nil
 }

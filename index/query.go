@@ -87,7 +87,8 @@ type Ambiguity struct {
 type Correction struct {
 	From string `json:"from"`
 	To   string `json:"to"`
-	// Kind is place or vocabulary.
+	// Kind is place, vocabulary, or text (a word of the text no place
+	// holds, read as the closest one some place does).
 	Kind string `json:"kind"`
 }
 

@@ -141,3 +141,42 @@ func TestRelaxFewerThanAsked(t *testing.T) {
 		t.Errorf("by distance: relaxed %q, total %d, want %d", res.TextRelaxed, res.Total, both)
 	}
 }
+
+// TestFuzzyText: a word no place holds is read as the closest word some
+// place does, within one edit (two from eight letters), and said; short
+// words, required words and queries without RelaxText are left as they
+// are; within a scope, only a word of its places counts.
+func TestFuzzyText(t *testing.T) {
+	e := MustDemoEngine(t)
+	atelier := MustSearch(t, e, index.Query{Text: "atelier"}).Total
+	for _, tc := range []struct {
+		q     index.Query
+		total int
+		to    string // the correction's To, "" for none
+	}{
+		{index.Query{Text: "ateleir", RelaxText: true}, atelier, "atelier"},
+		{index.Query{Text: "atelierr", RelaxText: true}, atelier, ""}, // the stemmer reads it already
+		{index.Query{Text: "atleier", RelaxText: true}, atelier, "atelier"},
+		{index.Query{Text: "ateleir"}, 0, ""},
+		{index.Query{Text: "ateleir", RelaxText: true, TextRequired: []string{"ateleir"}}, 0, ""},
+		{index.Query{Text: "zzzqx", RelaxText: true}, 111, ""},
+	} {
+		res := MustSearch(t, e, tc.q)
+		to := ""
+		for _, c := range res.TextCorrected {
+			if c.Kind != "text" || c.From != tc.q.Text {
+				t.Errorf("%q: correction %+v", tc.q.Text, c)
+			}
+			to = c.To
+		}
+		if res.Total != tc.total || to != tc.to {
+			t.Errorf("%q (relax %v, required %v): total %d, corrected to %q; want %d, %q", tc.q.Text, tc.q.RelaxText, tc.q.TextRequired, res.Total, to, tc.total, tc.to)
+		}
+	}
+	// A word only places outside a partner's territory hold is no
+	// correction within it.
+	res := MustSearch(t, e, index.Query{Text: "ateleir", RelaxText: true, Scope: &index.Scope{Depts: []string{"2A-none"}}})
+	if len(res.TextCorrected) != 0 {
+		t.Errorf("within an empty territory: corrected %+v", res.TextCorrected)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tierslieux/tierslieux/index/text"
 	"golang.org/x/sync/singleflight"
@@ -216,6 +217,9 @@ func (cat *Catalog) fetchTerm(ctx context.Context, term string) (*termSets, erro
 type textQuery struct {
 	terms []queryTerm
 	boost []float64
+	// corrected are the words no place holds read as a close term of the
+	// index instead (fuzzyTerm).
+	corrected []Correction
 }
 
 // queryTerm is one analysed term of a query's text.
@@ -259,12 +263,50 @@ func (cat *Catalog) prepareText(ctx context.Context, q string, required []string
 			return nil, false, err
 		}
 		qt := queryTerm{termSets: ts, term: wt.Term, word: wt.Word, required: must[wt.Term]}
-		if !qt.required && relax && (ts.df == 0 || scope != nil && !ts.any.intersects(scope)) {
-			qt.relaxed, qt.ignored = true, true
+		absent := func(ts *termSets) bool { return ts.df == 0 || scope != nil && !ts.any.intersects(scope) }
+		if !qt.required && relax && absent(ts) {
+			// A typo, perhaps: a close term some place holds stands for it.
+			alt, altSets, err := cat.fuzzyTerm(ctx, wt.Term)
+			if err != nil {
+				return nil, false, err
+			}
+			if altSets != nil && !absent(altSets) {
+				qt.termSets, qt.term = altSets, alt
+				tq.corrected = append(tq.corrected, Correction{From: wt.Word, To: alt, Kind: "text"})
+			} else {
+				qt.relaxed, qt.ignored = true, true
+			}
 		}
 		tq.terms = append(tq.terms, qt)
 	}
 	return tq, true, nil
+}
+
+// fuzzyTerm finds the term of the text index closest to one no place
+// holds: within one edit for a term of 4 to 7 letters, two from 8; none
+// for shorter ones, where an edit is another word.
+func (cat *Catalog) fuzzyTerm(ctx context.Context, term string) (string, *termSets, error) {
+	n := utf8.RuneCountInString(term)
+	if n < 4 {
+		return "", nil, nil
+	}
+	fuzziness := 1
+	if n >= 8 {
+		fuzziness = 2
+	}
+	num, err := cat.numbering(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	alt, ok, err := num.Nearest(term, fuzziness)
+	if err != nil {
+		return "", nil, fmt.Errorf("%w: %w", ErrStorage, err)
+	}
+	if !ok {
+		return "", nil, nil
+	}
+	ts, err := cat.termSet(ctx, alt)
+	return alt, ts, err
 }
 
 // conditions counts the terms that still have to match.

@@ -354,3 +354,50 @@ func (n *Numbering) Postings(ctx context.Context, term, field string, add func(u
 
 // Close releases the snapshot.
 func (n *Numbering) Close() error { return n.r.Close() }
+
+// Nearest returns the term of the index, in any field, closest to an
+// analysed term within fuzziness edits (1 or 2, Levenshtein, through
+// Bleve's fuzzy dictionary): the fewest edits, then the most documents,
+// then the first in byte order. ok is false when there is none.
+func (n *Numbering) Nearest(term string, fuzziness int) (best string, ok bool, err error) {
+	type cand struct {
+		dist  uint8
+		count uint64
+	}
+	fr, fuzzy := n.r.(index.IndexReaderFuzzy)
+	if !fuzzy {
+		return "", false, fmt.Errorf("terms near %q: the text index reads no fuzzy dictionary", term)
+	}
+	cands := map[string]cand{}
+	for _, f := range Fields() {
+		d, auto, err := fr.FieldDictFuzzyAutomaton(f.Name, term, fuzziness, "")
+		if err != nil {
+			return "", false, fmt.Errorf("terms near %q in %s: %w", term, f.Name, err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return "", false, fmt.Errorf("terms near %q in %s: %w", term, f.Name, err)
+			}
+			if e == nil {
+				break
+			}
+			match, dist := auto.MatchAndDistance(e.Term)
+			if !match || e.Term == term {
+				continue
+			}
+			c := cands[e.Term]
+			c.dist, c.count = dist, c.count+e.Count
+			cands[e.Term] = c
+		}
+		d.Close()
+	}
+	var bc cand
+	for t, c := range cands {
+		if !ok || c.dist < bc.dist || c.dist == bc.dist && (c.count > bc.count || c.count == bc.count && t < best) {
+			best, bc, ok = t, c, true
+		}
+	}
+	return best, ok, nil
+}

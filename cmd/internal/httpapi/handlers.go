@@ -3,6 +3,7 @@ package httpapi
 import (
 	"math"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -203,7 +204,7 @@ func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
 		Query: queryJSON{Text: q.Text, Types: nonNil(q.Types), Services: nonNil(q.Services), Dept: q.Dept, Region: q.Region, Lists: q.Lists,
 			Near: q.Near, RadiusAuto: q.AutoRadius, Nearest: q.Nearest, Polygon: len(q.Polygon) > 0, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset,
 			TextRequired: q.TextRequired, TextRelaxed: res.TextRelaxed, TextIgnored: res.TextIgnored,
-			Corrected: q.Notes.Corrections, DidYouMean: q.Notes.DidYouMean, Open: openOf(q, l), RadiusFrom: q.Notes.RadiusFrom},
+			Corrected: append(slices.Clip(q.Notes.Corrections), res.TextCorrected...), DidYouMean: q.Notes.DidYouMean, Open: openOf(q, l), RadiusFrom: q.Notes.RadiusFrom},
 		Total:   res.Total,
 		Results: make([]resultJSON, 0, len(res.Hits)),
 		Facets:  res.Facets,
