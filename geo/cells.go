@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"sync"
 )
 
@@ -146,17 +145,19 @@ func (c *Cells) cover(a Area, level int, cx, cy uint32, lo, hi int, fn func(lo, 
 	// The cell's run of keys, found within its parent's.
 	shift := uint(cellBits - level)
 	span := uint64(1) << (2 * shift)
+	// The geometry first: a cell apart from the area costs no search.
+	rel := a.relate(cx<<shift, cy<<shift, (cx+1)<<shift, (cy+1)<<shift)
+	if rel == Disjoint {
+		return true
+	}
 	first := uint64(hilbert(cx<<shift, cy<<shift)) &^ (span - 1)
 	last := first + span
-	l := lo + sort.Search(hi-lo, func(i int) bool { return uint64(c.keys[lo+i]) >= first })
-	h := l + sort.Search(hi-l, func(i int) bool { return uint64(c.keys[l+i]) >= last })
+	l := lowerBound(c.keys, lo, hi, first)
+	h := lowerBound(c.keys, l, hi, last)
 	if l == h {
 		return true
 	}
-	switch a.relate(cx<<shift, cy<<shift, (cx+1)<<shift, (cy+1)<<shift) {
-	case Disjoint:
-		return true
-	case Inside:
+	if rel == Inside {
 		return fn(l, h, true)
 	}
 	if h-l <= leafPoints || level == cellBits {
@@ -168,6 +169,21 @@ func (c *Cells) cover(a Area, level int, cx, cy uint32, lo, hi int, fn func(lo, 
 		}
 	}
 	return true
+}
+
+// lowerBound is the first position in [lo, hi) whose key is at least v
+// (hi when none): sort.Search without its closure, on the hot path of
+// every area query.
+func lowerBound(keys []uint32, lo, hi int, v uint64) int {
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if uint64(keys[m]) < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // cellPad widens a cell before it is compared with a box: a point whose
