@@ -298,3 +298,41 @@ func TestBuilderCurrent(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRestore: whatever bytes are given as a snapshot, Restore refuses
+// them or restores a build that opens; it never panics, writes nothing
+// outside the index directory, and leaves no build behind when it refuses.
+func FuzzRestore(f *testing.F) {
+	tarGz := func(files map[string]string) []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		tw := tar.NewWriter(zw)
+		for name, body := range files {
+			tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg})
+			tw.Write([]byte(body))
+		}
+		tw.Close()
+		zw.Close()
+		return buf.Bytes()
+	}
+	f.Add(tarGz(map[string]string{"build-20260101T000000.000000000/places.jsonl": "{}\n"}))
+	f.Add(tarGz(map[string]string{"build-x/../../evil": "x"}))
+	f.Add(tarGz(map[string]string{"/etc/passwd": "x"}))
+	f.Add([]byte("not a snapshot"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		parent := t.TempDir()
+		dir := filepath.Join(parent, "index")
+		_, err := index.Restore(dir, bytes.NewReader(b))
+		entries, _ := os.ReadDir(parent)
+		if len(entries) > 1 {
+			t.Fatalf("Restore wrote beside the index directory: %v", entries)
+		}
+		if err == nil {
+			return
+		}
+		builds, _ := filepath.Glob(filepath.Join(dir, "build-*"))
+		if len(builds) > 0 {
+			t.Fatalf("a refused snapshot left %v", builds)
+		}
+	})
+}

@@ -49,3 +49,37 @@ func TestLookupComparesEveryKey(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParse: a keys file, whatever it holds, is read or refused with an
+// error, never a panic; what is read validates, writes and reads back
+// the same.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"keys":[]}`))
+	f.Add([]byte(`{"keys":[{"id":"ops","scope":"admin","sha256":"` + Hash("s") + `","created":"2026-01-01T00:00:00Z"}]}`))
+	f.Add([]byte(`{"keys":[{"id":"av","scope":"search","sha256":"` + Hash("t") + `","created":"2026-01-01T00:00:00Z","depts":["12"],"types":["fablab"],"polygon":[[[2,44],[3,44],[3,45],[2,44]]],"origins":["https://a.example"]}]}`))
+	f.Add([]byte(`{"keys":[{"id":"x","dept":["12"]}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		file, err := parse("keys.json", b)
+		if err != nil {
+			return
+		}
+		for i := range file.Keys {
+			if err := file.Keys[i].Validate(); err != nil {
+				t.Fatalf("read a key that does not validate: %v", err)
+			}
+		}
+		path := t.TempDir() + "/keys.json"
+		if err := file.Write(path); err != nil {
+			t.Fatal(err)
+		}
+		again, err := Read(path)
+		if err != nil {
+			t.Fatalf("a file written from a read one does not read: %v", err)
+		}
+		if len(again.Keys) != len(file.Keys) {
+			t.Fatalf("%d keys read back, %d written", len(again.Keys), len(file.Keys))
+		}
+		ring := file.Ring()
+		ring.Lookup("tlk_x")
+	})
+}
