@@ -305,29 +305,7 @@ func insideBound(b geo.Bound, lon, lat float64) bool {
 	return lon >= b.MinLon || lon <= b.MaxLon
 }
 
-// insideRing is the even-odd rule.
-func insideRing(ring [][2]float64, lon, lat float64) bool {
-	in := false
-	for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
-		a, b := ring[i], ring[j]
-		if (a[1] > lat) != (b[1] > lat) && lon < (b[0]-a[0])*(lat-a[1])/(b[1]-a[1])+a[0] {
-			in = !in
-		}
-	}
-	return in
-}
-
-func insidePolygon(p geo.Polygon, lon, lat float64) bool {
-	if !insideRing(p[0], lon, lat) {
-		return false
-	}
-	for _, hole := range p[1:] {
-		if insideRing(hole, lon, lat) {
-			return false
-		}
-	}
-	return true
-}
+func insidePolygon(p geo.Polygon, lon, lat float64) bool { return indextest.InsidePolygon(p, lon, lat) }
 
 // Polygon vertices have digits beyond the fifth decimal, where synthetic
 // points are rounded, so no point lies on an edge and the even-odd rule

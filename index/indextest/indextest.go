@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tierslieux/tierslieux/data"
+	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
@@ -211,4 +212,29 @@ func HitIDs(hits []index.Hit) []string {
 		ids[i] = h.Place.ID
 	}
 	return ids
+}
+
+// InsidePolygon is a brute-force oracle for polygon tests: the even-odd
+// rule on the outer ring, holes excluded, with no tolerance.
+func InsidePolygon(p geo.Polygon, lon, lat float64) bool {
+	if len(p) == 0 || !insideRing(p[0], lon, lat) {
+		return false
+	}
+	for _, hole := range p[1:] {
+		if insideRing(hole, lon, lat) {
+			return false
+		}
+	}
+	return true
+}
+
+func insideRing(ring [][2]float64, lon, lat float64) bool {
+	in := false
+	for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
+		a, b := ring[i], ring[j]
+		if (a[1] > lat) != (b[1] > lat) && lon < (b[0]-a[0])*(lat-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in
 }

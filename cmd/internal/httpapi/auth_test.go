@@ -23,6 +23,7 @@ import (
 	"github.com/tierslieux/tierslieux/cmd/internal/keys"
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/index/indextest"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -400,18 +401,7 @@ func (pt *partner) holds(p *ingest.Place) bool {
 	if len(pt.Types) > 0 && !slices.ContainsFunc(p.Types, func(t string) bool { return slices.Contains(pt.Types, t) }) {
 		return false
 	}
-	return len(pt.Polygon) == 0 || inRing(pt.Polygon[0], p.Lon, p.Lat)
-}
-
-func inRing(ring [][2]float64, lon, lat float64) bool {
-	in := false
-	for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
-		a, b := ring[i], ring[j]
-		if (a[1] > lat) != (b[1] > lat) && lon < (b[0]-a[0])*(lat-a[1])/(b[1]-a[1])+a[0] {
-			in = !in
-		}
-	}
-	return in
+	return len(pt.Polygon) == 0 || indextest.InsidePolygon(pt.Polygon, p.Lon, p.Lat)
 }
 
 // randomPolygon is a star-shaped ring around a point of Occitanie, a
