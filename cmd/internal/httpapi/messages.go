@@ -137,7 +137,8 @@ var french = map[string]string{
 	"is larger than %d MB":                                                                       "dépasse %d Mo",
 	"%d tasks are waiting already; try again once one has run":                                   "%d tâches attendent déjà ; réessayez quand l'une aura tourné",
 	"the task failed on an internal error; the data served is unchanged":                         "la tâche a échoué sur une erreur interne ; les données servies sont inchangées",
-	"no task with id %q":                                                                         "aucune tâche n'a l'identifiant %q",
+	"names a distance from a département or région: a distance is measured from a commune or a point; name a commune, or drop the distance": "donne une distance depuis un département ou une région : une distance se mesure depuis une commune ou un point ; nommez une commune, ou retirez la distance",
+	"no task with id %q": "aucune tâche n'a l'identifiant %q",
 }
 
 func init() {

@@ -92,6 +92,10 @@ func (p *Parser) Parse(text string) (index.Query, error) {
 			return q, err
 		}
 	}
+	if q.RadiusMeters > 0 && q.Near == nil && q.Trip == nil && (q.Dept != "" || q.Region != "") {
+		// "à 30 km de l'Aveyron": an area has no point to measure from.
+		return q, index.Errorf(index.CodeInvalid, "q", "names a distance from a département or région: a distance is measured from a commune or a point; name a commune, or drop the distance")
+	}
 	if q.Near != nil && q.RadiusMeters == 0 && !q.Nearest {
 		q.AutoRadius = true
 	}

@@ -173,6 +173,8 @@ var parseCases = []struct {
 	// Errors.
 	{name: "misspelt place after près de", text: "coworking près de Rodex", code: index.CodeUnknownPlace, suggest: "Rodez (12)"},
 	{name: "unknown place after à", text: "coworking à Xyzville", code: index.CodeUnknownPlace},
+	{name: "a distance from a département", text: "fablab à 30 km de l'Aveyron", code: index.CodeInvalid},
+	{name: "a distance from a région", text: "coworking within 20 km of Occitanie", code: index.CodeInvalid},
 	{name: "unknown région", text: "coworking in Occitania", code: index.CodeUnknownPlace, suggest: "Occitanie"},
 	{name: "distance without a place", text: "coworking within 30 km", code: index.CodeUnknownPlace},
 	{name: "glued distance without a place", text: "coworking 30km", code: index.CodeUnknownPlace},
