@@ -1,12 +1,15 @@
 package index
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 
-	"github.com/go-json-experiment/json"
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/tierslieux/tierslieux/ingest"
 )
@@ -47,7 +50,7 @@ func decodePlaces(data []byte, want int) ([]ingest.Place, error) {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
 				p := &places[i]
-				if err := json.Unmarshal(lines[i], p); err != nil {
+				if err := jsonv2.Unmarshal(lines[i], p); err != nil {
 					errs[i] = fmt.Errorf("place %d: %w", i+1, err)
 					return
 				}
@@ -65,4 +68,38 @@ func decodePlaces(data []byte, want int) ([]ingest.Place, error) {
 		}
 	}
 	return places, nil
+}
+
+// scanPlaces decodes a places file, one place a line, and passes each
+// to fn with the first reason it is invalid (nil when valid); an error
+// from fn stops the scan, as does one from decoding. It returns the
+// number of places decoded. Everything read goes through sum, and after
+// a stop the rest of the file too, so its size and checksums can still
+// be compared.
+func scanPlaces(r io.Reader, sum io.Writer, fn func(n int, p *ingest.Place, invalid error) error) (int, error) {
+	tee := io.TeeReader(r, sum)
+	dec := json.NewDecoder(bufio.NewReaderSize(tee, 1<<20))
+	n := 0
+	for {
+		var p ingest.Place
+		err := dec.Decode(&p)
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			io.Copy(io.Discard, tee)
+			return n, fmt.Errorf("place %d: %w", n+1, err)
+		}
+		n++
+		// What ingest wrote holds the invariants of a place; anything else
+		// is a damaged file, not data to serve.
+		var invalid error
+		if errs := p.Validate(); len(errs) > 0 {
+			invalid = fmt.Errorf("place %d (%q): %w", n, p.ID, errs[0])
+		}
+		if err := fn(n, &p, invalid); err != nil {
+			io.Copy(io.Discard, tee)
+			return n, err
+		}
+	}
 }
