@@ -2,7 +2,6 @@ package index
 
 import (
 	"github.com/tierslieux/tierslieux/geo"
-	"github.com/tierslieux/tierslieux/ingest"
 )
 
 // geoCandidates returns the places inside the query's area (radius, box
@@ -10,15 +9,15 @@ import (
 // area. With facets, places failing the filters stay, so each facet can
 // count without its own filter. bits, when not nil, holds the only
 // places worth a look (the filters and the text conditions together).
-func (p *planner) geoCandidates(bits bitset) []match {
+func (p *planner) geoCandidates(bits allOf) []match {
 	q, f := p.q, p.f
-	var out []match
+	out := p.scratch()
 	// Without facets, places failing the filters can go at once.
 	keep := f.pass
 	if len(q.Facets) > 0 {
 		keep = func(uint32) bool { return true }
 	} else if bits == nil {
-		bits = f.all
+		bits = f.bits()
 	}
 	// With a text condition, most places of the area fail it: their
 	// distances are measured once they pass (filter).
@@ -37,7 +36,7 @@ func (p *planner) geoCandidates(bits bitset) []match {
 		return p.onRoute()
 	case q.Polygon != nil:
 		p.cat.Geo.InPolygonFunc(p.polygon(), func(o uint32) bool {
-			if keep(o) && (q.BBox == nil || inBound(&p.cat.Places[o], q.BBox)) {
+			if keep(o) && (q.BBox == nil || p.cat.inBound(o, q.BBox)) {
 				add(o)
 			}
 			return p.live()
@@ -50,7 +49,6 @@ func (p *planner) geoCandidates(bits bitset) []match {
 			return p.live()
 		})
 	case q.Near != nil && q.RadiusMeters > 0:
-		out = []match{}
 		p.eachIn(geo.NewCircle(q.Near.Lon, q.Near.Lat, q.RadiusMeters), bits, func(o uint32) bool {
 			if keep(o) {
 				m := match{o: o, meters: unmeasured}
@@ -64,20 +62,21 @@ func (p *planner) geoCandidates(bits bitset) []match {
 	default:
 		return nil
 	}
-	return nonNil(out)
+	p.keepScratch(out)
+	return out
 }
 
 // eachIn calls fn for each place of an area, a run of the cells at a
 // time, until fn returns false: for every place, or only those of bits
 // when it is not nil (the others then cost nothing).
-func (p *planner) eachIn(a geo.Area, bits bitset, fn func(o uint32) bool) {
+func (p *planner) eachIn(a geo.Area, bits allOf, fn func(o uint32) bool) {
 	cells := p.cat.cells
 	cells.Cover(a, func(lo, hi int, inside bool) bool {
 		visit := fn
 		if !inside {
 			visit = func(o uint32) bool { return !cells.Contains(a, int(o)) || fn(o) }
 		}
-		if bits != nil {
+		if len(bits) > 0 {
 			return bits.eachRange(uint32(lo), uint32(hi), visit)
 		}
 		for o := lo; o < hi; o++ {
@@ -95,9 +94,9 @@ func (p *planner) eachIn(a geo.Area, bits bitset, fn func(o uint32) bool) {
 func (p *planner) inCircle(r float64) []match {
 	out := []match{}
 	q, f := p.q, p.f
-	var bits bitset
+	var bits allOf
 	if len(q.Facets) == 0 {
-		bits = f.all
+		bits = f.bits()
 	}
 	p.eachIn(geo.NewCircle(q.Near.Lon, q.Near.Lat, r), bits, func(o uint32) bool {
 		if len(q.Facets) > 0 || f.open == nil || f.open.pass(o) {
@@ -109,16 +108,17 @@ func (p *planner) inCircle(r float64) []match {
 }
 
 // conditionBits are the places passing the filters' bitmaps and holding
-// every term of the text that is still a condition: one AND a term, n/64
-// words each, after which only the places matching both are visited.
-func (p *planner) conditionBits() bitset {
-	sets := []bitset{p.f.all}
+// every term of the text that is still a condition, ANDed a word at a
+// time over the area's runs only: only the places matching both are
+// visited.
+func (p *planner) conditionBits() allOf {
+	sets := p.f.bits()
 	for _, t := range p.tq.terms {
-		if !t.relaxed {
+		if !t.relaxed && t.any != nil {
 			sets = append(sets, t.any)
 		}
 	}
-	return intersect(sets...)
+	return sets
 }
 
 // polygon is the query's polygon, prepared once: a test that costs about
@@ -139,8 +139,7 @@ func (p *planner) distance(o uint32) float64 {
 	if p.q.Near == nil {
 		return 0
 	}
-	pl := &p.cat.Places[o]
-	return geo.Distance(p.q.Near.Lon, p.q.Near.Lat, pl.Lon, pl.Lat)
+	return geo.Distance(p.q.Near.Lon, p.q.Near.Lat, p.cat.places.lon[o], p.cat.places.lat[o])
 }
 
 // rankDistance is a place's distance from the query's point for ranking,
@@ -161,7 +160,7 @@ func (p *planner) rankDistance(o uint32) float64 {
 // when it has a point: the geographic test of a text-first plan.
 func (p *planner) inArea() []match {
 	q := p.q
-	out := make([]match, 0, len(p.scores))
+	out := make([]match, 0, p.scores.len())
 	var inPolygon func(lon, lat float64) bool
 	if q.Polygon != nil {
 		inPolygon = p.polygon().Contains
@@ -169,7 +168,7 @@ func (p *planner) inArea() []match {
 	if q.Trip != nil {
 		p.along = map[uint32]float64{}
 	}
-	for o := range p.scores {
+	for _, o := range p.scores.keys {
 		if !p.live() {
 			break
 		}
@@ -179,11 +178,10 @@ func (p *planner) inArea() []match {
 			}
 			continue
 		}
-		pl := &p.cat.Places[o]
-		if q.BBox != nil && !inBound(pl, q.BBox) {
+		if q.BBox != nil && !p.cat.inBound(o, q.BBox) {
 			continue
 		}
-		if inPolygon != nil && !inPolygon(pl.Lon, pl.Lat) {
+		if inPolygon != nil && !inPolygon(p.cat.places.lon[o], p.cat.places.lat[o]) {
 			continue
 		}
 		m := match{o: o, meters: p.distance(o)}
@@ -197,14 +195,15 @@ func (p *planner) inArea() []match {
 
 // inBound reports whether a place lies in b (edges included; b may cross
 // the antimeridian).
-func inBound(p *ingest.Place, b *geo.Bound) bool {
-	if p.Lat < b.MinLat || p.Lat > b.MaxLat {
+func (c *Catalog) inBound(o uint32, b *geo.Bound) bool {
+	lon, lat := c.places.lon[o], c.places.lat[o]
+	if lat < b.MinLat || lat > b.MaxLat {
 		return false
 	}
 	if b.MinLon <= b.MaxLon {
-		return p.Lon >= b.MinLon && p.Lon <= b.MaxLon
+		return lon >= b.MinLon && lon <= b.MaxLon
 	}
-	return p.Lon >= b.MinLon || p.Lon <= b.MaxLon
+	return lon >= b.MinLon || lon <= b.MaxLon
 }
 
 func nonNil(m []match) []match {
@@ -221,8 +220,8 @@ func (p *planner) allCandidates(f *filter, keepAll bool) []match {
 	var out []match
 	switch {
 	case p.scores != nil:
-		out = make([]match, 0, len(p.scores))
-		for o := range p.scores {
+		out = make([]match, 0, p.scores.len())
+		for _, o := range p.scores.keys {
 			if !p.live() {
 				break
 			}
@@ -250,8 +249,8 @@ func (p *planner) allCandidates(f *filter, keepAll bool) []match {
 // Their distances are not needed.
 func (p *planner) everywhere() []match {
 	if p.scores != nil {
-		out := make([]match, 0, len(p.scores))
-		for o := range p.scores {
+		out := make([]match, 0, p.scores.len())
+		for _, o := range p.scores.keys {
 			out = append(out, match{o: o})
 		}
 		return out

@@ -100,11 +100,26 @@ func lastMask(hi uint32) uint64 {
 // increasing order, until fn returns false; it reports whether fn never
 // did.
 func (b bitset) eachRange(lo, hi uint32, fn func(uint32) bool) bool {
+	return allOf{b}.eachRange(lo, hi, fn)
+}
+
+// allOf is the places in every one of its bitsets, read a word at a time
+// where asked: no bitset of the intersection is made, so a query over a
+// small area costs its area, not a pass over the whole catalog.
+type allOf []bitset
+
+// eachRange calls fn for each place of [lo, hi) in every bitset, in
+// order, until fn returns false; it reports whether fn always returned
+// true.
+func (a allOf) eachRange(lo, hi uint32, fn func(uint32) bool) bool {
 	if lo >= hi {
 		return true
 	}
 	for wi := lo >> 6; wi <= (hi-1)>>6; wi++ {
-		w := b[wi]
+		w := a[0][wi]
+		for _, b := range a[1:] {
+			w &= b[wi]
+		}
 		if wi == lo>>6 {
 			w &^= 1<<(lo&63) - 1
 		}

@@ -20,26 +20,27 @@ import (
 // read-only once built and safe for concurrent readers. Whoever opens a
 // catalog closes it; engines only borrow it.
 type Catalog struct {
-	Places []ingest.Place
-	Geo    *geo.Index
-	Text   *text.Index
+	Geo  *geo.Index
+	Text *text.Index
 	// Report is what the ingest that built the catalog found.
 	Report *ingest.Report
 
-	byID map[string]uint32
+	// places holds the places' records, by ordinal.
+	places *placeStore
+	byID   map[string]uint32
 	// cells finds the places of a disc or a box by runs of ordinals: the
 	// places are in cell order.
 	cells   *geo.Cells
 	filters filterSets
-	// sortName holds lower-case names, for alphabetical order.
-	sortName []string
-	orders   orders
-	terms    *termCache
-	names    nameIndex
+	orders  orders
+	terms   *termCache
+	names   nameIndex
 	// deptNames and regionNames give the names of the codes places carry.
 	deptNames, regionNames map[string]string
 	words                  wordTerms
 	hours                  schedules
+	// scoreSets lends queries their score sets (scoreSet).
+	scoreSets sync.Pool
 	// scopes caches the bitmaps of the partners' territories (Scope).
 	scopes scopeCache
 
@@ -52,16 +53,29 @@ type Catalog struct {
 }
 
 // Len is the number of places.
-func (c *Catalog) Len() int { return len(c.Places) }
+func (c *Catalog) Len() int { return c.places.len() }
 
-// Place returns the place with this ID.
+// Place returns a copy of the place with this ID.
 func (c *Catalog) Place(id string) (*ingest.Place, bool) {
 	i, ok := c.byID[id]
 	if !ok {
 		return nil, false
 	}
-	return &c.Places[i], true
+	return c.places.place(i), true
 }
+
+// Places returns a copy of every place, in ordinal order.
+func (c *Catalog) Places() []ingest.Place {
+	out := make([]ingest.Place, c.Len())
+	for i := range out {
+		c.places.decode(uint32(i), &out[i])
+	}
+	return out
+}
+
+// At returns a copy of the place at ordinal o (0 ≤ o < Len). Its lists
+// are the catalog's: they must not be changed.
+func (c *Catalog) At(o int) *ingest.Place { return c.places.place(uint32(o)) }
 
 // Ordinal returns the position of the place with this ID in Places.
 func (c *Catalog) Ordinal(id string) (uint32, bool) {
@@ -85,98 +99,108 @@ func (c *Catalog) Close() error {
 }
 
 // newCatalog indexes places in memory order, the later of two with the
-// same ID winning, and builds the R-tree and the filter bitmaps. text is
-// the catalog's text index, which it then owns; so are places when owned
-// (read from a file for it), which are then reordered where they lie.
-func newCatalog(places []ingest.Place, owned bool, txt *text.Index, g *gazetteer.Gazetteer) *Catalog {
-	c := &Catalog{byID: make(map[string]uint32, len(places)), Geo: geo.New(), Text: txt,
-		deptNames: map[string]string{}, regionNames: map[string]string{}}
-	// Which record each place is: the later of two with the same ID.
-	keep := make([]int, 0, len(places))
-	for i := range places {
-		if k, dup := c.byID[places[i].ID]; dup {
-			keep[k] = i
-			continue
-		}
-		c.byID[places[i].ID] = uint32(len(keep))
-		keep = append(keep, i)
+// same ID winning: it stores them in cell order and builds the R-tree and
+// the filter bitmaps. text is the catalog's text index, which it then
+// owns; places are only read.
+func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) *Catalog {
+	c, err := catalogFromStore(storePlaces(places), txt, g)
+	if err != nil {
+		panic(err) // storePlaces keeps one place an ID
 	}
-	c.orderByCell(places, keep, owned)
-	c.sortName = make([]string, len(c.Places))
-	c.hours = newSchedules(len(c.Places))
-	seenHours := map[string]int32{}
-	for i := range c.Places {
-		p := &c.Places[i]
-		c.Geo.Insert(uint32(i), p.Lon, p.Lat)
-		c.sortName[i] = strings.ToLower(p.Name)
-		c.hours.add(i, p.OpeningHours, seenHours)
-		if g != nil {
-			c.nameAreas(g, p)
-		}
-	}
-	c.filters = newFilterSets(c.Places)
-	c.terms = newTermCache(len(c.Places))
-	c.names.cat = c
 	return c
 }
 
-// orderByCell puts the places in cell order (geo.CellOrder): the places
-// of any map cell are then one run of ordinals, so the places of a disc
-// or a box are counted a run at a time (geo.Cells, bitset.countRange),
-// and neighbours sit side by side in memory.
-func (c *Catalog) orderByCell(places []ingest.Place, keep []int, owned bool) {
+// storePlaces stores places in cell order, the later of two with the same
+// ID kept.
+func storePlaces(places []ingest.Place) *placeStore {
+	keep := make([]int, 0, len(places))
+	seen := make(map[string]int, len(places))
+	for i := range places {
+		if k, dup := seen[places[i].ID]; dup {
+			keep[k] = i
+			continue
+		}
+		seen[places[i].ID] = len(keep)
+		keep = append(keep, i)
+	}
+	seen = nil
+	order := cellOrder(places, keep)
+	size := 0
+	for _, k := range keep {
+		size += recordBound(&places[k])
+	}
+	sb := newStoreBuilder(len(keep), size)
+	for _, o := range order {
+		sb.add(&places[keep[o]])
+	}
+	return sb.done()
+}
+
+// catalogFromStore indexes the places of a store, which it then owns: an
+// R-tree and cells of their points, the filter bitmaps, names and hours.
+// Two places with one ID are an error.
+func catalogFromStore(st *placeStore, txt *text.Index, g *gazetteer.Gazetteer) (*Catalog, error) {
+	n := st.len()
+	c := &Catalog{places: st, Geo: geo.New(), Text: txt, deptNames: map[string]string{}, regionNames: map[string]string{},
+		byID: make(map[string]uint32, n), hours: newSchedules(n)}
+	// Three independent parts, side by side: a million places take
+	// seconds each way.
+	var wg sync.WaitGroup
+	var dup, order error
+	wg.Go(func() {
+		for i := range n {
+			o := uint32(i)
+			// Keys share the store's bytes: no second copy of every ID.
+			id := st.id(o)
+			if _, ok := c.byID[id]; ok {
+				dup = fmt.Errorf("two places have the ID %q", id)
+				return
+			}
+			c.byID[id] = o
+		}
+	})
+	wg.Go(func() {
+		for i := 1; i < n; i++ {
+			if geo.CellKey(st.lon[i], st.lat[i]) < geo.CellKey(st.lon[i-1], st.lat[i-1]) {
+				order = fmt.Errorf("place %d is out of cell order", i+1)
+				return
+			}
+		}
+		c.cells = geo.NewCells(st.lon, st.lat)
+		for i := range n {
+			c.Geo.Insert(uint32(i), st.lon[i], st.lat[i])
+		}
+	})
+	seenHours := map[string]int32{}
+	var p ingest.Place
+	c.filters = newFilterSets(n)
+	for i := range n {
+		st.decode(uint32(i), &p)
+		c.filters.add(uint32(i), &p)
+		c.hours.add(i, p.OpeningHours, seenHours)
+		if g != nil {
+			c.nameAreas(g, &p)
+		}
+	}
+	wg.Wait()
+	if err := errors.Join(dup, order); err != nil {
+		return nil, err
+	}
+	c.terms = newTermCache(n)
+	c.names.cat = c
+	return c, nil
+}
+
+// cellOrder is the order of the kept places by cell (geo.CellOrder): the
+// places of any map cell are then one run of ordinals, so the places of
+// a disc or a box are counted a run at a time (geo.Cells,
+// bitset.countRange), and neighbours sit side by side in memory.
+func cellOrder(places []ingest.Place, keep []int) []int {
 	lon, lat := make([]float64, len(keep)), make([]float64, len(keep))
 	for i, k := range keep {
 		lon[i], lat[i] = places[k].Lon, places[k].Lat
 	}
-	order := geo.CellOrder(lon, lat)
-	var sorted []ingest.Place
-	if owned && len(keep) == len(places) {
-		// Every record kept, in a slice of our own: permute it in place
-		// rather than hold two copies of a million places at once.
-		permute(places, order)
-		sorted = places
-	} else {
-		sorted = make([]ingest.Place, len(keep))
-		for i, o := range order {
-			sorted[i] = places[keep[o]]
-		}
-	}
-	for i := range sorted {
-		lon[i], lat[i] = sorted[i].Lon, sorted[i].Lat
-	}
-	compact(sorted)
-	// A new map, keyed by the compacted IDs: the old keys would keep the
-	// strings they were read into alive.
-	c.byID = make(map[string]uint32, len(sorted))
-	for i := range sorted {
-		c.byID[sorted[i].ID] = uint32(i)
-	}
-	c.Places = sorted
-	c.cells = geo.NewCells(lon, lat)
-}
-
-// permute reorders places so that places[i] is the one at order[i]
-// before, one cycle of the permutation at a time.
-func permute(places []ingest.Place, order []int) {
-	done := newBitset(len(places))
-	for start := range places {
-		if done.has(uint32(start)) {
-			continue
-		}
-		tmp := places[start]
-		j := start
-		for {
-			done.set(uint32(j))
-			k := order[j]
-			if k == start {
-				places[j] = tmp
-				break
-			}
-			places[j] = places[k]
-			j = k
-		}
-	}
+	return geo.CellOrder(lon, lat)
 }
 
 func (c *Catalog) nameAreas(g *gazetteer.Gazetteer, p *ingest.Place) {
@@ -222,10 +246,10 @@ func NewMem(places []ingest.Place, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newCatalog(places, false, txt, g)
-	docs := make([]text.Doc, len(c.Places))
-	for i := range c.Places {
-		docs[i] = Doc(g, &c.Places[i])
+	c := newCatalog(places, txt, g)
+	docs := make([]text.Doc, c.Len())
+	for i := range docs {
+		docs[i] = Doc(g, c.At(i))
 	}
 	if err := txt.Add(docs); err != nil {
 		txt.Close()

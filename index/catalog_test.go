@@ -3,6 +3,7 @@ package index_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -41,8 +42,8 @@ func MustTextSearch(tb testing.TB, c *index.Catalog, text string) (ids []string,
 func TestEmbedded(t *testing.T) {
 	c := MustEmbedded(t)
 	const n = 111
-	if len(c.Places) != n {
-		t.Errorf("%d places, want %d", len(c.Places), n)
+	if c.Len() != n {
+		t.Errorf("%d places, want %d", c.Len(), n)
 	}
 	if c.Report == nil {
 		t.Fatal("no report")
@@ -59,14 +60,15 @@ func TestEmbedded(t *testing.T) {
 	}
 
 	seen := map[string]bool{}
-	for i := range c.Places {
-		p := &c.Places[i]
+	places := c.Places()
+	for i := range places {
+		p := &places[i]
 		if seen[p.ID] {
 			t.Errorf("ID %s appears twice", p.ID)
 		}
 		seen[p.ID] = true
 		got, ok := c.Place(p.ID)
-		if !ok || got != p {
+		if !ok || !reflect.DeepEqual(*got, *p) {
 			t.Errorf("Place(%s) = %v, %v; want Places[%d]", p.ID, got, ok, i)
 		}
 		ord, ok := c.Ordinal(p.ID)
@@ -133,7 +135,7 @@ func TestEmbeddedServiceLabels(t *testing.T) {
 	// English name of a service find every place that offers it.
 	c := MustEmbedded(t)
 	var want []string
-	for _, p := range c.Places {
+	for _, p := range c.Places() {
 		if p.HasService("impression-3d") {
 			want = append(want, p.ID)
 		}

@@ -77,14 +77,14 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	cellLat := cell * math.Cos(midLat*math.Pi/180)
 	cells := map[[2]int64]*clusterAcc{}
 	add := func(m match) {
-		p := &e.cat.Places[m.o]
-		k := [2]int64{int64(math.Floor(p.Lon / cell)), int64(math.Floor(p.Lat / cellLat))}
+		lon, lat := e.cat.places.lon[m.o], e.cat.places.lat[m.o]
+		k := [2]int64{int64(math.Floor(lon / cell)), int64(math.Floor(lat / cellLat))}
 		a := cells[k]
 		if a == nil {
-			a = &clusterAcc{b: [4]float64{p.Lon, p.Lat, p.Lon, p.Lat}, first: m}
+			a = &clusterAcc{b: [4]float64{lon, lat, lon, lat}, first: m}
 			cells[k] = a
 		}
-		a.add(e.cat, p.Lon, p.Lat, 1, [4]float64{p.Lon, p.Lat, p.Lon, p.Lat}, m)
+		a.add(e.cat, lon, lat, 1, [4]float64{lon, lat, lon, lat}, m)
 	}
 	res, err := e.clusterMatches(ctx, q, add)
 	if err != nil {
@@ -109,7 +109,7 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	for _, a := range cells {
 		c := Cluster{Lon: a.sumLon / float64(a.n), Lat: a.sumLat / float64(a.n), Count: a.n, Bound: a.b}
 		if a.n == 1 {
-			c.Place = &Hit{Place: &e.cat.Places[a.first.o], Meters: a.first.meters, HasDistance: q.Near != nil, Score: a.first.score}
+			c.Place = &Hit{Place: e.cat.places.place(a.first.o), Meters: a.first.meters, HasDistance: q.Near != nil, Score: a.first.score}
 		}
 		out.Clusters = append(out.Clusters, c)
 	}
@@ -140,8 +140,9 @@ func (e *Engine) clusterMatches(ctx context.Context, q Query, add func(match)) (
 		if err != nil {
 			return nil, err
 		}
+		defer p.release()
 		res := &Result{Query: q}
-		p.eachIn(geo.Box(*q.BBox), p.f.all, func(o uint32) bool {
+		p.eachIn(geo.Box(*q.BBox), p.f.bits(), func(o uint32) bool {
 			if p.f.open != nil {
 				if _, known := p.f.open.state(o); !known {
 					res.UnknownHours++
@@ -159,10 +160,11 @@ func (e *Engine) clusterMatches(ctx context.Context, q Query, add func(match)) (
 		}
 		return res, nil
 	}
-	res, matches, _, err := e.match(ctx, q)
+	res, matches, p, err := e.match(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	defer p.release()
 	for i, m := range matches {
 		if i&4095 == 0 && ctx.Err() != nil {
 			return nil, fmt.Errorf("clusters stopped: %w", ctx.Err())
@@ -190,7 +192,7 @@ func (a *clusterAcc) add(cat *Catalog, sumLon, sumLat float64, n int, b [4]float
 	a.sumLat += sumLat
 	a.n += n
 	a.b = [4]float64{math.Min(a.b[0], b[0]), math.Min(a.b[1], b[1]), math.Max(a.b[2], b[2]), math.Max(a.b[3], b[3])}
-	if cat.Places[first.o].ID < cat.Places[a.first.o].ID {
+	if cat.places.id(first.o) < cat.places.id(a.first.o) {
 		a.first = first
 	}
 }

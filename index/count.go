@@ -64,7 +64,7 @@ func (p *planner) walkNearest(k int) []match {
 		if !p.live() {
 			return false
 		}
-		if (q.BBox == nil || inBound(&p.cat.Places[o], q.BBox)) && p.f.pass(o) {
+		if (q.BBox == nil || p.cat.inBound(o, q.BBox)) && p.f.pass(o) {
 			out = append(out, match{o: o, meters: meters})
 		}
 		return true
@@ -118,7 +118,7 @@ func (p *planner) discNearest(a geo.Area, k, total int) []match {
 		disc = geo.Both(a, geo.NewCircle(near.Lon, near.Lat, r))
 	}
 	out := make([]match, 0, 2*k)
-	p.eachIn(disc, p.f.all, func(o uint32) bool {
+	p.eachIn(disc, p.f.bits(), func(o uint32) bool {
 		if p.f.open == nil || p.f.open.pass(o) {
 			out = append(out, match{o: o, meters: p.rankDistance(o)})
 		}

@@ -16,7 +16,7 @@ import (
 // encoding/json: synthetic and demo places, and strings with what JSON
 // escapes (quotes, HTML characters, control characters, U+2028, emoji).
 func TestDecodeAgrees(t *testing.T) {
-	places := append(indextest.SynthPlaces(t, 5000), indextest.Demo(t).Places...)
+	places := append(indextest.SynthPlaces(t, 5000), indextest.Demo(t).Places()...)
 	odd := places[0]
 	odd.ID, odd.Name = "odd-1", "Le \"Lab\" <Fab> & Co\u2028\u2029 \x01 — 🚀 l'été"
 	odd.Description = "ligne 1\nligne 2\ttab \\ fin"

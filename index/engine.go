@@ -109,19 +109,23 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer p.release()
 	q = res.Query
 	point := q.Near != nil
 	e.rank(&res.Query, matches, res.HasText, q.Offset+q.Limit, p.along)
 	lo := min(q.Offset, len(matches))
 	hi := min(lo+q.Limit, len(matches))
-	for _, m := range matches[lo:hi] {
-		h := Hit{Place: &e.cat.Places[m.o], Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now)}
+	// The page's places in one allocation, not one each.
+	page := make([]ingest.Place, hi-lo)
+	for i, m := range matches[lo:hi] {
+		pl := &page[i]
+		e.cat.places.fill(m.o, pl)
+		h := Hit{Place: pl, Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now)}
 		if point && q.Trip == nil {
 			// Ranked by a cheaper measure, reported by the haversine.
 			h.Meters = p.distance(m.o)
 		}
 		if q.Trip != nil {
-			pl := h.Place
 			h.Detour = &Detour{Meters: m.meters, AlongMeters: p.along[m.o]}
 			h.Meters = geo.Distance(q.Near.Lon, q.Near.Lat, pl.Lon, pl.Lat)
 		}

@@ -541,7 +541,7 @@ func TestDemoFilterAlone(t *testing.T) {
 		e      *index.Engine
 		places []ingest.Place
 	}{
-		{"demo catalog", demoE, demoE.Catalog().Places},
+		{"demo catalog", demoE, demoE.Catalog().Places()},
 		{"synthetic", synthE, synthPlaces},
 	} {
 		for _, demo := range []bool{false, true} {
@@ -899,7 +899,7 @@ func TestNearestFacets(t *testing.T) {
 	q := index.Query{Types: []string{"fablab"}, Near: rodez, Nearest: true, Sort: index.SortDistance, Facets: []string{"type"}, Limit: 3}
 	res := MustSearch(t, e, q)
 	want := map[string]int{}
-	for _, p := range e.Catalog().Places {
+	for _, p := range e.Catalog().Places() {
 		for _, ty := range p.Types {
 			want[ty]++
 		}

@@ -44,7 +44,7 @@ func ring(rings []float64, meters float64) int {
 // every filter except that facet's own, so a filter chip shows what
 // choosing it would give. meters gives a candidate's distance, for the
 // distance bands.
-func facets(cat *Catalog, q *Query, cands []match, text map[uint32]float64, f *filter, meters func(match) float64) map[string]map[string]int {
+func facets(cat *Catalog, q *Query, cands []match, text *scoreSet, f *filter, meters func(match) float64) map[string]map[string]int {
 	names := q.Facets
 	rings := q.Rings
 	if len(rings) == 0 {
@@ -67,12 +67,13 @@ func facets(cat *Catalog, q *Query, cands []match, text map[uint32]float64, f *f
 			}{l.Name, b})
 		}
 	}
+	var p ingest.Place // each candidate read into it, not copied
 	for _, c := range cands {
 		if f.open != nil && !f.open.pass(c.o) {
 			continue // the hours apply to every facet
 		}
 		if text != nil {
-			if _, ok := text[c.o]; !ok {
+			if !text.has(c.o) {
 				continue
 			}
 		}
@@ -90,7 +91,7 @@ func facets(cat *Catalog, q *Query, cands []match, text map[uint32]float64, f *f
 		if failed == -2 {
 			continue
 		}
-		p := &cat.Places[c.o]
+		cat.places.decode(c.o, &p)
 		count := func(facet string, values []string) {
 			m, want := out[facet]
 			if !want {
@@ -111,7 +112,7 @@ func facets(cat *Catalog, q *Query, cands []match, text map[uint32]float64, f *f
 		}
 		for _, l := range ingest.Lists {
 			if _, want := out[l.Name]; want && (failed == -1 || dims[failed].name == l.Name) {
-				count(l.Name, l.Values(p))
+				count(l.Name, l.Values(&p))
 			}
 		}
 		if m, want := out[FacetDistance]; want && failed == -1 {

@@ -17,38 +17,39 @@ type filterSets struct {
 	lists map[string]map[string]bitset
 }
 
-func newFilterSets(places []ingest.Place) filterSets {
-	fs := filterSets{n: len(places), types: map[string]bitset{}, services: map[string]bitset{},
-		depts: map[string]bitset{}, regions: map[string]bitset{}, demo: newBitset(len(places)),
+// newFilterSets readies the bitmaps of n places, empty; add fills them.
+func newFilterSets(n int) filterSets {
+	fs := filterSets{n: n, types: map[string]bitset{}, services: map[string]bitset{},
+		depts: map[string]bitset{}, regions: map[string]bitset{}, demo: newBitset(n),
 		lists: map[string]map[string]bitset{}}
 	for _, l := range ingest.Lists {
 		fs.lists[l.Name] = map[string]bitset{}
 	}
-	for i := range places {
-		p := &places[i]
-		o := uint32(i)
-		for _, t := range p.Types {
-			fs.get(fs.types, t).set(o)
-		}
-		for _, s := range p.Services {
-			fs.get(fs.services, s).set(o)
-		}
-		if p.Dept != "" {
-			fs.get(fs.depts, p.Dept).set(o)
-		}
-		if p.Region != "" {
-			fs.get(fs.regions, p.Region).set(o)
-		}
-		if p.Demo {
-			fs.demo.set(o)
-		}
-		for _, l := range ingest.Lists {
-			for _, id := range l.Values(p) {
-				fs.get(fs.lists[l.Name], id).set(o)
-			}
+	return fs
+}
+
+// add sets place o's bits.
+func (fs *filterSets) add(o uint32, p *ingest.Place) {
+	for _, t := range p.Types {
+		fs.get(fs.types, t).set(o)
+	}
+	for _, s := range p.Services {
+		fs.get(fs.services, s).set(o)
+	}
+	if p.Dept != "" {
+		fs.get(fs.depts, p.Dept).set(o)
+	}
+	if p.Region != "" {
+		fs.get(fs.regions, p.Region).set(o)
+	}
+	if p.Demo {
+		fs.demo.set(o)
+	}
+	for _, l := range ingest.Lists {
+		for _, id := range l.Values(p) {
+			fs.get(fs.lists[l.Name], id).set(o)
 		}
 	}
-	return fs
 }
 
 func (fs *filterSets) get(m map[string]bitset, k string) bitset {
@@ -72,6 +73,15 @@ type filter struct {
 	lists map[string]bitset
 	all   bitset      // every dimension
 	open  *openFilter // nil: no hours asked
+}
+
+// bits is the filter's bitmap as an intersection to walk, nil (every
+// place) when no dimension is asked.
+func (f *filter) bits() allOf {
+	if f.all == nil {
+		return nil
+	}
+	return allOf{f.all}
 }
 
 // pass reports whether a place passes every filter, its hours included.

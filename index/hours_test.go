@@ -58,7 +58,7 @@ func TestOpenExact(t *testing.T) {
 func TestOpenUnknown(t *testing.T) {
 	e := MustDemoEngine(t)
 	unknown := 0
-	for _, p := range e.Catalog().Places {
+	for _, p := range e.Catalog().Places() {
 		if _, err := hours.Parse(p.OpeningHours); err != nil || p.OpeningHours == "" {
 			unknown++
 		}

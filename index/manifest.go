@@ -140,8 +140,10 @@ func setVersion(c *Catalog, v Version) {
 func memVersion(c *Catalog) Version {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
-	for i := range c.Places {
-		enc.Encode(&c.Places[i])
+	var p ingest.Place
+	for i := range c.Len() {
+		c.places.decode(uint32(i), &p)
+		enc.Encode(&p)
 	}
 	v := Version{ID: "mem-" + hex.EncodeToString(h.Sum(nil))[:12], Places: c.Len()}
 	v.Sources = reportSources(c.Report)

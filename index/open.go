@@ -71,7 +71,7 @@ func openBuild(dir, name string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	}
 	// The text index's files first: Bleve trusts what it maps, and a
 	// damaged segment would otherwise answer every search with nothing,
-	// or crash.
+	// or crash. places.jsonl is checked as it is decoded.
 	dmgs, err := checkFiles(build, m, placesFile, false)
 	if err != nil {
 		return nil, fmt.Errorf("open catalog: %w", err)
@@ -82,15 +82,39 @@ func openBuild(dir, name string, g *gazetteer.Gazetteer) (*Catalog, error) {
 		}
 		return nil, dmgs[0]
 	}
-	places, err := readPlacesChecked(build, m)
-	if err != nil {
-		return nil, err
+	// With an image, the places are read from it, and places.jsonl is
+	// only summed; decoded, to say what is wrong, when it differs.
+	var st *placeStore
+	var im *image
+	if m.file(imageFile).Path != "" {
+		if got, err := sumFile(filepath.Join(build, placesFile), false); err != nil || compareSum(build, placesFile, got, m.file(placesFile)) != nil {
+			if _, err := readPlacesChecked(build, m); err != nil {
+				return nil, err
+			}
+		}
+		if im, err = readImage(filepath.Join(build, imageFile)); err != nil {
+			return nil, damaged(build, imageFile, "%v", err)
+		}
+		st = im.st
+	} else {
+		places, err := readPlacesChecked(build, m)
+		if err != nil {
+			return nil, err
+		}
+		st = storePlaces(places)
 	}
 	txt, err := text.Open(filepath.Join(build, textDir))
 	if err != nil {
 		return nil, damaged(build, textDir+"/", "does not open: %v", err)
 	}
-	c := newCatalog(places, true, txt, g)
+	c, err := catalogFromStore(st, txt, g)
+	if err != nil {
+		txt.Close()
+		return nil, damaged(build, imageFile, "%v", err)
+	}
+	if im != nil {
+		im.prepare(c)
+	}
 	if n, err := txt.Count(); err != nil || n != m.TextDocs || c.Len() != m.Places {
 		c.Close()
 		return nil, damaged(build, textDir+"/", "the text index holds %d documents for %d places, the manifest says %d (%v)", n, c.Len(), m.TextDocs, err)
@@ -152,7 +176,7 @@ func openUnverified(build string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, damaged(build, textDir+"/", "does not open: %v", err)
 	}
-	c := newCatalog(places, true, txt, g)
+	c := newCatalog(places, txt, g)
 	// The text index must hold every place: a missing or damaged segment
 	// would otherwise answer every text search with nothing.
 	if n, err := txt.Count(); err != nil || n != uint64(c.Len()) {

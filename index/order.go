@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -13,31 +14,56 @@ import (
 type orders struct {
 	once         sync.Once
 	byName, byID []uint32
+	// rank[o] is o's position in byName.
+	rank []uint32
 }
 
 func (c *Catalog) order(byName bool) []uint32 {
-	c.orders.once.Do(func() {
-		n := len(c.Places)
-		c.orders.byName, c.orders.byID = make([]uint32, n), make([]uint32, n)
-		for i := range n {
-			c.orders.byName[i], c.orders.byID[i] = uint32(i), uint32(i)
-		}
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			slices.SortFunc(c.orders.byName, func(a, b uint32) int {
-				if r := cmp.Compare(c.sortName[a], c.sortName[b]); r != 0 {
-					return r
-				}
-				return cmp.Compare(c.Places[a].ID, c.Places[b].ID)
-			})
-		})
-		slices.SortFunc(c.orders.byID, func(a, b uint32) int { return cmp.Compare(c.Places[a].ID, c.Places[b].ID) })
-		wg.Wait()
-	})
+	c.orders.once.Do(func() { c.orders.set(buildOrders(c.places)) })
 	if byName {
 		return c.orders.byName
 	}
 	return c.orders.byID
+}
+
+// nameRank is each place's position in the order by name: comparing two
+// is comparing their lower-case names, then IDs.
+func (c *Catalog) nameRank() []uint32 {
+	c.order(true)
+	return c.orders.rank
+}
+
+func (o *orders) set(byName, byID []uint32) {
+	o.byName, o.byID = byName, byID
+	o.rank = make([]uint32, len(byName))
+	for i, p := range byName {
+		o.rank[p] = uint32(i)
+	}
+}
+
+// buildOrders sorts the places by lower-case name then ID, and by ID.
+func buildOrders(st *placeStore) (byName, byID []uint32) {
+	n := st.len()
+	byName, byID = make([]uint32, n), make([]uint32, n)
+	// The IDs and names read once, not at each of the sorts' comparisons.
+	ids, names := make([]string, n), make([]string, n)
+	for i := range n {
+		byName[i], byID[i] = uint32(i), uint32(i)
+		ids[i] = st.id(uint32(i))
+		names[i] = strings.ToLower(st.name(uint32(i)))
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		slices.SortFunc(byName, func(a, b uint32) int {
+			if r := cmp.Compare(names[a], names[b]); r != 0 {
+				return r
+			}
+			return cmp.Compare(ids[a], ids[b])
+		})
+	})
+	slices.SortFunc(byID, func(a, b uint32) int { return cmp.Compare(ids[a], ids[b]) })
+	wg.Wait()
+	return byName, byID
 }
 
 // listOrder is the order of a query answered by walking a list, or nil:

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"runtime"
+	"sync"
 
 	"github.com/tierslieux/tierslieux/geo"
 )
@@ -23,7 +24,7 @@ type planner struct {
 	// a term of it is still a condition, nil otherwise.
 	text, tq *textQuery
 	// scores holds the text scores once computed, nil without a condition.
-	scores map[uint32]float64
+	scores *scoreSet
 	// estimate bounds the text matches: the rarest term's frequency.
 	estimate int
 	chosen   Plan
@@ -37,6 +38,44 @@ type planner struct {
 	ruler *geo.Ruler
 	// yield makes a heavy query's loops give way to other queries.
 	yield bool
+	// cands and scoreBuf are lent until release, by candBufs and by the
+	// catalog.
+	cands    *[]match
+	scoreBuf *scoreSet
+}
+
+// A query over a dense area lists tens of thousands of candidates: their
+// lists are recycled, not allocated anew by each request, which is most
+// of what a search allocates. One grown past maxPooledCands is left to
+// the collector.
+var candBufs = sync.Pool{New: func() any { return new([]match) }}
+
+const maxPooledCands = 1 << 18
+
+// scratch returns an empty candidate list with the planner's pooled
+// storage; keepScratch takes it back once grown. A run holds one.
+func (p *planner) scratch() []match {
+	if p.cands == nil {
+		p.cands = candBufs.Get().(*[]match)
+	}
+	if *p.cands == nil {
+		*p.cands = make([]match, 0, 64) // never nil: nil says "no area"
+	}
+	return (*p.cands)[:0]
+}
+
+func (p *planner) keepScratch(out []match) { *p.cands = out }
+
+// release gives the planner's pooled storage back: nothing of its
+// candidates or scores may be used after.
+func (p *planner) release() {
+	if p.cands != nil && cap(*p.cands) <= maxPooledCands {
+		candBufs.Put(p.cands)
+	}
+	if p.scoreBuf != nil {
+		p.cat.putScores(p.scoreBuf)
+	}
+	p.cands, p.scoreBuf = nil, nil
 }
 
 // plan prepares a query's filter and text.
@@ -88,7 +127,18 @@ func (p *planner) reset() {
 }
 
 // scoreAll scores every place holding the terms: the text-first step.
-func (p *planner) scoreAll() { p.scores = p.tq.scoreAll(p.live) }
+func (p *planner) scoreAll() { p.scores = p.tq.scoreAll(p.emptyScores(), p.live) }
+
+// emptyScores returns the planner's score set, emptied: a relaxed run
+// scores again.
+func (p *planner) emptyScores() *scoreSet {
+	if p.scoreBuf == nil {
+		p.scoreBuf = p.cat.scoreSet()
+	} else {
+		p.scoreBuf.reset()
+	}
+	return p.scoreBuf
+}
 
 // scoreCandidates scores the candidates only: those passing the filters,
 // or all of them when facets must count the others. The geo-first step.
@@ -97,7 +147,7 @@ func (p *planner) scoreCandidates(cands []match) {
 	if len(p.q.Facets) > 0 {
 		keep = func(uint32) bool { return true }
 	}
-	p.scores = p.tq.scoreCandidates(cands, func(o uint32) bool { return p.live() && keep(o) })
+	p.scores = p.tq.scoreCandidates(cands, p.emptyScores(), func(o uint32) bool { return p.live() && keep(o) })
 }
 
 // choose picks the cheaper plan for text over known candidates: both give
@@ -137,7 +187,7 @@ func (p *planner) nearest() []match {
 			return false
 		}
 		if p.scores != nil {
-			_, ok := p.scores[o]
+			ok := p.scores.has(o)
 			return ok
 		}
 		return true
@@ -175,7 +225,7 @@ func (p *planner) countAll() (total, unknownHours int) {
 		}
 	}
 	if p.scores != nil {
-		for o := range p.scores {
+		for _, o := range p.scores.keys {
 			count(o)
 		}
 		return total, unknownHours
@@ -238,7 +288,7 @@ func (p *planner) count(cands []match) int {
 			break
 		}
 		if p.f.pass(c.o) {
-			if _, ok := p.scores[c.o]; p.scores == nil || ok {
+			if p.scores == nil || p.scores.has(c.o) {
 				n++
 			}
 		}
@@ -307,7 +357,7 @@ func (p *planner) filter(cands []match) (matches []match, unknownHours int) {
 		}
 		switch {
 		case p.scores != nil:
-			s, ok := p.scores[c.o]
+			s, ok := p.scores.get(c.o)
 			if !ok {
 				continue
 			}

@@ -24,8 +24,12 @@ func (e *Engine) rank(q *Query, ms []match, hasText bool, k int, along map[uint3
 			ms[i].score = base * math.Exp2(-ms[i].meters/half)
 		}
 	}
-	id := func(m match) string { return e.cat.Places[m.o].ID }
+	id := func(m match) string { return e.cat.places.id(m.o) }
 	byName := !hasText && q.Sort == SortRelevance
+	var rank []uint32
+	if byName {
+		rank = e.cat.nameRank()
+	}
 	less := func(a, b match) bool {
 		switch {
 		case q.Sort == SortAlong:
@@ -45,10 +49,8 @@ func (e *Engine) rank(q *Query, ms []match, hasText bool, k int, along map[uint3
 			}
 		case byName:
 			// Nothing to rank by: alphabetical reads best in a list.
-			na, nb := e.cat.sortName[a.o], e.cat.sortName[b.o]
-			if na != nb {
-				return na < nb
-			}
+			// The order by name ranks the same, ID ties included.
+			return rank[a.o] < rank[b.o]
 		default:
 			if a.score != b.score {
 				return a.score > b.score

@@ -63,7 +63,7 @@ func MustPlaceIDs(tb testing.TB, dir string) []string {
 	}
 	defer cat.Close()
 	var ids []string
-	for _, p := range cat.Places {
+	for _, p := range cat.Places() {
 		ids = append(ids, p.ID)
 	}
 	slices.Sort(ids)

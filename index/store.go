@@ -28,6 +28,8 @@ import (
 //	DIR/build-YYYYMMDDThhmmss.nnnnnnnnn/
 //	    text/                    Bleve index
 //	    places.jsonl             one ingest.Place a line: what results show
+//	    places.bin               the same places as the catalog holds them,
+//	                             for Open (image.go)
 //	    report.json, report.csv  what the ingest rejected or warned about
 //	    MANIFEST.json            counts, sources, every file's size and
 //	                             checksums (manifest.go); written last
@@ -179,6 +181,9 @@ func (b *Builder) Commit(rep *ingest.Report) error {
 	docs, err := b.txt.Count()
 	err = errors.Join(err, b.txt.Close(), b.w.Flush(), b.places.Sync(), b.places.Close())
 	b.txt = nil
+	if err == nil {
+		err = writeBuildImage(b.build, b.n)
+	}
 	if err == nil && rep != nil {
 		err = writeReports(b.build, rep)
 	}

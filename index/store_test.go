@@ -123,7 +123,7 @@ func MustSamePlaces(tb testing.TB, c *index.Catalog, want []ingest.Place) {
 		slices.SortFunc(out, func(a, b ingest.Place) int { return strings.Compare(a.ID, b.ID) })
 		return out
 	}
-	if got, w := byID(c.Places), byID(want); !reflect.DeepEqual(got, w) {
+	if got, w := byID(c.Places()), byID(want); !reflect.DeepEqual(got, w) {
 		tb.Fatalf("places:\n got %+v\nwant %+v", got, w)
 	}
 	if c.Geo.Len() != len(want) {
@@ -133,7 +133,7 @@ func MustSamePlaces(tb testing.TB, c *index.Catalog, want []ingest.Place) {
 		tb.Errorf("Text.Count() = %d, %v; want %d", n, err, len(want))
 	}
 	for _, p := range want {
-		if ord, ok := c.Ordinal(p.ID); !ok || c.Places[ord].ID != p.ID {
+		if ord, ok := c.Ordinal(p.ID); !ok || c.Places()[ord].ID != p.ID {
 			tb.Errorf("Ordinal(%s) = %d, %v: not its place", p.ID, ord, ok)
 		}
 		if got, ok := c.Place(p.ID); !ok || got.Name != p.Name {
@@ -466,7 +466,7 @@ occ-1;Dernier Nom;coworking;Troisième version.;12145;Millau
 				t.Errorf("report: read %d, indexed %d, rejected %d; want 5, 3, 2", rep.Read, rep.Indexed, rep.Rejected)
 			}
 			c := MustOpen(t, dir)
-			if got := ids(c.Places); !slices.Equal(got, []string{"occ-1", "occ-2", "occ-3"}) {
+			if got := ids(c.Places()); !slices.Equal(got, []string{"occ-1", "occ-2", "occ-3"}) {
 				t.Fatalf("places %q, want occ-1, occ-2, occ-3 once each", got)
 			}
 			p, _ := c.Place("occ-1")

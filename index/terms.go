@@ -180,7 +180,7 @@ func (cat *Catalog) termSet(ctx context.Context, term string) (*termSets, error)
 func (cat *Catalog) fetchTerm(ctx context.Context, term string) (*termSets, error) {
 	c := cat.terms
 	c.fetches.Add(1)
-	n := len(cat.Places)
+	n := cat.Len()
 	ts := &termSets{any: newBitset(n)}
 	num, err := cat.numbering(ctx)
 	if err != nil {

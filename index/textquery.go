@@ -203,37 +203,41 @@ func (tq *textQuery) score(o uint32) (float64, bool) {
 	return total, true
 }
 
-// scoreCandidates scores the candidates that keep lets through.
-func (tq *textQuery) scoreCandidates(cands []match, keep func(uint32) bool) map[uint32]float64 {
-	out := map[uint32]float64{}
+// scoreCandidates scores the candidates that keep lets through, into
+// out (empty).
+func (tq *textQuery) scoreCandidates(cands []match, out *scoreSet, keep func(uint32) bool) *scoreSet {
 	for _, c := range cands {
 		if !keep(c.o) {
 			continue
 		}
 		if s, ok := tq.score(c.o); ok {
-			out[c.o] = s
+			out.set(c.o, s)
 		}
 	}
 	return out
 }
 
-// scoreAll scores every place holding all the conditions: the
-// intersection of their sets, walked word by word, while live says so.
-func (tq *textQuery) scoreAll(live func() bool) map[uint32]float64 {
-	var all bitset
+// scoreAll scores every place holding all the conditions, into out
+// (empty): the intersection of their sets, walked word by word, while
+// live says so.
+func (tq *textQuery) scoreAll(out *scoreSet, live func() bool) *scoreSet {
+	var all allOf
+	n := -1
 	for _, t := range tq.terms {
-		switch {
-		case t.relaxed:
-		case all == nil:
-			all = t.any.clone()
-		default:
-			all.and(t.any)
+		if !t.relaxed {
+			all = append(all, t.any)
+			if n < 0 || len(t.any)*64 < n {
+				n = len(t.any) * 64
+			}
 		}
 	}
-	out := make(map[uint32]float64, all.count())
-	all.each(func(o uint32) bool {
+	if n <= 0 {
+		return out // no condition, or one no place holds
+	}
+	// Walked a word of each set at a time: no intersection is made.
+	all.eachRange(0, uint32(n), func(o uint32) bool {
 		if s, ok := tq.score(o); ok {
-			out[o] = s
+			out.set(o, s)
 		}
 		return live()
 	})

@@ -54,8 +54,7 @@ func (p *planner) onRoute() []match {
 // it is within the limit.
 func (p *planner) onRouteTest(o uint32) (detour float64, ok bool) {
 	t := p.q.Trip
-	pl := &p.cat.Places[o]
-	d, along := t.Route.Measure(pl.Lon, pl.Lat)
+	d, along := t.Route.Measure(p.cat.places.lon[o], p.cat.places.lat[o])
 	if d > t.MaxDetourMeters {
 		return d, false
 	}

@@ -1,12 +1,16 @@
 package index
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tierslieux/tierslieux/index/text"
@@ -144,6 +148,8 @@ func verifyBuild(ctx context.Context, dir, name string, cur bool) BuildReport {
 	ids := verifyPlaces(ctx, build, m, &r)
 	if m == nil {
 		r.Version.Places = len(ids)
+	} else if m.file(imageFile).Path != "" {
+		verifyImage(build, ids, &r)
 	}
 	if textSound {
 		verifyText(ctx, build, m, ids, &r)
@@ -151,8 +157,19 @@ func verifyBuild(ctx context.Context, dir, name string, cur bool) BuildReport {
 	return r
 }
 
-// placeWords is what Verify looks a place up by in the text index.
-type placeWords struct{ id, name, commune string }
+// placeWords is what Verify looks a place up by in the text index, and
+// the hash of the whole place, to compare with the image.
+type placeWords struct {
+	id, name, commune string
+	sum               uint64
+}
+
+// placeSum hashes a place's JSON encoding.
+func placeSum(p *ingest.Place) uint64 {
+	h := fnv.New64a()
+	json.NewEncoder(h).Encode(p)
+	return h.Sum64()
+}
 
 // verifyPlaces checks the places file and returns its valid places, one
 // per ID (the last, as a catalog keeps), in the order IDs first appear.
@@ -178,7 +195,7 @@ func verifyPlaces(ctx context.Context, build string, m *manifest, r *BuildReport
 			}
 			return nil
 		}
-		w := placeWords{p.ID, p.Name, p.Commune}
+		w := placeWords{p.ID, p.Name, p.Commune, placeSum(p)}
 		if i, ok := seen[p.ID]; ok {
 			places[i] = w
 		} else {
@@ -205,6 +222,55 @@ func verifyPlaces(ctx context.Context, build string, m *manifest, r *BuildReport
 		r.Damage = append(r.Damage, d)
 	}
 	return places
+}
+
+// verifyImage checks that the image holds the places of places.jsonl,
+// each as it is there: what Open serves is what the file says.
+func verifyImage(build string, places []placeWords, r *BuildReport) {
+	im, err := readImage(filepath.Join(build, imageFile))
+	if err != nil {
+		r.Damage = append(r.Damage, damaged(build, imageFile, "%v", err))
+		return
+	}
+	st := im.st
+	if im.namesFoldedNow {
+		text, names := buildNames(st)
+		if !bytes.Equal(text, im.nameText) || !slices.Equal(names, im.names) {
+			r.Damage = append(r.Damage, damaged(build, imageFile, "its name index is not its places' names"))
+		}
+	}
+	if byName, byID := buildOrders(st); !slices.Equal(byName, im.byName) || !slices.Equal(byID, im.byID) {
+		r.Damage = append(r.Damage, damaged(build, imageFile, "its orders are not its places'"))
+	}
+	want := make(map[string]uint64, len(places))
+	for _, p := range places {
+		want[p.id] = p.sum
+	}
+	var p ingest.Place
+	differ := 0
+	for o := range st.len() {
+		st.decode(uint32(o), &p)
+		sum, ok := want[p.ID]
+		switch {
+		case !ok:
+			differ++
+			if differ <= maxListed {
+				r.Damage = append(r.Damage, damaged(build, imageFile, "holds place %q, which %s does not", p.ID, placesFile))
+			}
+		case sum != placeSum(&p):
+			differ++
+			if differ <= maxListed {
+				r.Damage = append(r.Damage, damaged(build, imageFile, "place %q differs from %s", p.ID, placesFile))
+			}
+		}
+		delete(want, p.ID)
+	}
+	if differ > maxListed {
+		r.Damage = append(r.Damage, damaged(build, imageFile, "and %d more places differ", differ-maxListed))
+	}
+	if len(want) > 0 {
+		r.Damage = append(r.Damage, damaged(build, imageFile, "lacks %s of %s", plural(len(want), "place"), placesFile))
+	}
 }
 
 // verifyText opens the text index and checks that it holds exactly the

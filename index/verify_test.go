@@ -106,7 +106,11 @@ func TestVerifyBeyondOpen(t *testing.T) {
 			// As if the file had been edited so as to keep its CRC: only
 			// the SHA-256 tells.
 			m := MustManifest(t, build)
-			m.Files[0].SHA256 = strings.Repeat("0", 64) // places.jsonl, first by path
+			for i := range m.Files {
+				if m.Files[i].Path == "places.jsonl" {
+					m.Files[i].SHA256 = strings.Repeat("0", 64)
+				}
+			}
 			MustWriteManifest(t, build, m)
 		}, "places.jsonl", "SHA-256"},
 		{"a place the text index lacks, the counts agreeing", func(t *testing.T, build string) {
@@ -121,6 +125,19 @@ func TestVerifyBeyondOpen(t *testing.T) {
 			}
 			MustWriteManifest(t, build, m)
 		}, "text/", `place "occ-9" is not in the text index`},
+		{"places.jsonl edited, the image not", func(t *testing.T, build string) {
+			// Open serves the image; only Verify compares it with the file.
+			path := filepath.Join(build, "places.jsonl")
+			mustEdit(t, path, func(b []byte) []byte { return bytes.Replace(b, []byte(`"name":"`), []byte(`"name":"X`), 1) })
+			m := MustManifest(t, build)
+			for i, f := range m.Files {
+				if f.Path == "places.jsonl" {
+					m.Files[i] = MustSum(t, path)
+					m.Files[i].Path = f.Path
+				}
+			}
+			MustWriteManifest(t, build, m)
+		}, "places.bin", "differs from places.jsonl"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

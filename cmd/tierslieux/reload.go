@@ -29,6 +29,9 @@ type reloader struct {
 	api      *httpapi.Server
 	log      *slog.Logger
 	speedKMH float64
+	// retune sets the memory limit again for the catalogs in memory, nil
+	// to leave it.
+	retune func()
 
 	mu  sync.Mutex // one reload at a time; guards cur
 	cur *backend
@@ -85,6 +88,9 @@ func (r *reloader) Reload(ctx context.Context) (index.Version, error) {
 	nb := &backend{cat: cat, eng: index.NewEngine(cat), query: query.New(r.g, cat)}
 	nb.query.SpeedKMH = r.speedKMH
 	old := r.cur
+	if r.retune != nil {
+		r.retune() // both catalogs live until the old one's requests end
+	}
 	r.cur = nb
 	done := r.api.SetBackend(nb.httpBackend())
 	r.Reloads.Add(1)
@@ -94,6 +100,10 @@ func (r *reloader) Reload(ctx context.Context) (index.Version, error) {
 		defer r.closing.Done()
 		<-done
 		old.Close()
+		old = nil // not live for the limit's measure
+		if r.retune != nil {
+			r.retune()
+		}
 	}()
 	return v, nil
 }

@@ -3,6 +3,7 @@ package gazetteer
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -14,6 +15,15 @@ import (
 // anything that is not a letter or a digit turned into one space, trimmed.
 // Names, vocabulary labels and query words are all compared folded.
 func Fold(s string) string {
+	if f, ok := foldFast(s); ok {
+		return f
+	}
+	return foldSlow(s)
+}
+
+// foldSlow is Fold by the book: the compatibility decomposition of the
+// whole string, then each rune.
+func foldSlow(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // suppress leading spaces
@@ -51,6 +61,79 @@ func Fold(s string) string {
 		space = false
 	}
 	return strings.TrimSuffix(b.String(), " ")
+}
+
+// foldRunes is what foldSlow makes of each rune of the Latin blocks and
+// of general punctuation, found once by asking it: the letters a rune
+// folds to, foldSeparator, or "" when foldFast cannot fold the rune
+// alone (it then leaves the string to foldSlow).
+var foldRunes = func() (t [foldTableEnd]string) {
+	for r := rune(0x80); r < foldTableEnd; r++ {
+		if (r >= 0x250 && r < 0x2000) || (r >= 0x300 && r < 0x370) {
+			continue
+		}
+		switch f := foldSlow("a" + string(r) + "a"); {
+		case f == "a a":
+			t[r] = foldSeparator
+		case len(f) > 2 && f[0] == 'a' && f[len(f)-1] == 'a' && !strings.ContainsRune(f, ' ') &&
+			foldSlow(string(r)) == f[1:len(f)-1]:
+			t[r] = f[1 : len(f)-1]
+		}
+	}
+	return t
+}()
+
+const (
+	foldTableEnd  = 0x2070 // the end of General Punctuation
+	foldSeparator = " "
+)
+
+// foldFast folds the strings most names and queries are, ASCII, Latin
+// letters with accents, French punctuation, without the decomposition
+// of the whole string; ok is false for any other string.
+func foldFast(s string) (string, bool) {
+	b := make([]byte, 0, len(s))
+	space := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		var word string
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				b = append(b, c)
+				space = false
+				continue
+			case 'A' <= c && c <= 'Z':
+				b = append(b, c+'a'-'A')
+				space = false
+				continue
+			}
+			word = foldSeparator
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r >= foldTableEnd || r == utf8.RuneError {
+				return "", false
+			}
+			if word = foldRunes[r]; word == "" {
+				return "", false
+			}
+			i += size
+		}
+		if word == foldSeparator {
+			if !space {
+				b = append(b, ' ')
+			}
+			space = true
+			continue
+		}
+		b = append(b, word...)
+		space = false
+	}
+	if n := len(b); n > 0 && b[n-1] == ' ' {
+		b = b[:n-1]
+	}
+	return string(b), true
 }
 
 // isFoldedLetter reports whether r can stand in a folded word: a letter

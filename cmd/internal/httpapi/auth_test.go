@@ -862,8 +862,9 @@ func TestScopedKeysNeverLeak(t *testing.T) {
 	words := map[string]bool{"coworking": true, "fablab": true, "numérique": true, "atelier": true, "tiers-lieu": true,
 		"espace": true, "impression 3d": true, "cowrking": true, "à Toulouse": true, "près de Rodez": true, "Aveyron": true, "zzzz": true}
 	depts := map[string]bool{}
-	for i := range cat.Places {
-		p := &cat.Places[i]
+	places := cat.Places()
+	for i := range places {
+		p := &places[i]
 		sr.places[p.ID] = p
 		depts[p.Dept] = true
 		for _, w := range strings.Fields(p.Name + " " + p.Commune) {

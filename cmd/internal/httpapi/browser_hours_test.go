@@ -27,7 +27,7 @@ const rawHours = `<ul><li>Lundi&nbsp;: 9h-12h</li><li>Jeudi : 14h-17h</li>` +
 func MustRawHoursServer(tb testing.TB) (*httptest.Server, ingest.Place) {
 	tb.Helper()
 	demo := MustCatalog(tb)
-	places := append([]ingest.Place(nil), demo.Places[:20]...)
+	places := append([]ingest.Place(nil), demo.Places()[:20]...)
 	raw := &places[0]
 	raw.OpeningHours, raw.OpeningHoursRaw = "", rawHours
 	g := indextest.Gazetteer(tb)

@@ -175,9 +175,9 @@ func TestAPICacheFollowsData(t *testing.T) {
 	s := newTestServer(t)
 	cat := MustCatalog(t)
 	// A place the smaller catalog keeps.
-	target := "/v1/places/" + cat.Places[0].ID
+	target := "/v1/places/" + cat.Places()[0].ID
 	etag := get(s, target).Header().Get("ETag")
-	other, err := index.NewMem(cat.Places[:50], indextest.Gazetteer(t))
+	other, err := index.NewMem(cat.Places()[:50], indextest.Gazetteer(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -43,14 +42,6 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// needsEscape marks the bytes of valid UTF-8 a JSON string escapes.
-var needsEscape = func() (t [256]bool) {
-	for c := range utf8.RuneSelf {
-		t[c] = !safeASCII[c]
-	}
-	return t
-}()
-
 // appendEscaped appends the escape of an ASCII byte.
 func appendEscaped(b []byte, c byte) []byte {
 	switch c {
@@ -74,25 +65,13 @@ func appendEscaped(b []byte, c byte) []byte {
 // HTML escaping: invalid UTF-8 becomes U+FFFD, and U+2028 and U+2029 are
 // escaped for JavaScript.
 func appendString(b []byte, s string) []byte {
-	if utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029") {
-		// The common case: only ASCII bytes may need escaping.
-		b = append(b, '"')
-		start := 0
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if !needsEscape[c] {
-				continue
-			}
-			b = appendEscaped(append(b, s[start:i]...), c)
-			start = i + 1
-		}
-		b = append(b, s[start:]...)
-		return append(b, '"')
-	}
+	// One pass: the bytes are checked as they are copied, not validated
+	// first and copied after.
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
+		c := s[i]
+		if c < utf8.RuneSelf {
 			if safeASCII[c] {
 				i++
 				continue
@@ -100,6 +79,10 @@ func appendString(b []byte, s string) []byte {
 			b = appendEscaped(append(b, s[start:i]...), c)
 			i++
 			start = i
+			continue
+		}
+		if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2 // a two-byte letter (é, ü…): valid, never escaped
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -191,7 +191,7 @@ func TestMetricsCatalogFollowsReload(t *testing.T) {
 		t.Fatalf("before the reload: %g places for %s", got, old)
 	}
 	cat := MustCatalog(t)
-	smaller, err := index.NewMem(cat.Places[:100], indextest.Gazetteer(t))
+	smaller, err := index.NewMem(cat.Places()[:100], indextest.Gazetteer(t))
 	if err != nil {
 		t.Fatal(err)
 	}

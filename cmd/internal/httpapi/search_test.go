@@ -150,7 +150,7 @@ func TestSearchHeadline(t *testing.T) {
 		t.Fatalf("total %d, %d results; want 6", r.Total, len(r.Results))
 	}
 	var want []string
-	for _, p := range MustCatalog(t).Places {
+	for _, p := range MustCatalog(t).Places() {
 		if slices.Contains(p.Types, "fablab") && slices.Contains(p.Services, "impression-3d") &&
 			geo.Distance(rodez.lon, rodez.lat, p.Lon, p.Lat) <= 30_000 {
 			want = append(want, p.ID)

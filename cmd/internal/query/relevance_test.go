@@ -149,8 +149,9 @@ func TestRelevanceHeadline(t *testing.T) {
 	q := MustBuild(t, e, query.Params{Q: "fablab with 3D printing within 30 km of Rodez"})
 	res := MustSearch(t, e, q)
 	var want []indextest.Found
-	for i := range e.Catalog().Places {
-		p := &e.Catalog().Places[i]
+	places := e.Catalog().Places()
+	for i := range places {
+		p := &places[i]
 		d := geo.Distance(lon, lat, p.Lon, p.Lat)
 		if d <= 30_000 && slices.Contains(p.Types, "fablab") && slices.Contains(p.Services, "impression-3d") {
 			want = append(want, indextest.Found{ID: p.ID, Meters: d})
@@ -176,8 +177,9 @@ func TestRelevanceNearestWithin(t *testing.T) {
 	q := MustBuild(t, e, query.Params{Q: "nearest coworking within 10 km of Rodez"})
 	res := MustSearch(t, e, q)
 	want := 0
-	for i := range e.Catalog().Places {
-		p := &e.Catalog().Places[i]
+	places := e.Catalog().Places()
+	for i := range places {
+		p := &places[i]
 		if slices.Contains(p.Types, "coworking") && geo.Distance(2.57338, 44.35258, p.Lon, p.Lat) <= 10_000 {
 			want++
 		}
@@ -193,7 +195,7 @@ func TestRelevanceNearestWithin(t *testing.T) {
 // flyer: "La Rigole", "Le Pré Vert", "Bastide Lab".
 func TestRelevanceEveryName(t *testing.T) {
 	e := MustDemoEngine(t)
-	for _, p := range e.Catalog().Places {
+	for _, p := range e.Catalog().Places() {
 		t.Run(p.ID+" "+p.Name, func(t *testing.T) {
 			q, err := e.Build(query.Params{Q: p.Name, Demo: strconv.FormatBool(p.Demo)})
 			if err != nil {
@@ -239,7 +241,7 @@ func TestNamesDoNotHidePlaces(t *testing.T) {
 				t.Fatalf("Parse(%q): %v", tc.text, err)
 			}
 			if got := q.String(); got != tc.want {
-				t.Errorf("Parse(%q) over %d places\n got %s\nwant %s", tc.text, len(tc.e.Catalog().Places), got, tc.want)
+				t.Errorf("Parse(%q) over %d places\n got %s\nwant %s", tc.text, tc.e.Catalog().Len(), got, tc.want)
 			}
 		})
 	}
