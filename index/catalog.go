@@ -103,7 +103,7 @@ func (c *Catalog) Close() error {
 // the filter bitmaps. text is the catalog's text index, which it then
 // owns; places are only read.
 func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) *Catalog {
-	c, err := catalogFromStore(storePlaces(places), txt, g)
+	c, err := catalogFromStore(storePlaces(places), txt, g, false)
 	if err != nil {
 		panic(err) // storePlaces keeps one place an ID
 	}
@@ -139,10 +139,14 @@ func storePlaces(places []ingest.Place) *placeStore {
 // catalogFromStore indexes the places of a store, which it then owns: an
 // R-tree and cells of their points, the filter bitmaps, names and hours.
 // Two places with one ID are an error.
-func catalogFromStore(st *placeStore, txt *text.Index, g *gazetteer.Gazetteer) (*Catalog, error) {
+//
+// With number, the text index's numbering (PrepareText) starts as soon
+// as the IDs are known, beside the rest.
+func catalogFromStore(st *placeStore, txt *text.Index, g *gazetteer.Gazetteer, number bool) (*Catalog, error) {
 	n := st.len()
 	c := &Catalog{places: st, Geo: geo.New(), Text: txt, deptNames: map[string]string{}, regionNames: map[string]string{},
-		byID: make(map[string]uint32, n), hours: newSchedules(n)}
+		byID: make(map[string]uint32, n), hours: newSchedules(n), terms: newTermCache(n)}
+	c.names.cat = c
 	// Three independent parts, side by side: a million places take
 	// seconds each way.
 	var wg sync.WaitGroup
@@ -157,6 +161,9 @@ func catalogFromStore(st *placeStore, txt *text.Index, g *gazetteer.Gazetteer) (
 				return
 			}
 			c.byID[id] = o
+		}
+		if number {
+			c.startNumbering()
 		}
 	})
 	wg.Go(func() {
@@ -184,10 +191,9 @@ func catalogFromStore(st *placeStore, txt *text.Index, g *gazetteer.Gazetteer) (
 	}
 	wg.Wait()
 	if err := errors.Join(dup, order); err != nil {
+		c.terms.closeNumbering()
 		return nil, err
 	}
-	c.terms = newTermCache(n)
-	c.names.cat = c
 	return c, nil
 }
 

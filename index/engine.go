@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tierslieux/tierslieux/geo"
@@ -85,6 +86,32 @@ type Result struct {
 	// UnknownHours counts the places an open= query left out (or kept,
 	// with OpenUnknown) because their hours are unknown.
 	UnknownHours int
+
+	// page holds the hits' places, lent by pages until Release.
+	page *[]ingest.Place
+}
+
+// pages recycles the places of the hits of a page: decoding them into
+// storage already allocated costs a fraction of allocating it anew.
+var pages = sync.Pool{New: func() any { return new([]ingest.Place) }}
+
+// maxPooledPage bounds the pages kept for reuse.
+const maxPooledPage = 1000
+
+// Release gives the hits' places back for other searches to reuse: a
+// caller done with the result (its answer written, or copied) may call
+// it, and must not read the hits after. Without it they are collected.
+func (r *Result) Release() {
+	if r.page == nil {
+		return
+	}
+	for i := range r.Hits {
+		r.Hits[i].Place = nil // a read after Release fails loudly
+	}
+	if cap(*r.page) <= maxPooledPage {
+		pages.Put(r.page)
+	}
+	r.page = nil
 }
 
 // Facet names.
@@ -115,12 +142,17 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	e.rank(&res.Query, matches, res.HasText, q.Offset+q.Limit, p.along)
 	lo := min(q.Offset, len(matches))
 	hi := min(lo+q.Limit, len(matches))
-	// The page's places in one allocation, not one each.
-	page := make([]ingest.Place, hi-lo)
+	// The page's places in one block, recycled (Release).
+	res.page = pages.Get().(*[]ingest.Place)
+	if cap(*res.page) < hi-lo {
+		*res.page = make([]ingest.Place, hi-lo)
+	}
+	page := (*res.page)[:hi-lo]
+	views := map[int32]*HoursView{}
 	for i, m := range matches[lo:hi] {
 		pl := &page[i]
-		e.cat.places.fill(m.o, pl)
-		h := Hit{Place: pl, Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now)}
+		e.cat.places.decode(m.o, pl)
+		h := Hit{Place: pl, Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now, views)}
 		if point && q.Trip == nil {
 			// Ranked by a cheaper measure, reported by the haversine.
 			h.Meters = p.distance(m.o)

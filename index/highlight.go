@@ -109,14 +109,14 @@ func (c *Catalog) mark(s string, terms map[string]bool, cut bool) (string, bool)
 		}
 	}
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := nextRune(s, i)
 		if !isWordRune(r) {
 			i += n
 			continue
 		}
 		j := i
 		for j < len(s) {
-			r, n := utf8.DecodeRuneInString(s[j:])
+			r, n := nextRune(s, j)
 			if !isWordRune(r) {
 				break
 			}
@@ -176,7 +176,26 @@ func mayMatch(first byte, initials *[256]bool) bool {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// asciiWord is isWordRune of the ASCII runes, most of any text.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for r := range rune(utf8.RuneSelf) {
+		t[r] = unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	return t
+}()
+
+// nextRune is the rune at s[i] and its length, an ASCII byte read as is.
+func nextRune(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
 // wordStart moves i forward to the start of a word, unless it is one.

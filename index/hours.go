@@ -84,15 +84,24 @@ type HoursView struct {
 	Today []hours.Span
 }
 
-func (c *Catalog) hoursView(o uint32, now time.Time) *HoursView {
-	s := c.Schedule(o)
-	if s == nil {
+//
+// seen holds the views already made for this now, by schedule: the
+// places of a page share a few timetables, each read once (a view is
+// read-only).
+func (c *Catalog) hoursView(o uint32, now time.Time, seen map[int32]*HoursView) *HoursView {
+	i := c.hours.byPlace[o]
+	if i < 0 {
 		return nil
 	}
+	if v, ok := seen[i]; ok {
+		return v
+	}
+	s := c.hours.list[i]
 	open := s.OpenAt(now)
 	v := &HoursView{OpenNow: &open, Today: s.Day(now)}
 	if t, ok := s.NextChange(now); ok {
 		v.NextChange = t
 	}
+	seen[i] = v
 	return v
 }

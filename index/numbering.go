@@ -40,12 +40,7 @@ func (cat *Catalog) numbering(ctx context.Context) (*text.Numbering, error) {
 		c.numMu.Unlock()
 		return num, nil
 	}
-	if c.numDone == nil {
-		done := make(chan struct{})
-		mctx, stop := context.WithCancel(context.Background())
-		c.numDone, c.numStop = done, stop
-		go cat.makeNumbering(mctx, done)
-	}
+	cat.startNumberingLocked()
 	done := c.numDone
 	c.numMu.Unlock()
 	select {
@@ -62,6 +57,31 @@ func (cat *Catalog) numbering(ctx context.Context) (*text.Numbering, error) {
 		return nil, c.numErr
 	}
 	return c.num, nil
+}
+
+// startNumbering starts making the numbering in the background, unless
+// it is made or being made: Open starts it as soon as the IDs are known,
+// beside the rest of the catalog's work.
+func (cat *Catalog) startNumbering() {
+	c := cat.terms
+	c.numMu.Lock()
+	defer c.numMu.Unlock()
+	if !c.closed && c.num == nil {
+		cat.startNumberingLocked()
+	}
+}
+
+// startNumberingLocked starts the making unless it is under way; numMu
+// is held.
+func (cat *Catalog) startNumberingLocked() {
+	c := cat.terms
+	if c.numDone != nil {
+		return
+	}
+	done := make(chan struct{})
+	mctx, stop := context.WithCancel(context.Background())
+	c.numDone, c.numStop = done, stop
+	go cat.makeNumbering(mctx, done)
 }
 
 // makeNumbering makes the numbering and closes done.

@@ -107,7 +107,7 @@ func openBuild(dir, name string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, damaged(build, textDir+"/", "does not open: %v", err)
 	}
-	c, err := catalogFromStore(st, txt, g)
+	c, err := catalogFromStore(st, txt, g, true)
 	if err != nil {
 		txt.Close()
 		return nil, damaged(build, imageFile, "%v", err)

@@ -4,17 +4,42 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/index/indextest"
 	"github.com/tierslieux/tierslieux/ingest/hours"
 )
 
 // bench1MEnv enables the 1,000,000-place benchmarks, whose catalog takes
-// minutes to build.
-const bench1MEnv = "TIERSLIEUX_BENCH_1M"
+// minutes to build; bench1MIndexEnv names an index directory of
+// 1,000,000 synthetic places to open instead (`tierslieux synth -n
+// 1000000` then `tierslieux ingest`), seconds rather than minutes.
+const (
+	bench1MEnv      = "TIERSLIEUX_BENCH_1M"
+	bench1MIndexEnv = "TIERSLIEUX_BENCH_1M_INDEX"
+)
+
+var opened1M struct {
+	once sync.Once
+	c    *index.Catalog
+	err  error
+}
+
+// open1M opens the directory bench1MIndexEnv names, once.
+func open1M(b *testing.B) (*index.Catalog, error) {
+	opened1M.once.Do(func() {
+		c, err := index.Open(os.Getenv(bench1MIndexEnv), indextest.Gazetteer(b))
+		if err == nil {
+			err = c.PrepareText(context.Background())
+		}
+		opened1M.c, opened1M.err = c, err
+	})
+	return opened1M.c, opened1M.err
+}
 
 // benchSizes are the catalog sizes benchmarks run on.
 var benchSizes = []int{100_000, 1_000_000}
@@ -23,6 +48,16 @@ var benchSizes = []int{100_000, 1_000_000}
 // per size outside any timer, or skips the 1M size unless enabled.
 func MustBenchEngine(b *testing.B, n int) *index.Engine {
 	b.Helper()
+	if n == 1_000_000 && os.Getenv(bench1MIndexEnv) != "" {
+		c, err := open1M(b)
+		if err != nil {
+			b.Fatalf("%s: %v", bench1MIndexEnv, err)
+		}
+		if c.Len() != n {
+			b.Fatalf("%s holds %d places, not %d", bench1MIndexEnv, c.Len(), n)
+		}
+		return index.NewEngine(c)
+	}
 	if n >= 1_000_000 && os.Getenv(bench1MEnv) != "1" {
 		b.Skipf("set %s=1 to benchmark %d places (building the catalog takes minutes)", bench1MEnv, n)
 	}

@@ -86,6 +86,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := s.searchBody(res, lang(r))
+	res.Release() // the body holds copies of what it shows
 	if format == "geojson" {
 		g := geoJSONBody(body)
 		writeAppended(w, http.StatusOK, "application/geo+json; charset=utf-8", g.appendJSON)
