@@ -84,7 +84,6 @@ type HoursView struct {
 	Today []hours.Span
 }
 
-//
 // seen holds the views already made for this now, by schedule: the
 // places of a page share a few timetables, each read once (a view is
 // read-only).
