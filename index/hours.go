@@ -84,9 +84,9 @@ type HoursView struct {
 	Today []hours.Span
 }
 
-// seen holds the views already made for this now, by schedule: the
-// places of a page share a few timetables, each read once (a view is
-// read-only).
+// hoursView is what place o's hours say at now, nil when unknown. seen
+// holds the views already made for this now, by schedule: the places of
+// a page share a few timetables, each read once (a view is read-only).
 func (c *Catalog) hoursView(o uint32, now time.Time, seen map[int32]*HoursView) *HoursView {
 	i := c.hours.byPlace[o]
 	if i < 0 {
