@@ -25,9 +25,9 @@ type Catalog struct {
 	// Report is what the ingest that built the catalog found.
 	Report *ingest.Report
 
-	// places holds the places' records, by ordinal.
+	// places holds the places' records, by ordinal; ids finds one by ID.
 	places *placeStore
-	byID   map[string]uint32
+	ids    *idIndex
 	// cells finds the places of a disc or a box by runs of ordinals: the
 	// places are in cell order.
 	cells   *geo.Cells
@@ -57,7 +57,7 @@ func (c *Catalog) Len() int { return c.places.len() }
 
 // Place returns a copy of the place with this ID.
 func (c *Catalog) Place(id string) (*ingest.Place, bool) {
-	i, ok := c.byID[id]
+	i, ok := c.Ordinal(id)
 	if !ok {
 		return nil, false
 	}
@@ -78,10 +78,7 @@ func (c *Catalog) Places() []ingest.Place {
 func (c *Catalog) At(o int) *ingest.Place { return c.places.place(uint32(o)) }
 
 // Ordinal returns the position of the place with this ID in Places.
-func (c *Catalog) Ordinal(id string) (uint32, bool) {
-	i, ok := c.byID[id]
-	return i, ok
-}
+func (c *Catalog) Ordinal(id string) (uint32, bool) { return c.ids.find(c.places, id) }
 
 // AreaNames returns the names of a place's département and région, "" when
 // unknown.
@@ -103,7 +100,7 @@ func (c *Catalog) Close() error {
 // the filter bitmaps. text is the catalog's text index, which it then
 // owns; places are only read.
 func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) *Catalog {
-	c, err := catalogFromStore(storePlaces(places), txt, g, false)
+	c, err := catalogFromStore(storePlaces(places), nil, txt, g, false)
 	if err != nil {
 		panic(err) // storePlaces keeps one place an ID
 	}
@@ -137,33 +134,37 @@ func storePlaces(places []ingest.Place) *placeStore {
 }
 
 // catalogFromStore indexes the places of a store, which it then owns: an
-// R-tree and cells of their points, the filter bitmaps, names and hours.
+// R-tree and cells of their points, the filter bitmaps, names and hours,
+// and takes what an image holds of the rest (nil: sorts the orders).
 // Two places with one ID are an error.
 //
 // With number, the text index's numbering (PrepareText) starts as soon
 // as the IDs are known, beside the rest.
-func catalogFromStore(st *placeStore, txt *text.Index, g *gazetteer.Gazetteer, number bool) (*Catalog, error) {
+func catalogFromStore(st *placeStore, im *image, txt *text.Index, g *gazetteer.Gazetteer, number bool) (*Catalog, error) {
 	n := st.len()
 	c := &Catalog{places: st, Geo: geo.New(), Text: txt, deptNames: map[string]string{}, regionNames: map[string]string{},
-		byID: make(map[string]uint32, n), hours: newSchedules(n), terms: newTermCache(n)}
+		hours: newSchedules(n), terms: newTermCache(n)}
 	c.names.cat = c
 	// Three independent parts, side by side: a million places take
 	// seconds each way.
 	var wg sync.WaitGroup
 	var dup, order error
 	wg.Go(func() {
-		for i := range n {
-			o := uint32(i)
-			// Keys share the store's bytes: no second copy of every ID.
-			id := st.id(o)
-			if _, ok := c.byID[id]; ok {
-				dup = fmt.Errorf("two places have the ID %q", id)
-				return
-			}
-			c.byID[id] = o
+		if c.ids, dup = newIDIndex(st); dup != nil {
+			return
 		}
 		if number {
 			c.startNumbering()
+		}
+		if im != nil {
+			// The list by ID is read in that order: it must be sorted.
+			for i := 1; i < len(im.byID); i++ {
+				if id, prev := st.id(im.byID[i]), st.id(im.byID[i-1]); id <= prev {
+					dup = fmt.Errorf("the order by ID puts %q after %q", id, prev)
+					return
+				}
+			}
+			c.orders.once.Do(func() { c.orders.set(im.byName, im.byID) })
 		}
 	})
 	wg.Go(func() {

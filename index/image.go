@@ -48,15 +48,6 @@ type image struct {
 	namesFoldedNow bool
 }
 
-// prepare sets what the image holds of the catalog's name index and
-// orders.
-func (im *image) prepare(c *Catalog) {
-	if im.namesFoldedNow {
-		c.names.once.Do(func() { c.names.set(im.nameText, im.names) })
-	}
-	c.orders.once.Do(func() { c.orders.set(im.byName, im.byID) })
-}
-
 // writeBuildImage writes the image of a build from its places.jsonl of
 // records lines.
 func writeBuildImage(build string, records int) error {
@@ -126,6 +117,8 @@ func encodeImage(w *bufio.Writer, im *image) error {
 	w.Write(lists)
 	w.Write(s.data)
 	w.Write(im.nameText)
+	// The keys start on 8 bytes, so that a reader may take them in place.
+	w.Write(make([]byte, keysPad(uint64(s.len()), uint64(len(shared)), uint64(len(lists)), uint64(len(s.data)), uint64(len(im.nameText)))))
 	for _, k := range im.names {
 		tail := uint32(0)
 		if k.tail {
@@ -144,6 +137,33 @@ func encodeImage(w *bufio.Writer, im *image) error {
 	}
 	return w.Flush()
 }
+
+// keysPad is the padding before the keys, after the folded names.
+func keysPad(n, sharedLen, listsLen, dataLen, nameLen uint64) uint64 {
+	return (8 - (imageHeader+24*n+sharedLen+listsLen+dataLen+nameLen)%8) % 8
+}
+
+// littleEndian says whether this machine lays numbers out as images do:
+// then the image's columns, keys and orders are used where they lie
+// (view), not copied.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// view returns the first n values of type T held in b, where b lies on
+// T's alignment and this machine is little-endian; ok is false
+// otherwise, and the caller decodes. T holds no pointer.
+func view[T any](b []byte, n uint64) (v []T, ok bool) {
+	var zero T
+	size := uint64(unsafe.Sizeof(zero))
+	if !littleEndian || n == 0 || uint64(len(b)) < n*size ||
+		uintptr(unsafe.Pointer(unsafe.SliceData(b)))%unsafe.Alignof(zero) != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), n), true
+}
+
+// nameKeyInPlace says whether nameKey is laid out as an image's keys
+// are: three uint32 and the tail's byte at 12, in 16 bytes.
+var nameKeyInPlace = unsafe.Sizeof(nameKey{}) == 16 && unsafe.Offsetof(nameKey{}.tail) == 12
 
 // readImage reads a store written by writeImage. Whatever the bytes, it
 // returns a store every record of which decodes within its bounds, or an
@@ -168,20 +188,30 @@ func decodeImage(data []byte) (*image, error) {
 	foldVersion, nameLen, nKeys := h[6], h[7], h[8]
 	rest := uint64(len(data) - imageHeader)
 	if n > rest/32 || sharedLen > rest || listsLen > rest || dataLen > rest || nameLen > rest || nKeys > rest/16 ||
-		32*n+sharedLen+listsLen+dataLen+nameLen+16*nKeys != rest || nShared > sharedLen || nLists > listsLen {
+		32*n+sharedLen+listsLen+dataLen+nameLen+keysPad(n, sharedLen, listsLen, dataLen, nameLen)+16*nKeys != rest ||
+		nShared > sharedLen || nLists > listsLen {
 		return nil, fmt.Errorf("sizes do not add up: %d places, %d+%d+%d+%d bytes of strings, lists, records and names, %d name keys, in %d", n, sharedLen, listsLen, dataLen, nameLen, nKeys, rest)
 	}
 	body := data[imageHeader:]
-	s := &placeStore{lon: make([]float64, n), lat: make([]float64, n), at: make([]uint64, n)}
-	for i := range n {
-		s.lon[i] = math.Float64frombits(binary.LittleEndian.Uint64(body[8*i:]))
-		s.lat[i] = math.Float64frombits(binary.LittleEndian.Uint64(body[8*(n+i):]))
-		s.at[i] = binary.LittleEndian.Uint64(body[8*(2*n+i):])
+	s := &placeStore{}
+	var okLon, okLat, okAt bool
+	s.lon, okLon = view[float64](body, n)
+	s.lat, okLat = view[float64](body[8*n:], n)
+	s.at, okAt = view[uint64](body[16*n:], n)
+	if !okLon || !okLat || !okAt {
+		s.lon, s.lat, s.at = make([]float64, n), make([]float64, n), make([]uint64, n)
+		for i := range n {
+			s.lon[i] = math.Float64frombits(binary.LittleEndian.Uint64(body[8*i:]))
+			s.lat[i] = math.Float64frombits(binary.LittleEndian.Uint64(body[8*(n+i):]))
+			s.at[i] = binary.LittleEndian.Uint64(body[8*(2*n+i):])
+		}
 	}
 	body = body[24*n:]
 	sharedB, listsB := body[:sharedLen], body[sharedLen:sharedLen+listsLen]
 	body = body[sharedLen+listsLen:]
-	recs, nameText, keysB, ordersB := body[:dataLen], body[dataLen:dataLen+nameLen], body[dataLen+nameLen:dataLen+nameLen+16*nKeys], body[dataLen+nameLen+16*nKeys:]
+	recs, nameText := body[:dataLen], body[dataLen:dataLen+nameLen]
+	body = body[dataLen+nameLen+keysPad(n, sharedLen, listsLen, dataLen, nameLen):]
+	keysB, ordersB := body[:16*nKeys], body[16*nKeys:]
 	s.shared = make([]string, 0, nShared)
 	for range nShared {
 		l, k := binary.Uvarint(sharedB)
@@ -215,12 +245,11 @@ func decodeImage(data []byte) (*image, error) {
 	}
 	s.data = recs
 	// The records, the name keys and the orders are read side by side.
-	im := &image{st: s, nameText: nameText, namesFoldedNow: foldVersion == nameFoldVersion,
-		names: make([]nameKey, nKeys)}
+	im := &image{st: s, nameText: nameText, namesFoldedNow: foldVersion == nameFoldVersion}
 	var recErr, keyErr, nameErr, idErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { recErr = s.checkRecords() })
-	wg.Go(func() { keyErr = readKeys(im.names, keysB, nameLen, n) })
+	wg.Go(func() { im.names, keyErr = readKeys(keysB, nKeys, nameLen, n) })
 	wg.Go(func() {
 		if im.byName, nameErr = readOrder(ordersB[:4*n], n); nameErr != nil {
 			nameErr = fmt.Errorf("the order by name: %w", nameErr)
@@ -236,31 +265,45 @@ func decodeImage(data []byte) (*image, error) {
 	return im, nil
 }
 
-// readKeys reads the name keys of b into keys, each within the folded
-// names (nameLen bytes) and naming one of the n places.
-func readKeys(keys []nameKey, b []byte, nameLen, n uint64) error {
-	for i := range keys {
+// readKeys reads nKeys name keys from b, each within the folded names
+// (nameLen bytes) and naming one of the n places: where they lie when
+// they can be (view), checked first.
+func readKeys(b []byte, nKeys, nameLen, n uint64) ([]nameKey, error) {
+	for i := range nKeys {
 		k := b[16*i:]
 		at, end, o, tail := binary.LittleEndian.Uint32(k), binary.LittleEndian.Uint32(k[4:]), binary.LittleEndian.Uint32(k[8:]), binary.LittleEndian.Uint32(k[12:])
 		if at > end || uint64(end) > nameLen || uint64(o) >= n || tail > 1 {
-			return fmt.Errorf("name key %d is out of bounds", i+1)
+			return nil, fmt.Errorf("name key %d is out of bounds", i+1)
 		}
-		keys[i] = nameKey{at, end, o, tail == 1}
 	}
-	return nil
+	if keys, ok := view[nameKey](b, nKeys); ok && nameKeyInPlace {
+		return keys, nil
+	}
+	keys := make([]nameKey, nKeys)
+	for i := range keys {
+		k := b[16*i:]
+		keys[i] = nameKey{binary.LittleEndian.Uint32(k), binary.LittleEndian.Uint32(k[4:]), binary.LittleEndian.Uint32(k[8:]), k[12] == 1}
+	}
+	return keys, nil
 }
 
-// readOrder reads n place numbers, each once.
+// readOrder reads n place numbers, each once: where they lie when they
+// can be (view), checked first.
 func readOrder(b []byte, n uint64) ([]uint32, error) {
-	out := make([]uint32, n)
 	seen := newBitset(int(n))
-	for i := range out {
+	for i := range n {
 		o := binary.LittleEndian.Uint32(b[4*i:])
 		if uint64(o) >= n || seen.has(o) {
 			return nil, fmt.Errorf("place %d is out of bounds or twice", o)
 		}
 		seen.set(o)
-		out[i] = o
+	}
+	if out, ok := view[uint32](b, n); ok {
+		return out, nil
+	}
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(b[4*i:])
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tierslieux/tierslieux/ingest"
@@ -46,6 +47,19 @@ func TestImageRoundTrip(t *testing.T) {
 		if a, b := got.place(uint32(o)), s.place(uint32(o)); !reflect.DeepEqual(a, b) {
 			t.Fatalf("place %d:\n got %+v\nwant %+v", o, a, b)
 		}
+	}
+	// Off its alignment, the image is decoded rather than taken in place,
+	// to the same store.
+	img := mustImage(t, s)
+	odd := make([]byte, len(img)+1)[1:]
+	copy(odd, img)
+	im2, err := decodeImage(odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(im2.st.lon, s.lon) || !slices.Equal(im2.st.at, s.at) || !slices.Equal(im2.names, want.names) ||
+		!slices.Equal(im2.byID, want.byID) {
+		t.Error("an image off its alignment reads otherwise")
 	}
 }
 
@@ -107,4 +121,66 @@ func FuzzDecodeImage(f *testing.F) {
 			s.name(uint32(o))
 		}
 	})
+}
+
+// TestCatalogRefusesBadOrders: an image whose order by ID is not sorted,
+// or holds an ID twice, is refused, not served with IDs that cannot be
+// found.
+func TestCatalogRefusesBadOrders(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	var places []ingest.Place
+	for i := range 300 {
+		places = append(places, randomPlace(rng, i))
+	}
+	im, err := decodeImage(mustImage(t, storePlaces(places)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := catalogFromStore(im.st, im, nil, nil, false); err != nil {
+		t.Fatalf("a sound image is refused: %v", err)
+	}
+	swapped := *im
+	swapped.byID = slices.Clone(im.byID)
+	swapped.byID[10], swapped.byID[11] = swapped.byID[11], swapped.byID[10]
+	if _, err := catalogFromStore(im.st, &swapped, nil, nil, false); err == nil || !strings.Contains(err.Error(), "order by ID") {
+		t.Errorf("an unsorted order by ID: %v", err)
+	}
+	twice := *im
+	twice.byID = slices.Clone(im.byID)
+	twice.byID[11] = twice.byID[10]
+	if _, err := catalogFromStore(im.st, &twice, nil, nil, false); err == nil || !strings.Contains(err.Error(), "order by ID") {
+		t.Errorf("a place twice in the order by ID: %v", err)
+	}
+	// A store holding two places of one ID (storePlaces keeps one).
+	b := newStoreBuilder(3, 0)
+	for _, id := range []string{"a", "b", "a"} {
+		b.add(&ingest.Place{ID: id, Name: id})
+	}
+	if _, err := catalogFromStore(b.done(), nil, nil, nil, false); err == nil || !strings.Contains(err.Error(), `two places have the ID "a"`) {
+		t.Errorf("an ID twice: %v", err)
+	}
+}
+
+// TestIDIndex: every ID is found at its place, and no other string is.
+func TestIDIndex(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	var places []ingest.Place
+	for i := range 5000 {
+		places = append(places, randomPlace(rng, i))
+	}
+	st := storePlaces(places)
+	ix, err := newIDIndex(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for o := range uint32(st.len()) {
+		if got, ok := ix.find(st, st.id(o)); !ok || got != o {
+			t.Fatalf("find(%q) = %d, %v; want %d", st.id(o), got, ok, o)
+		}
+	}
+	for _, id := range []string{"", "p-", "p-5000", "p-1 ", "P-1"} {
+		if o, ok := ix.find(st, id); ok {
+			t.Errorf("find(%q) = %d, want none", id, o)
+		}
+	}
 }

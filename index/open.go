@@ -107,13 +107,13 @@ func openBuild(dir, name string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, damaged(build, textDir+"/", "does not open: %v", err)
 	}
-	c, err := catalogFromStore(st, txt, g, true)
+	c, err := catalogFromStore(st, im, txt, g, true)
 	if err != nil {
 		txt.Close()
 		return nil, damaged(build, imageFile, "%v", err)
 	}
-	if im != nil {
-		im.prepare(c)
+	if im != nil && im.namesFoldedNow {
+		c.names.once.Do(func() { c.names.set(im.nameText, im.names) })
 	}
 	if n, err := txt.Count(); err != nil || n != m.TextDocs || c.Len() != m.Places {
 		c.Close()
