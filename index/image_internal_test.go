@@ -12,6 +12,16 @@ import (
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
+// randomPlaces makes n random places (randomPlace) from a seed.
+func randomPlaces(seed1, seed2 uint64, n int) []ingest.Place {
+	rng := rand.New(rand.NewPCG(seed1, seed2))
+	places := make([]ingest.Place, n)
+	for i := range places {
+		places[i] = randomPlace(rng, i)
+	}
+	return places
+}
+
 func mustImage(tb testing.TB, s *placeStore) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
@@ -24,11 +34,7 @@ func mustImage(tb testing.TB, s *placeStore) []byte {
 // TestImageRoundTrip: a store written and read back holds the same
 // places, in the same order.
 func TestImageRoundTrip(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	var places []ingest.Place
-	for i := range 3000 {
-		places = append(places, randomPlace(rng, i))
-	}
+	places := randomPlaces(5, 6, 3000)
 	s := storePlaces(places)
 	im, err := decodeImage(mustImage(t, s))
 	if err != nil {
@@ -67,11 +73,7 @@ func TestImageRoundTrip(t *testing.T) {
 // is refused with a reason, or reads as a store whose every record
 // decodes (a changed byte inside a string).
 func TestImageRefusesDamage(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	var places []ingest.Place
-	for i := range 200 {
-		places = append(places, randomPlace(rng, i))
-	}
+	places := randomPlaces(7, 8, 200)
 	img := mustImage(t, storePlaces(places))
 	for _, cut := range []int{0, 7, imageHeader - 1, imageHeader, len(img) / 2, len(img) - 1} {
 		if _, err := decodeImage(img[:cut]); err == nil {
@@ -81,7 +83,8 @@ func TestImageRefusesDamage(t *testing.T) {
 	if _, err := decodeImage(append(bytes.Clone(img), 0)); err == nil {
 		t.Error("an image with a byte appended reads")
 	}
-	for i := range 2000 {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 2000 {
 		bad := bytes.Clone(img)
 		bad[rng.IntN(len(bad))] ^= byte(1 + rng.IntN(255))
 		im, err := decodeImage(bad)
@@ -92,18 +95,13 @@ func TestImageRefusesDamage(t *testing.T) {
 		for o := range s.len() {
 			s.place(uint32(o)) // must not panic
 		}
-		_ = i
 	}
 }
 
 // FuzzDecodeImage: whatever the bytes, an image is refused or reads as a
 // store every place of which decodes.
 func FuzzDecodeImage(f *testing.F) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	var places []ingest.Place
-	for i := range 5 {
-		places = append(places, randomPlace(rng, i))
-	}
+	places := randomPlaces(9, 10, 5)
 	f.Add(mustImage(f, storePlaces(places)))
 	f.Add(mustImage(f, storePlaces(nil)))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -127,11 +125,7 @@ func FuzzDecodeImage(f *testing.F) {
 // or holds an ID twice, is refused, not served with IDs that cannot be
 // found.
 func TestCatalogRefusesBadOrders(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 12))
-	var places []ingest.Place
-	for i := range 300 {
-		places = append(places, randomPlace(rng, i))
-	}
+	places := randomPlaces(11, 12, 300)
 	im, err := decodeImage(mustImage(t, storePlaces(places)))
 	if err != nil {
 		t.Fatal(err)
@@ -163,11 +157,7 @@ func TestCatalogRefusesBadOrders(t *testing.T) {
 
 // TestIDIndex: every ID is found at its place, and no other string is.
 func TestIDIndex(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 14))
-	var places []ingest.Place
-	for i := range 5000 {
-		places = append(places, randomPlace(rng, i))
-	}
+	places := randomPlaces(13, 14, 5000)
 	st := storePlaces(places)
 	ix, err := newIDIndex(st)
 	if err != nil {

@@ -93,6 +93,23 @@ func TestVerifyDamage(t *testing.T) {
 	}
 }
 
+// editPlaces replaces the first old of a build's places.jsonl with new
+// and records the file's new size and sums in the manifest, as a
+// deliberate edit would.
+func editPlaces(t *testing.T, build, old, new string) {
+	t.Helper()
+	path := filepath.Join(build, "places.jsonl")
+	mustEdit(t, path, func(b []byte) []byte { return bytes.Replace(b, []byte(old), []byte(new), 1) })
+	m := MustManifest(t, build)
+	for i, f := range m.Files {
+		if f.Path == "places.jsonl" {
+			m.Files[i] = MustSum(t, path)
+			m.Files[i].Path = f.Path
+		}
+	}
+	MustWriteManifest(t, build, m)
+}
+
 // TestVerifyBeyondOpen: what Open's quick checks let through, and Verify
 // finds.
 func TestVerifyBeyondOpen(t *testing.T) {
@@ -114,29 +131,11 @@ func TestVerifyBeyondOpen(t *testing.T) {
 			MustWriteManifest(t, build, m)
 		}, "places.jsonl", "SHA-256"},
 		{"a place the text index lacks, the counts agreeing", func(t *testing.T, build string) {
-			path := filepath.Join(build, "places.jsonl")
-			mustEdit(t, path, func(b []byte) []byte { return bytes.Replace(b, []byte(`"id":"occ-1`), []byte(`"id":"occ-9`), 1) })
-			m := MustManifest(t, build)
-			for i, f := range m.Files {
-				if f.Path == "places.jsonl" {
-					m.Files[i] = MustSum(t, path)
-					m.Files[i].Path = f.Path
-				}
-			}
-			MustWriteManifest(t, build, m)
+			editPlaces(t, build, `"id":"occ-1`, `"id":"occ-9`)
 		}, "text/", `place "occ-9" is not in the text index`},
 		{"places.jsonl edited, the image not", func(t *testing.T, build string) {
 			// Open serves the image; only Verify compares it with the file.
-			path := filepath.Join(build, "places.jsonl")
-			mustEdit(t, path, func(b []byte) []byte { return bytes.Replace(b, []byte(`"name":"`), []byte(`"name":"X`), 1) })
-			m := MustManifest(t, build)
-			for i, f := range m.Files {
-				if f.Path == "places.jsonl" {
-					m.Files[i] = MustSum(t, path)
-					m.Files[i].Path = f.Path
-				}
-			}
-			MustWriteManifest(t, build, m)
+			editPlaces(t, build, `"name":"`, `"name":"X`)
 		}, "places.bin", "differs from places.jsonl"},
 	}
 	for _, tc := range tests {
