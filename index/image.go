@@ -2,6 +2,7 @@ package index
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,6 +13,10 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/tierslieux/tierslieux/geo"
+	"github.com/tierslieux/tierslieux/ingest"
 )
 
 // imageFile holds a build's places as the catalog keeps them in memory:
@@ -51,16 +56,82 @@ type image struct {
 // writeBuildImage writes the image of a build from its places.jsonl of
 // records lines.
 func writeBuildImage(build string, records int) error {
-	data, err := os.ReadFile(filepath.Join(build, placesFile))
+	st, err := readStore(filepath.Join(build, placesFile), records)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", imageFile, err)
 	}
-	places, err := decodePlaces(data, records)
+	return writeImage(filepath.Join(build, imageFile), newImage(st))
+}
+
+// readStore reads a places file written by a Builder into a store in
+// cell order, the later of two places with one ID kept. Each line is
+// decoded into the same Place and stored at once, so that a million
+// places never stand in memory as structs (an upload through the write
+// API runs this inside the server).
+func readStore(path string, records int) (*placeStore, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", imageFile, err)
+		return nil, err
 	}
-	data = nil
-	return writeImage(filepath.Join(build, imageFile), newImage(storePlaces(places)))
+	defer f.Close()
+	sb := newStoreBuilder(records, 0)
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), maxPlaceLine)
+	var p ingest.Place
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		p = ingest.Place{}
+		if err := jsonv2.Unmarshal(sc.Bytes(), &p); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		sb.add(&p)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return inCellOrder(sb.done()), nil
+}
+
+// maxPlaceLine bounds a line of a places file: far above what any reader
+// of ingest lets a record be (16 MB a JSON line).
+const maxPlaceLine = 64 << 20
+
+// inCellOrder returns the places of a store in file order as a store in
+// cell order, the later of two with one ID kept: its records copied
+// whole, the tables shared.
+func inCellOrder(st *placeStore) *placeStore {
+	n := st.len()
+	latest := make(map[string]int, n)
+	keep := make([]int, 0, n)
+	for o := range n {
+		id := st.id(uint32(o))
+		if k, dup := latest[id]; dup {
+			keep[k] = o
+			continue
+		}
+		latest[id] = len(keep)
+		keep = append(keep, o)
+	}
+	latest = nil
+	lon, lat := make([]float64, len(keep)), make([]float64, len(keep))
+	for i, o := range keep {
+		lon[i], lat[i] = st.lon[o], st.lat[o]
+	}
+	order := geo.CellOrder(lon, lat)
+	out := &placeStore{lon: make([]float64, len(keep)), lat: make([]float64, len(keep)), at: make([]uint64, len(keep)),
+		data: make([]byte, 0, len(st.data)), shared: st.shared, lists: st.lists}
+	for i, k := range order {
+		o := keep[k]
+		end := uint64(len(st.data))
+		if o+1 < n {
+			end = st.at[o+1]
+		}
+		out.lon[i], out.lat[i], out.at[i] = st.lon[o], st.lat[o], uint64(len(out.data))
+		out.data = append(out.data, st.data[st.at[o]:end]...)
+	}
+	return out
 }
 
 // newImage works out the name index and the orders of a store.

@@ -3,7 +3,10 @@ package index
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -171,6 +174,52 @@ func TestIDIndex(t *testing.T) {
 	for _, id := range []string{"", "p-", "p-5000", "p-1 ", "P-1"} {
 		if o, ok := ix.find(st, id); ok {
 			t.Errorf("find(%q) = %d, want none", id, o)
+		}
+	}
+}
+
+// TestReadStoreAgrees: a places file read line by line into a store is
+// the store of the same places in memory, duplicates resolved alike
+// (the later kept) and in the same cell order.
+func TestReadStoreAgrees(t *testing.T) {
+	places := randomPlaces(15, 16, 2000)
+	for i := range 300 {
+		p := places[i*5]
+		p.Name = "again " + p.Name // a later record of an ID replaces it
+		places = append(places, p)
+	}
+	path := filepath.Join(t.TempDir(), placesFile)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for i := range places {
+		if err := enc.Encode(&places[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readStore(path, len(places))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The places as the file holds them: an empty list is left out.
+	var decoded []ingest.Place
+	dec := json.NewDecoder(&buf)
+	for dec.More() {
+		var p ingest.Place
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		decoded = append(decoded, p)
+	}
+	want := storePlaces(decoded)
+	if got.len() != want.len() || got.len() != 2000 {
+		t.Fatalf("%d places read, %d in memory, want 2000", got.len(), want.len())
+	}
+	for o := range uint32(want.len()) {
+		if a, b := got.place(o), want.place(o); !reflect.DeepEqual(a, b) {
+			t.Fatalf("place %d:\n got %+v\nwant %+v", o, a, b)
 		}
 	}
 }
