@@ -99,12 +99,8 @@ func (c *Catalog) Close() error {
 // same ID winning: it stores them in cell order and builds the R-tree and
 // the filter bitmaps. text is the catalog's text index, which it then
 // owns; places are only read.
-func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) *Catalog {
-	c, err := catalogFromStore(storePlaces(places), nil, txt, g, false)
-	if err != nil {
-		panic(err) // storePlaces keeps one place an ID
-	}
-	return c
+func newCatalog(places []ingest.Place, txt *text.Index, g *gazetteer.Gazetteer) (*Catalog, error) {
+	return catalogFromStore(storePlaces(places), nil, txt, g, false)
 }
 
 // storePlaces stores places in cell order, the later of two with the same
@@ -253,7 +249,11 @@ func NewMem(places []ingest.Place, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newCatalog(places, txt, g)
+	c, err := newCatalog(places, txt, g)
+	if err != nil {
+		txt.Close()
+		return nil, err
+	}
 	docs := make([]text.Doc, c.Len())
 	for i := range docs {
 		docs[i] = Doc(g, c.At(i))

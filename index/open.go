@@ -176,7 +176,11 @@ func openUnverified(build string, g *gazetteer.Gazetteer) (*Catalog, error) {
 	if err != nil {
 		return nil, damaged(build, textDir+"/", "does not open: %v", err)
 	}
-	c := newCatalog(places, txt, g)
+	c, err := newCatalog(places, txt, g)
+	if err != nil {
+		txt.Close()
+		return nil, damaged(build, placesFile, "%v", err)
+	}
 	// The text index must hold every place: a missing or damaged segment
 	// would otherwise answer every text search with nothing.
 	if n, err := txt.Count(); err != nil || n != uint64(c.Len()) {
