@@ -35,6 +35,15 @@ func (b bitset) intersects(o bitset) bool {
 	return false
 }
 
+// countAnd is the number of places in both b and o (of b's length).
+func (b bitset) countAnd(o bitset) int {
+	n := 0
+	for i, w := range b {
+		n += bits.OnesCount64(w & o[i])
+	}
+	return n
+}
+
 func (b bitset) count() int {
 	n := 0
 	for _, w := range b {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/tierslieux/tierslieux/ingest"
@@ -44,22 +45,23 @@ func ring(rings []float64, meters float64) int {
 // every filter except that facet's own, so a filter chip shows what
 // choosing it would give. meters gives a candidate's distance, for the
 // distance bands.
+//
+// The counts are popcounts: the candidates (those the hours and the text
+// keep) as a bitset, ANDed with every other dimension's filter, then with
+// each value's bitmap, over the words the candidates span only. No place
+// is read.
 func facets(cat *Catalog, q *Query, cands []match, text *scoreSet, f *filter, meters func(match) float64) map[string]map[string]int {
-	names := q.Facets
-	rings := q.Rings
-	if len(rings) == 0 {
-		rings = DefaultRings
-	}
-	labels := ringLabels(rings)
 	out := map[string]map[string]int{}
-	for _, name := range names {
+	for _, name := range q.Facets {
 		out[name] = map[string]int{}
 	}
 	dims := []struct {
 		name string
 		b    bitset
 	}{{FacetType, f.types}, {FacetService, f.services}, {FacetDept, f.dept}, {"region", f.region}, {"demo", f.demo}, {"scope", f.scope}}
+	values := map[string]map[string]bitset{FacetType: cat.filters.types, FacetService: cat.filters.services, FacetDept: cat.filters.depts}
 	for _, l := range ingest.Lists {
+		values[l.Name] = cat.filters.lists[l.Name]
 		if b, ok := f.lists[l.Name]; ok {
 			dims = append(dims, struct {
 				name string
@@ -67,57 +69,66 @@ func facets(cat *Catalog, q *Query, cands []match, text *scoreSet, f *filter, me
 			}{l.Name, b})
 		}
 	}
-	var p ingest.Place // each candidate read into it, not copied
+	kept := newBitset(cat.Len())
+	lo, hi := uint32(math.MaxUint32), uint32(0) // the words the candidates span
 	for _, c := range cands {
 		if f.open != nil && !f.open.pass(c.o) {
 			continue // the hours apply to every facet
 		}
-		if text != nil {
-			if !text.has(c.o) {
-				continue
-			}
-		}
-		failed := -1 // index of the only dimension failing, -2 for several
-		for i, d := range dims {
-			if d.b != nil && !d.b.has(c.o) {
-				if failed == -1 {
-					failed = i
-				} else {
-					failed = -2
-					break
-				}
-			}
-		}
-		if failed == -2 {
+		if text != nil && !text.has(c.o) {
 			continue
 		}
-		cat.places.decode(c.o, &p)
-		count := func(facet string, values []string) {
-			m, want := out[facet]
-			if !want {
-				return
-			}
-			for _, v := range values {
-				m[v]++
-			}
+		kept.set(c.o)
+		lo, hi = min(lo, c.o>>6), max(hi, c.o>>6+1)
+	}
+	if lo >= hi {
+		return out
+	}
+	for name, m := range out {
+		vals, ok := values[name]
+		if !ok {
+			continue // the distance bands, below; a name no dimension has counts nothing
 		}
-		if failed == -1 || dims[failed].name == FacetType {
-			count(FacetType, p.Types)
-		}
-		if failed == -1 || dims[failed].name == FacetService {
-			count(FacetService, p.Services)
-		}
-		if (failed == -1 || dims[failed].name == FacetDept) && p.Dept != "" {
-			count(FacetDept, []string{p.Dept})
-		}
-		for _, l := range ingest.Lists {
-			if _, want := out[l.Name]; want && (failed == -1 || dims[failed].name == l.Name) {
-				count(l.Name, l.Values(&p))
+		base := kept[lo:hi:hi]
+		base = append(bitset(nil), base...)
+		for _, d := range dims {
+			if d.b != nil && d.name != name {
+				base.and(d.b[lo:hi])
 			}
 		}
-		if m, want := out[FacetDistance]; want && failed == -1 {
-			m[labels[ring(rings, meters(c))]]++
+		for v, b := range vals {
+			if n := base.countAnd(b[lo:hi]); n > 0 {
+				m[v] = n
+			}
+		}
+	}
+	if m, want := out[FacetDistance]; want {
+		rings := q.Rings
+		if len(rings) == 0 {
+			rings = DefaultRings
+		}
+		labels := ringLabels(rings)
+		for _, c := range cands {
+			if !kept.has(c.o) {
+				continue
+			}
+			if f.all == nil || allDims(dims, c.o) {
+				m[labels[ring(rings, meters(c))]]++
+			}
 		}
 	}
 	return out
+}
+
+// allDims reports whether place o passes every dimension's filter.
+func allDims(dims []struct {
+	name string
+	b    bitset
+}, o uint32) bool {
+	for _, d := range dims {
+		if d.b != nil && !d.b.has(o) {
+			return false
+		}
+	}
+	return true
 }

@@ -91,6 +91,8 @@ var searchFamilies = []struct {
 	{"Paris map bbox by distance", index.Query{Near: benchParis, BBox: benchParisBox, Sort: index.SortDistance, Limit: 20}},
 	{"Paris text+type+radius", index.Query{Text: "numérique", Types: []string{"coworking"}, Near: benchParis, RadiusMeters: 40_000, Limit: 20}},
 	{"Paris nearest k=20", index.Query{Near: benchParis, Nearest: true, Limit: 20}},
+	{"Paris 30km facets", index.Query{Near: benchParis, RadiusMeters: 30_000, Sort: index.SortDistance, Limit: 20,
+		Facets: []string{index.FacetType, index.FacetService, index.FacetDept}}},
 }
 
 // BenchmarkSearch runs each family on 100,000 places, and on 1,000,000
