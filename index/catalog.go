@@ -144,9 +144,9 @@ func catalogFromStore(st *placeStore, im *image, txt *text.Index, g *gazetteer.G
 	// Three independent parts, side by side: a million places take
 	// seconds each way.
 	var wg sync.WaitGroup
-	var dup, order error
+	var idErr, cellErr error // two places of one ID or IDs out of order; points out of cell order
 	wg.Go(func() {
-		if c.ids, dup = newIDIndex(st); dup != nil {
+		if c.ids, idErr = newIDIndex(st); idErr != nil {
 			return
 		}
 		if number {
@@ -156,7 +156,7 @@ func catalogFromStore(st *placeStore, im *image, txt *text.Index, g *gazetteer.G
 			// The list by ID is read in that order: it must be sorted.
 			for i := 1; i < len(im.byID); i++ {
 				if id, prev := st.id(im.byID[i]), st.id(im.byID[i-1]); id <= prev {
-					dup = fmt.Errorf("the order by ID puts %q after %q", id, prev)
+					idErr = fmt.Errorf("the order by ID puts %q after %q", id, prev)
 					return
 				}
 			}
@@ -166,7 +166,7 @@ func catalogFromStore(st *placeStore, im *image, txt *text.Index, g *gazetteer.G
 	wg.Go(func() {
 		for i := 1; i < n; i++ {
 			if geo.CellKey(st.lon[i], st.lat[i]) < geo.CellKey(st.lon[i-1], st.lat[i-1]) {
-				order = fmt.Errorf("place %d is out of cell order", i+1)
+				cellErr = fmt.Errorf("place %d is out of cell order", i+1)
 				return
 			}
 		}
@@ -187,7 +187,7 @@ func catalogFromStore(st *placeStore, im *image, txt *text.Index, g *gazetteer.G
 		}
 	}
 	wg.Wait()
-	if err := errors.Join(dup, order); err != nil {
+	if err := errors.Join(idErr, cellErr); err != nil {
 		c.terms.closeNumbering()
 		return nil, err
 	}
