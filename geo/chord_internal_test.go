@@ -116,3 +116,59 @@ func TestChordToMeters(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeBoundIsLower: the bound of a box never exceeds the squared
+// chord to any of its points (corners, edges, the points of its edges
+// nearest in longitude and latitude, random points), from points all over
+// the sphere, and stays close to the exact bound it replaces (the
+// latitude gap and the cross-track distance with sin and asin) so that
+// the walk prunes as much.
+func TestNodeBoundIsLower(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 13))
+	exact := func(lon, lat float64, min, max [2]float64) float64 {
+		var latGap float64
+		switch {
+		case lat < min[1]:
+			latGap = min[1] - lat
+		case lat > max[1]:
+			latGap = lat - max[1]
+		}
+		best := latGap * math.Pi / 180 * EarthRadiusMeters
+		if lon < min[0] || lon > max[0] {
+			if dLon := math.Min(angularGap(lon, min[0]), angularGap(lon, max[0])); dLon < 90 {
+				s := math.Cos(lat*math.Pi/180) * math.Sin(dLon*math.Pi/180)
+				best = math.Max(best, math.Asin(math.Min(1, math.Abs(s)))*EarthRadiusMeters)
+			}
+		}
+		return MetersToChord(best)
+	}
+	for i := range 100_000 {
+		// Small boxes near the point most of the time, as in a walk.
+		lon, lat := rng.Float64()*360-180, rng.Float64()*180-90
+		span := []float64{1e-6, 0.01, 0.5, 5, 60}[i%5]
+		cLon := lon + (rng.Float64()*2-1)*span*3
+		cLat := math.Max(-90, math.Min(90, lat+(rng.Float64()*2-1)*span*3))
+		min := [2]float64{math.Max(-180, cLon-rng.Float64()*span), math.Max(-90, cLat-rng.Float64()*span)}
+		max := [2]float64{math.Min(180, cLon+rng.Float64()*span), math.Min(90, cLat+rng.Float64()*span)}
+		if min[0] > max[0] || min[1] > max[1] {
+			continue
+		}
+		b := newNodeBound(lon, lat).chord2(min, max)
+		q := unitVector(lon, lat)
+		pts := [][2]float64{min, max, {min[0], max[1]}, {max[0], min[1]},
+			{math.Max(min[0], math.Min(max[0], lon)), math.Max(min[1], math.Min(max[1], lat))},
+			{min[0], math.Max(min[1], math.Min(max[1], lat))}, {max[0], math.Max(min[1], math.Min(max[1], lat))}}
+		for range 20 {
+			pts = append(pts, [2]float64{min[0] + rng.Float64()*(max[0]-min[0]), min[1] + rng.Float64()*(max[1]-min[1])})
+		}
+		for _, p := range pts {
+			if c := chord2(q, unitVector(p[0], p[1])); b > c {
+				t.Fatalf("point (%g, %g), box %v–%v: bound %g above the chord %g to (%g, %g)", lon, lat, min, max, b, c, p[0], p[1])
+			}
+		}
+		// Tight beyond a millimetre, where rounding no longer dominates.
+		if e := exact(lon, lat, min, max); b > e*(1+1e-9) || (e > 1e-20 && b < e*0.99) {
+			t.Fatalf("point (%g, %g), box %v–%v: bound %g, the exact bound %g", lon, lat, min, max, b, e)
+		}
+	}
+}
