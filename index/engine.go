@@ -87,13 +87,19 @@ type Result struct {
 	// with OpenUnknown) because their hours are unknown.
 	UnknownHours int
 
-	// page holds the hits' places, lent by pages until Release.
-	page *[]ingest.Place
+	// page holds the hits and their places, lent by pages until Release.
+	page *page
 }
 
-// pages recycles the places of the hits of a page: decoding them into
-// storage already allocated costs a fraction of allocating it anew.
-var pages = sync.Pool{New: func() any { return new([]ingest.Place) }}
+// page is the storage of a page of hits and their places.
+type page struct {
+	places []ingest.Place
+	hits   []Hit
+}
+
+// pages recycles pages: decoding places into storage already allocated
+// costs a fraction of allocating it anew.
+var pages = sync.Pool{New: func() any { return new(page) }}
 
 // maxPooledPage bounds the pages kept for reuse.
 const maxPooledPage = 1000
@@ -105,10 +111,10 @@ func (r *Result) Release() {
 	if r.page == nil {
 		return
 	}
-	for i := range r.Hits {
-		r.Hits[i].Place = nil // a read after Release fails loudly
-	}
-	if cap(*r.page) <= maxPooledPage {
+	clear(r.Hits) // no stale place, highlight or hours kept alive
+	r.page.hits = r.Hits[:0]
+	r.Hits = nil // a read after Release finds no hit
+	if cap(r.page.places) <= maxPooledPage {
 		pages.Put(r.page)
 	}
 	r.page = nil
@@ -143,11 +149,14 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	lo := min(q.Offset, len(matches))
 	hi := min(lo+q.Limit, len(matches))
 	// The page's places in one block, recycled (Release).
-	res.page = pages.Get().(*[]ingest.Place)
-	if cap(*res.page) < hi-lo {
-		*res.page = make([]ingest.Place, hi-lo)
+	pg := pages.Get().(*page)
+	res.page = pg
+	if cap(pg.places) < hi-lo {
+		pg.places = make([]ingest.Place, hi-lo)
+		pg.hits = make([]Hit, 0, hi-lo)
 	}
-	page := (*res.page)[:hi-lo]
+	page := pg.places[:hi-lo]
+	res.Hits = pg.hits[:0]
 	views := map[int32]*HoursView{}
 	for i, m := range matches[lo:hi] {
 		pl := &page[i]

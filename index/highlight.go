@@ -65,7 +65,7 @@ func (p *planner) highlight(h *Hit, o uint32) {
 		}
 	}
 	terms := p.marked
-	fields := text.Fields()
+	fields := textFields
 	for _, t := range p.text.terms {
 		for i, b := range t.fields {
 			if b.has(o) && !contains(h.Matched, fields[i].Name) {
@@ -86,6 +86,9 @@ func (p *planner) highlight(h *Hit, o uint32) {
 		}
 	}
 }
+
+// textFields are the text index's fields, in its order.
+var textFields = text.Fields()
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
@@ -140,6 +143,7 @@ func (c *Catalog) mark(s string, terms map[string]bool, cut bool) (string, bool)
 		to = wordEnd(s, min(len(s), from+snippetBytes))
 	}
 	var b strings.Builder
+	b.Grow(to - from + len(marks)*len("<mark></mark>") + 2*len(" …"))
 	if from > 0 {
 		b.WriteString("… ")
 	}

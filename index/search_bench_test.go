@@ -106,9 +106,11 @@ func BenchmarkSearch(b *testing.B) {
 				res := MustSearch(b, e, fam.q) // warm, and sure to run
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, err := e.Search(ctx, fam.q); err != nil {
+					r, err := e.Search(ctx, fam.q)
+					if err != nil {
 						b.Fatal(err)
 					}
+					r.Release() // as the server does once the answer is written
 				}
 				b.ReportMetric(float64(res.Total), "matches")
 			})
@@ -184,9 +186,11 @@ func BenchmarkCommute(b *testing.B) {
 				res := MustSearch(b, e, fam.q)
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, err := e.Search(ctx, fam.q); err != nil {
+					r, err := e.Search(ctx, fam.q)
+					if err != nil {
 						b.Fatal(err)
 					}
+					r.Release() // as the server does once the answer is written
 				}
 				b.ReportMetric(float64(res.Total), "matches")
 			})
