@@ -99,7 +99,7 @@ func bearer(r *http.Request) (secret string, given bool) {
 func (s *Server) keyOf(r *http.Request, search bool) (k *Key, given bool, err error) {
 	secret, given := bearer(r)
 	if !given && search {
-		if v, ok := r.URL.Query()["key"]; ok {
+		if v, ok := params(r)["key"]; ok {
 			secret, given = v[0], true
 		}
 	}

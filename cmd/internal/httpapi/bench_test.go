@@ -158,3 +158,74 @@ func MustSynthBackend(tb testing.TB, n int) httpapi.Backend {
 	tb.Cleanup(func() { cat.Close() })
 	return httpapi.Backend{Search: index.NewEngine(cat), Places: cat, Query: query.New(g, cat)}
 }
+
+// BenchmarkHandler serves the population-weighted mix through the
+// server's handler with no network between: what a request costs the
+// server apart from TCP (ns/op is CPU per request on one core). Over the
+// demo data and, with TIERSLIEUX_BENCH_100K=1, 100,000 synthetic places.
+func BenchmarkHandler(b *testing.B) {
+	b.Run("demo", func(b *testing.B) { benchHandler(b, newTestServer(b)) })
+	if os.Getenv("TIERSLIEUX_BENCH_100K") == "1" {
+		b.Run("synth100k", func(b *testing.B) {
+			benchHandler(b, httpapi.NewServer(MustSynthBackend(b, 100_000), nil, httpapi.Options{}))
+		})
+	}
+}
+
+func benchHandler(b *testing.B, h http.Handler) {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	pop := populationMix(b, "")
+	reqs := make([]*http.Request, len(pop[""]))
+	for i, u := range pop[""] {
+		reqs[i] = httptest.NewRequest(http.MethodGet, u, nil)
+		reqs[i].RemoteAddr = "192.0.2.1:1234"
+	}
+	w := &discardWriter{h: http.Header{}}
+	for _, r := range reqs {
+		w.reset()
+		h.ServeHTTP(w, r)
+		if w.status != http.StatusOK {
+			b.Fatalf("%s: status %d", r.URL, w.status)
+		}
+	}
+	runtime.GC()
+	var bytes int
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, reqs[i%len(reqs)])
+		bytes += w.n
+		i++
+	}
+	b.ReportMetric(float64(bytes)/float64(i), "B/answer")
+}
+
+// discardWriter is a ResponseWriter that keeps only the status and the
+// size of the body.
+type discardWriter struct {
+	h      http.Header
+	status int
+	n      int
+}
+
+func (w *discardWriter) reset() {
+	clear(w.h)
+	w.status, w.n = 0, 0
+}
+
+func (w *discardWriter) Header() http.Header { return w.h }
+
+func (w *discardWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *discardWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.n += len(p)
+	return len(p), nil
+}

@@ -70,7 +70,7 @@ func (s *Server) cacheAPI(next http.Handler) http.Handler {
 			return
 		}
 		h := w.Header()
-		if r.Header.Get("Authorization") != "" || r.URL.Query().Has("key") {
+		if r.Header.Get("Authorization") != "" || params(r).Has("key") {
 			h.Set("Cache-Control", "private, no-store")
 			next.ServeHTTP(w, r)
 			return

@@ -162,7 +162,7 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request, fsys fs.FS, 
 // versioned URL (v= its current content hash), else assetMaxAge.
 func assetCache(w http.ResponseWriter, r *http.Request, name string) {
 	maxAge := "public, max-age=" + strconv.Itoa(assetMaxAge)
-	if v := r.URL.Query().Get("v"); v != "" && v == assetTag(name) {
+	if v := params(r).Get("v"); v != "" && v == assetTag(name) {
 		maxAge = "public, max-age=" + strconv.Itoa(versionedMaxAge) + ", immutable"
 	}
 	w.Header().Set("Cache-Control", maxAge)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -18,7 +19,7 @@ import (
 
 // searchParams reads the search parameters of a request.
 func searchParams(r *http.Request) (query.Params, string, error) {
-	v := r.URL.Query()
+	v := params(r)
 	p := query.Params{
 		Q: v.Get("q"), Types: v["type"], Services: v["service"], Dept: v.Get("dept"), Near: v.Get("near"),
 		Radius: v.Get("radius"), BBox: v.Get("bbox"), Polygon: v.Get("polygon"), Sort: v.Get("sort"),
@@ -86,7 +87,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := s.searchBody(res, lang(r))
-	res.Release() // the body holds copies of what it shows
+	// Once written, the answer's storage and the hits' go back for the
+	// next searches.
+	defer res.Release()
+	defer body.release()
 	if format == "geojson" {
 		g := geoJSONBody(body)
 		writeAppended(w, http.StatusOK, "application/geo+json; charset=utf-8", g.appendJSON)
@@ -207,7 +211,7 @@ func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
 			TextRequired: q.TextRequired, TextRelaxed: res.TextRelaxed, TextIgnored: res.TextIgnored,
 			Corrected: append(slices.Clip(q.Notes.Corrections), res.TextCorrected...), DidYouMean: q.Notes.DidYouMean, Open: openOf(q, l), RadiusFrom: q.Notes.RadiusFrom},
 		Total:   res.Total,
-		Results: make([]resultJSON, 0, len(res.Hits)),
+		Results: getResults(len(res.Hits)),
 		Facets:  res.Facets,
 		TookMS:  round(float64(res.Took.Microseconds())/1000, 3),
 	}
@@ -234,6 +238,34 @@ func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
 		body.Results = append(body.Results, resultOf(h, hasText, l))
 	}
 	return body
+}
+
+// resultsPool recycles the results of answers: twenty of them are a few
+// kilobytes holding pointers, cleared and scanned by the collector when
+// allocated anew for every answer.
+var resultsPool = sync.Pool{New: func() any { return new([]resultJSON) }}
+
+// maxPooledResults bounds the result lists kept for reuse.
+const maxPooledResults = 1000
+
+func getResults(n int) []resultJSON {
+	rs := resultsPool.Get().(*[]resultJSON)
+	if *rs == nil || cap(*rs) < n {
+		*rs = make([]resultJSON, 0, max(n, 20)) // never nil: [] in JSON
+	}
+	return (*rs)[:0]
+}
+
+// release gives the body's results back to the pool: the body must not
+// be read after.
+func (b *searchResponse) release() {
+	if b.Results == nil || cap(b.Results) > maxPooledResults {
+		return
+	}
+	clear(b.Results)
+	rs := b.Results[:0]
+	b.Results = nil
+	resultsPool.Put(&rs)
 }
 
 func openOf(q index.Query, l language.Tag) *openJSON {
@@ -440,7 +472,7 @@ func geocodeOf(m gazetteer.Match) geocodeJSON {
 
 func (s *Server) handleGeocode(w http.ResponseWriter, r *http.Request) {
 	be := backend(r)
-	v := r.URL.Query()
+	v := params(r)
 	q := v.Get("q")
 	limit, err := query.IntParam("limit", v.Get("limit"), 5, 1, maxGeocodeLimit)
 	if err != nil {
@@ -479,7 +511,7 @@ func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := r.URL.Query()
+	v := params(r)
 	limit, err := query.IntParam("limit", v.Get("limit"), 8, 1, query.MaxSuggestions)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -542,7 +574,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	zs := r.URL.Query().Get("zoom")
+	zs := params(r).Get("zoom")
 	if zs == "" {
 		s.writeError(w, r, index.Errorf(index.CodeInvalid, "zoom", "is required: a whole number from 0 to %d", index.MaxZoom))
 		return

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
@@ -84,6 +85,34 @@ func TestAppendString(t *testing.T) {
 	for _, s := range []string{"", "plain", "é à ç", "\x00\x01\x1f\x7f", "\"\\/", "<>&", "\u2028\u2029", "\xff\xfe", "a\xc3", "\t\n\r\b\f", "🙂", strings.Repeat("x", 300)} {
 		if got, want := appendString(nil, s), bytes.TrimSuffix(encodingJSON(t, s), []byte("\n")); !bytes.Equal(got, want) {
 			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
+	}
+}
+
+// TestPlainASCII8: every byte value at every place of eight, among plain
+// neighbours and among the bytes nearest the limits, agrees with the
+// byte-by-byte table; and long strings of each kind are written as
+// encoding/json writes them.
+func TestPlainASCII8(t *testing.T) {
+	for _, fill := range []byte{'a', ' ', '~', '!', '#', '[', ']', 0x7F} {
+		for pos := range 8 {
+			for c := range 256 {
+				b := bytes.Repeat([]byte{fill}, 8)
+				b[pos] = byte(c)
+				want := true
+				for _, x := range b {
+					want = want && x < utf8.RuneSelf && safeASCII[x]
+				}
+				if got := plainASCII8(string(b)); got != want {
+					t.Fatalf("%q: got %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+	for c := range 256 {
+		s := strings.Repeat("abcdefg", 5) + string([]byte{byte(c)}) + strings.Repeat("hijklmn", 3)
+		if got, want := appendString(nil, s), bytes.TrimSuffix(encodingJSON(t, s), []byte("\n")); !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %s, want %s", s, got, want)
 		}
 	}
 }

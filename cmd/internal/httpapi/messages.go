@@ -16,7 +16,7 @@ var languageMatcher = language.NewMatcher(languages)
 // Accept-Language, else English. Error codes stay the same in every
 // language; only messages change.
 func lang(r *http.Request) language.Tag {
-	switch r.URL.Query().Get("lang") {
+	switch params(r).Get("lang") {
 	case "fr":
 		return language.French
 	case "en":

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -35,8 +36,12 @@ func (s *Server) middleware(r *mux.Router) http.Handler {
 // them: its ID and logger, set first; the route and the error code,
 // filled in by the inner layers for the outer ones.
 type reqState struct {
-	id  string
-	log *slog.Logger
+	id string
+	// base is the server's logger; log adds the request's ID, made when
+	// first asked for (logger): most requests log nothing.
+	base, log *slog.Logger
+	// values is the query string, parsed when first asked for (params).
+	values url.Values
 	// route is mux's path template of the matched route, "" for none.
 	route string
 	// code is the error code the request was answered with, if any.
@@ -59,9 +64,32 @@ func state(r *http.Request) *reqState {
 // the request's ID.
 func (s *Server) logger(r *http.Request) *slog.Logger {
 	if st := state(r); st != nil {
-		return st.log
+		return st.logger()
 	}
 	return s.log
+}
+
+func (st *reqState) logger() *slog.Logger {
+	if st.log == nil {
+		st.log = st.base
+		if st.id != "" {
+			st.log = st.base.With("request_id", st.id)
+		}
+	}
+	return st.log
+}
+
+// params is the request's query string, parsed once for every layer
+// that reads it. The values are shared: read them, never change them.
+func params(r *http.Request) url.Values {
+	st := state(r)
+	if st == nil {
+		return r.URL.Query()
+	}
+	if st.values == nil {
+		st.values = r.URL.Query()
+	}
+	return st.values
 }
 
 // noteError records the error code a request is answered with, for the
@@ -85,7 +113,7 @@ func (s *Server) requestID(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-ID", id)
-		st := &reqState{id: id, log: s.log.With("request_id", id)}
+		st := &reqState{id: id, base: s.log}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
 	})
 }
@@ -156,7 +184,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // route that takes one.
 func (s *Server) checkLang(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if l := r.URL.Query().Get("lang"); l != "" && l != "fr" && l != "en" && strings.HasPrefix(r.URL.Path, "/v1/") {
+		if l := params(r).Get("lang"); l != "" && l != "fr" && l != "en" && strings.HasPrefix(r.URL.Path, "/v1/") {
 			s.writeError(w, r, index.Errorf(index.CodeInvalid, "lang", "%q: want fr or en", l))
 			return
 		}
@@ -246,7 +274,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		st := state(r)
 		if st == nil {
-			st = &reqState{log: s.log}
+			st = &reqState{base: s.log}
 		}
 		rec := &statusRecorder{ResponseWriter: w, st: st, status: http.StatusOK}
 		done := false
@@ -257,12 +285,15 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			}
 			took := time.Since(start)
 			s.metrics.observe(st.route, status, st.code, took)
+			if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+				return // the line would cost more to make than to drop
+			}
 			attrs := []any{"method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "route", st.route,
 				"status", status, "bytes", rec.bytes, "ms", float64(took.Microseconds()) / 1000, "client", s.limits.clientIP(r).String()}
 			if st.code != "" {
 				attrs = append(attrs, "code", st.code)
 			}
-			st.log.Debug("request", attrs...)
+			st.logger().Debug("request", attrs...)
 		}()
 		next.ServeHTTP(rec, r)
 		done = true
