@@ -396,3 +396,10 @@ func NewRuler(lon, lat float64) Ruler { return Ruler{unitVector(lon, lat)} }
 
 // Meters is the distance to point i of c.
 func (r Ruler) Meters(c *Cells, i int) float64 { return ChordToMeters(chord2(r.from, c.v[i])) }
+
+// MetersAtLeast is at most Meters(c, i), and within 0.2% of it below
+// 100 km, for a square root instead of an arc sine: an arc is longer
+// than its chord.
+func (r Ruler) MetersAtLeast(c *Cells, i int) float64 {
+	return math.Sqrt(chord2(r.from, c.v[i])) * EarthRadiusMeters * (1 - 1e-12)
+}

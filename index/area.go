@@ -142,6 +142,18 @@ func (p *planner) distance(o uint32) float64 {
 	return geo.Distance(p.q.Near.Lon, p.q.Near.Lat, p.cat.places.lon[o], p.cat.places.lat[o])
 }
 
+// rankDistanceAtLeast is at most rankDistance, for a square root.
+func (p *planner) rankDistanceAtLeast(o uint32) float64 {
+	if p.q.Near == nil {
+		return 0
+	}
+	if p.ruler == nil {
+		r := geo.NewRuler(p.q.Near.Lon, p.q.Near.Lat)
+		p.ruler = &r
+	}
+	return p.ruler.MetersAtLeast(p.cat.cells, int(o))
+}
+
 // rankDistance is a place's distance from the query's point for ranking,
 // 0 without one: within nanometres of distance, at a fraction of the
 // cost. What is reported is measured again with distance.

@@ -160,7 +160,7 @@ func (e *Engine) clusterMatches(ctx context.Context, q Query, add func(match)) (
 		}
 		return res, nil
 	}
-	res, matches, p, err := e.match(ctx, q)
+	res, matches, p, err := e.match(ctx, q, false)
 	if err != nil {
 		return nil, err
 	}

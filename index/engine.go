@@ -138,14 +138,14 @@ type match struct {
 // Search runs a query: every match counted, one page ranked.
 func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
-	res, matches, p, err := e.match(ctx, q)
+	res, matches, p, err := e.match(ctx, q, true)
 	if err != nil {
 		return nil, err
 	}
 	defer p.release()
 	q = res.Query
 	point := q.Near != nil
-	e.rank(&res.Query, matches, res.HasText, q.Offset+q.Limit, p.along)
+	e.rank(&res.Query, matches, res.HasText, q.Offset+q.Limit, p)
 	lo := min(q.Offset, len(matches))
 	hi := min(lo+q.Limit, len(matches))
 	// The page's places in one block, recycled (Release).
@@ -208,7 +208,10 @@ func (e *Engine) Place(id string) (*ingest.Place, bool) { return e.cat.Place(id)
 // are relaxed one by one, least selective first, into preferences
 // (Result.TextRelaxed): leftover words rank places, they do not hide them
 // all. Filters are never relaxed.
-func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, *planner, error) {
+//
+// ranked says the matches go to rank, which measures what it needs of
+// their distances: a decay order then leaves them unmeasured.
+func (e *Engine) match(ctx context.Context, q Query, ranked bool) (*Result, []match, *planner, error) {
 	if err := q.Validate(); err != nil {
 		return nil, nil, nil, err
 	}
@@ -219,6 +222,7 @@ func (e *Engine) match(ctx context.Context, q Query) (*Result, []match, *planner
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	p.ranked = ranked
 	res, matches := p.run()
 	for p.err == nil && q.RelaxText && p.text != nil && p.tooFew(res, matches) && p.text.relax() {
 		p.reset()

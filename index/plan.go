@@ -38,6 +38,8 @@ type planner struct {
 	ruler *geo.Ruler
 	// yield makes a heavy query's loops give way to other queries.
 	yield bool
+	// ranked says the matches go to rank (Engine.match).
+	ranked bool
 	// cands and scoreBuf are lent until release, by candBufs and by the
 	// catalog.
 	cands    *[]match
@@ -365,7 +367,8 @@ func (p *planner) filter(cands []match) (matches []match, unknownHours int) {
 		case p.text != nil:
 			c.score, _ = p.text.score(c.o)
 		}
-		if c.meters == unmeasured {
+		// rank measures what it keeps of a decay order.
+		if c.meters == unmeasured && !(p.ranked && p.q.Sort == SortDecay) {
 			c.meters = p.rankDistance(c.o)
 		}
 		matches = append(matches, c)

@@ -1,0 +1,64 @@
+package index_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tierslieux/tierslieux/index"
+)
+
+// TestDecayBoundChangesNothing: a decay order that skips the matches a
+// bound of their score rules out returns what scoring every match
+// returns, hit for hit (ID, score, distance), on random text queries
+// around places in dense and sparse areas, with and without a radius,
+// over pages at random offsets.
+func TestDecayBoundChangesNothing(t *testing.T) {
+	e, places := MustSynthEngine(t, exactN)
+	rng := rand.New(rand.NewPCG(2026, 11))
+	words := []string{"coworking", "fablab", "numérique", "bureaux", "atelier", "synthétique", "impression 3d", "café", "tiers-lieu", "coworking fibre", "point numérique"}
+	ctx := context.Background()
+	var pruned, checked int
+	for i := range 400 {
+		p := places[rng.IntN(len(places))]
+		q := index.Query{
+			Text:   words[rng.IntN(len(words))],
+			Near:   &index.Anchor{Lat: p.Lat + (rng.Float64()-0.5)*0.1, Lon: p.Lon + (rng.Float64()-0.5)*0.1},
+			Sort:   index.SortDecay,
+			Limit:  1 + rng.IntN(30),
+			Offset: []int{0, 0, 0, 5, 20, 60}[rng.IntN(6)],
+		}
+		if i%4 != 0 {
+			q.RadiusMeters = []float64{2_000, 10_000, 30_000, 80_000, 80_000}[rng.IntN(5)]
+		}
+		restore := index.SetDecayBound(false)
+		want, err := e.Search(ctx, q)
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+			t.Fatalf("%+v: total %d, %d hits; every match scored: %d, %d", q, got.Total, len(got.Hits), want.Total, len(want.Hits))
+		}
+		for j := range got.Hits {
+			g, w := got.Hits[j], want.Hits[j]
+			if g.Place.ID != w.Place.ID || g.Score != w.Score || g.Meters != w.Meters {
+				t.Fatalf("%+v: hit %d is %s (score %v, %v m); every match scored: %s (score %v, %v m)",
+					q, j, g.Place.ID, g.Score, g.Meters, w.Place.ID, w.Score, w.Meters)
+			}
+		}
+		checked++
+		if (q.Offset+q.Limit)*4 < got.Total {
+			pruned++
+		}
+	}
+	// The bound must have had matches to skip for the test to say anything.
+	if pruned < checked/4 {
+		t.Fatalf("only %d of %d queries went through the bounded selection", pruned, checked)
+	}
+	t.Logf("%d queries, %d through the bounded selection", checked, pruned)
+}
