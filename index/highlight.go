@@ -69,6 +69,9 @@ func (p *planner) highlight(h *Hit, o uint32) {
 	for _, t := range p.text.terms {
 		for i, b := range t.fields {
 			if b.has(o) && !contains(h.Matched, fields[i].Name) {
+				if h.Matched == nil {
+					h.Matched = make([]string, 0, len(fields))
+				}
 				h.Matched = append(h.Matched, fields[i].Name)
 			}
 		}
@@ -80,7 +83,7 @@ func (p *planner) highlight(h *Hit, o uint32) {
 		}
 		if s, ok := p.cat.mark(f.value, terms, f.name == "description"); ok {
 			if h.Highlight == nil {
-				h.Highlight = map[string]string{}
+				h.Highlight = make(map[string]string, 2)
 			}
 			h.Highlight[f.name] = s
 		}

@@ -78,6 +78,8 @@ type decay struct {
 	half    float64
 	hasText bool
 	p       *planner
+	// steps is decaySteps/half: metres to steps of decayTable.
+	steps float64
 }
 
 func newDecay(q *Query, hasText bool, p *planner) decay {
@@ -85,7 +87,7 @@ func newDecay(q *Query, hasText bool, p *planner) decay {
 	if q.RadiusMeters > 0 {
 		half = q.RadiusMeters / 2
 	}
-	return decay{half: half, hasText: hasText, p: p}
+	return decay{half: half, hasText: hasText, p: p, steps: decaySteps / half}
 }
 
 func (d decay) base(m *match) float64 {
@@ -111,7 +113,7 @@ func (d decay) atMost(m *match) float64 {
 	if meters == unmeasured {
 		meters = d.p.rankDistanceAtLeast(m.o)
 	}
-	i := meters / d.half * decaySteps
+	i := meters * d.steps
 	if !(i < float64(len(decayTable)-1)) {
 		i = float64(len(decayTable) - 1)
 	}

@@ -76,11 +76,13 @@ func New(g *gazetteer.Gazetteer, names Names) *Language {
 // index.Query.Check, the same the engine applies.
 func (l *Language) Build(p Params) (index.Query, error) {
 	var q index.Query
-	for name, v := range map[string]string{"dept": p.Dept, "near": p.Near, "radius": p.Radius, "bbox": p.BBox,
-		"sort": p.Sort, "limit": p.Limit, "offset": p.Offset, "facets": p.Facets, "demo": p.Demo, "highlight": p.Highlight, "open": p.Open, "open_unknown": p.OpenUnknown,
-		"from": p.From, "to": p.To, "detour": p.Detour, "within": p.Within, "rings": p.Rings} {
-		if len(v) > maxParamLen {
-			return q, index.Errorf(index.CodeTooLong, name, "is %d bytes long; the limit is %d", len(v), maxParamLen)
+	// An array, not a map: nothing to allocate, and the first parameter
+	// too long is always the one named.
+	for _, pv := range [...]struct{ name, v string }{{"dept", p.Dept}, {"near", p.Near}, {"radius", p.Radius}, {"bbox", p.BBox},
+		{"sort", p.Sort}, {"limit", p.Limit}, {"offset", p.Offset}, {"facets", p.Facets}, {"demo", p.Demo}, {"highlight", p.Highlight},
+		{"open", p.Open}, {"open_unknown", p.OpenUnknown}, {"from", p.From}, {"to", p.To}, {"detour", p.Detour}, {"within", p.Within}, {"rings", p.Rings}} {
+		if len(pv.v) > maxParamLen {
+			return q, index.Errorf(index.CodeTooLong, pv.name, "is %d bytes long; the limit is %d", len(pv.v), maxParamLen)
 		}
 	}
 	if strings.TrimSpace(p.Q) != "" {
