@@ -66,11 +66,20 @@ func (s *Server) withBackend(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		l := s.acquire()
 		defer l.release()
+		if st := state(r); st != nil {
+			// Kept in the request's state: no copy of the request.
+			st.backend = &l.Backend
+			next.ServeHTTP(w, r)
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), backendKey{}, &l.Backend)))
 	})
 }
 
 // backend is the backend a request runs on.
 func backend(r *http.Request) *Backend {
+	if st := state(r); st != nil && st.backend != nil {
+		return st.backend
+	}
 	return r.Context().Value(backendKey{}).(*Backend)
 }

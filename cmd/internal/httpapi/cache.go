@@ -84,7 +84,11 @@ func (s *Server) cacheAPI(next http.Handler) http.Handler {
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(maxAge))
 		// The language comes from lang= or Accept-Language.
-		h.Add("Vary", "Accept-Language")
+		if len(h["Vary"]) == 0 {
+			h["Vary"] = varyLanguage
+		} else {
+			h.Add("Vary", "Accept-Language")
+		}
 		st.cacheable = true
 		if etagMatch(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
@@ -99,16 +103,28 @@ func (s *Server) cacheAPI(next http.Handler) http.Handler {
 // its language, and for a timely answer the minute. Weak, since the
 // bytes differ (took_ms, gzip or not) while the content is the same.
 func (s *Server) apiETag(r *http.Request, policy cachePolicy, now time.Time) string {
-	h := sha256.New()
-	for _, part := range []string{programBuild(), backend(r).Places.Version().ID, r.URL.Path, r.URL.RawQuery, lang(r).String()} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
+	var buf [512]byte
+	b := append(buf[:0], programBuildSum()...)
+	for _, part := range [...]string{backend(r).Places.Version().ID, r.URL.Path, r.URL.RawQuery, lang(r).String()} {
+		b = append(append(b, part...), 0)
 	}
 	if policy == timely {
-		h.Write(strconv.AppendInt(nil, now.Unix()/60, 10))
+		b = strconv.AppendInt(b, now.Unix()/60, 10)
 	}
-	return `W/"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+	sum := sha256.Sum256(b)
+	var tag [len(`W/""`) + 24]byte
+	copy(tag[:], `W/"`)
+	hex.Encode(tag[3:27], sum[:12])
+	tag[27] = '"'
+	return string(tag[:])
 }
+
+// programBuildSum is the SHA-256 of programBuild, hashed into each ETag
+// in its place: the build's description is long, its sum is not.
+var programBuildSum = sync.OnceValue(func() []byte {
+	sum := sha256.Sum256([]byte(programBuild()))
+	return sum[:]
+})
 
 // programBuild names the program's build (module version, VCS revision,
 // Go version): a new release may answer the same data differently, so it

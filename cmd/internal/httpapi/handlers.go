@@ -234,10 +234,37 @@ func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
 		body.Query.Rings = append(body.Query.Rings, r/1000)
 	}
 	hasText := res.HasText
+	var seen hoursSeen
 	for _, h := range res.Hits {
-		body.Results = append(body.Results, resultOf(h, hasText, l))
+		body.Results = append(body.Results, resultOf(h, hasText, l, &seen))
 	}
 	return body
+}
+
+// hoursSeen holds the hours already written for a page's timetables: its
+// places share a few, each a view of its own (index.Hit.Hours), so each
+// is formatted once.
+type hoursSeen []hoursText
+
+type hoursText struct {
+	v                *index.HoursView
+	next, todayHours string
+}
+
+func (hs *hoursSeen) of(v *index.HoursView, l language.Tag) (next, todayHours string) {
+	for _, s := range *hs {
+		if s.v == v {
+			return s.next, s.todayHours
+		}
+	}
+	if !v.NextChange.IsZero() {
+		next = v.NextChange.Format(time.RFC3339)
+	}
+	todayHours = hours.FormatDay(v.Today, hoursLang(l))
+	if len(*hs) < 32 {
+		*hs = append(*hs, hoursText{v, next, todayHours})
+	}
+	return next, todayHours
 }
 
 // resultsPool recycles the results of answers: twenty of them are a few
@@ -291,7 +318,9 @@ func hoursLang(l language.Tag) hours.Lang {
 	return hours.English
 }
 
-func resultOf(h index.Hit, hasText bool, l language.Tag) resultJSON {
+// resultOf is a hit as answered; seen, when not nil, lends the hours of
+// the timetables already written.
+func resultOf(h index.Hit, hasText bool, l language.Tag, seen *hoursSeen) resultJSON {
 	p := h.Place
 	r := resultJSON{ID: p.ID, Name: p.Name, Types: nonNil(p.Types), Services: nonNil(p.Services), Tags: p.Tags,
 		Commune: p.Commune, INSEE: p.INSEE, Dept: p.Dept, Lat: p.Lat, Lon: p.Lon, Precision: p.Precision, Demo: p.Demo,
@@ -303,10 +332,10 @@ func resultOf(h index.Hit, hasText bool, l language.Tag) resultJSON {
 	}
 	if v := h.Hours; v != nil {
 		r.OpenNow = v.OpenNow
-		if !v.NextChange.IsZero() {
-			r.NextChange = v.NextChange.Format(time.RFC3339)
+		if seen == nil {
+			seen = new(hoursSeen)
 		}
-		r.TodayHours = hours.FormatDay(v.Today, hoursLang(l))
+		r.NextChange, r.TodayHours = seen.of(v, l)
 	}
 	if h.HasDistance {
 		km := round(h.Meters/1000, 3)
@@ -610,7 +639,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		f := clusterFeature{Type: "Feature", Geometry: point{Type: "Point", Coordinates: [2]float64{round(c.Lon, 6), round(c.Lat, 6)}}}
 		if c.Place != nil {
 			f.ID = c.Place.Place.ID
-			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText, lang(r))}
+			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText, lang(r), nil)}
 		} else {
 			f.Properties = clusterProps{Cluster: true, Count: c.Count, BBox: c.Bound}
 		}

@@ -56,13 +56,22 @@ func tileSource(tmpl string) string {
 	return u.Scheme + "://" + host
 }
 
+// Headers every answer carries, their keys already canonical: set as
+// shared values, they cost nothing per request. Never changed in place
+// (Header.Set replaces them, Header.Add copies a full slice).
+var (
+	nosniff        = []string{"nosniff"}
+	referrerPolicy = []string{"strict-origin-when-cross-origin"}
+	varyLanguage   = []string{"Accept-Language"}
+)
+
 // secure sets the security headers: no content sniffing anywhere, no
 // referrer beyond the origin to other sites, and the pages' policy.
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = referrerPolicy
 		switch r.URL.Path {
 		case "/":
 			h.Set("Content-Security-Policy", s.headers.page)

@@ -42,6 +42,8 @@ type reqState struct {
 	base, log *slog.Logger
 	// values is the query string, parsed when first asked for (params).
 	values url.Values
+	// backend is what the request runs on (withBackend).
+	backend *Backend
 	// route is mux's path template of the matched route, "" for none.
 	route string
 	// code is the error code the request was answered with, if any.
@@ -156,10 +158,10 @@ func (s *Server) routed(next http.Handler) http.Handler {
 		}
 		switch st.route {
 		case "/v1/search", "/v1/clusters":
-			if be, ok := r.Context().Value(backendKey{}).(*Backend); ok {
+			if be := st.backend; be != nil {
 				metered := *be
 				metered.Search = meteredSearcher{Searcher: be.Search, m: s.metrics}
-				r = r.WithContext(context.WithValue(r.Context(), backendKey{}, &metered))
+				st.backend = &metered
 			}
 		}
 		next.ServeHTTP(w, r)
