@@ -95,6 +95,9 @@ type Result struct {
 type page struct {
 	places []ingest.Place
 	hits   []Hit
+	os     []uint32
+	// warmed keeps placeStore.warm's reads from being optimised away.
+	warmed byte
 }
 
 // pages recycles pages: decoding places into storage already allocated
@@ -157,6 +160,12 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	page := pg.places[:hi-lo]
 	res.Hits = pg.hits[:0]
+	os := pg.os[:0]
+	for _, m := range matches[lo:hi] {
+		os = append(os, m.o)
+	}
+	pg.os = os
+	pg.warmed = e.cat.places.warm(os)
 	views := map[int32]*HoursView{}
 	for i, m := range matches[lo:hi] {
 		pl := &page[i]
