@@ -312,10 +312,11 @@ func (p *planner) areaThenText() []match {
 	q := p.q
 	if p.tq != nil && p.force == PlanAuto && len(q.Facets) == 0 && q.Polygon == nil && q.Trip == nil && q.HasArea() {
 		// Filters and text as one bitmap, then the area's cells: only
-		// the places matching all three are visited, and scored.
+		// the places matching all three are visited. Each holds every
+		// condition: filter scores those passing the hours as it goes,
+		// with no set of scores to write and read back.
 		cands := p.geoCandidates(p.conditionBits())
 		p.chosen = PlanGeoFirst
-		p.scoreCandidates(cands)
 		return cands
 	}
 	cands := p.geoCandidates(nil)

@@ -62,3 +62,48 @@ func TestDecayBoundChangesNothing(t *testing.T) {
 	}
 	t.Logf("%d queries, %d through the bounded selection", checked, pruned)
 }
+
+// TestGeoFirstScoresAlike: where the planner's own choice is the area
+// first (filters and text as one bitmap, scored as they are kept), the
+// answer is, to the bit, the forced geo-first plan's (which scores the
+// area's places into a set first): same places, scores and distances.
+func TestGeoFirstScoresAlike(t *testing.T) {
+	e, places := MustSynthEngine(t, exactN)
+	geoFirst := withPlan(e, index.PlanGeoFirst)
+	rng := rand.New(rand.NewPCG(5, 8))
+	words := []string{"coworking", "fablab", "numérique", "synthétique", "atelier", "café", "coworking fibre"}
+	ctx := context.Background()
+	compared := 0
+	for range 300 {
+		p := places[rng.IntN(len(places))]
+		q := index.Query{Text: words[rng.IntN(len(words))], Near: &index.Anchor{Lat: p.Lat, Lon: p.Lon},
+			RadiusMeters: []float64{3_000, 15_000, 40_000}[rng.IntN(3)], Limit: 20}
+		if rng.IntN(2) == 0 {
+			q.Types = []string{"coworking"}
+		}
+		auto, err := e.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auto.Plan != index.PlanGeoFirst {
+			continue
+		}
+		forced, err := geoFirst.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auto.Total != forced.Total || len(auto.Hits) != len(forced.Hits) {
+			t.Fatalf("%s: total %d, %d hits; forced geo-first: %d, %d", q.String(), auto.Total, len(auto.Hits), forced.Total, len(forced.Hits))
+		}
+		for i := range auto.Hits {
+			a, f := auto.Hits[i], forced.Hits[i]
+			if a.Place.ID != f.Place.ID || a.Score != f.Score || a.Meters != f.Meters {
+				t.Fatalf("%s: hit %d is %s (%v, %v m); forced geo-first: %s (%v, %v m)", q.String(), i, a.Place.ID, a.Score, a.Meters, f.Place.ID, f.Score, f.Meters)
+			}
+		}
+		compared++
+	}
+	if compared < 50 {
+		t.Fatalf("only %d queries planned area first", compared)
+	}
+}
