@@ -138,7 +138,9 @@ var decayTable = func() (t [64*decaySteps + 1]float64) {
 func (d decay) admit(m *match, worst *match) bool {
 	// Scores first, then distance and ID: below the worst score kept, a
 	// match cannot enter.
-	if worst != nil && d.atMost(m) < worst.score {
+	// The decay is at most 1: the relevance alone may rule m out, and its
+	// distance need not be bounded.
+	if worst != nil && (d.base(m)*(1+1e-9) < worst.score || d.atMost(m) < worst.score) {
 		return false
 	}
 	d.score(m)
