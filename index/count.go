@@ -56,7 +56,7 @@ func (p *planner) countThenNearest(res *Result, a geo.Area) (*Result, []match) {
 // than the k-th (ties go to rank, by ID).
 func (p *planner) walkNearest(k int) []match {
 	q := p.q
-	var out []match
+	out := make([]match, 0, k+k/4+1) // k, and a few ties
 	p.cat.Geo.NearestFunc(q.Near.Lon, q.Near.Lat, q.RadiusMeters, func(o uint32, meters float64) bool {
 		if len(out) >= k && meters > out[len(out)-1].meters+geo.TieMeters {
 			return false

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -170,6 +171,29 @@ func BenchmarkHandler(b *testing.B) {
 			benchHandler(b, httpapi.NewServer(MustSynthBackend(b, 100_000), nil, httpapi.Options{}))
 		})
 	}
+	// An index directory of `tierslieux synth -n 1000000` then `ingest`:
+	// opened in seconds where building a million places takes minutes.
+	if dir := os.Getenv("TIERSLIEUX_BENCH_1M_INDEX"); dir != "" {
+		b.Run("index1M", func(b *testing.B) {
+			benchHandler(b, httpapi.NewServer(MustOpenBackend(b, dir), nil, httpapi.Options{}))
+		})
+	}
+}
+
+// MustOpenBackend opens the index directory dir as `tierslieux serve`
+// would, text index prepared.
+func MustOpenBackend(tb testing.TB, dir string) httpapi.Backend {
+	tb.Helper()
+	g := indextest.Gazetteer(tb)
+	cat, err := index.Open(dir, g)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { cat.Close() })
+	if err := cat.PrepareText(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return httpapi.Backend{Search: index.NewEngine(cat), Places: cat, Query: query.New(g, cat)}
 }
 
 func benchHandler(b *testing.B, h http.Handler) {

@@ -244,7 +244,10 @@ func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
 // hoursSeen holds the hours already written for a page's timetables: its
 // places share a few, each a view of its own (index.Hit.Hours), so each
 // is formatted once.
-type hoursSeen []hoursText
+type hoursSeen struct {
+	n    int
+	seen [32]hoursText
+}
 
 type hoursText struct {
 	v                *index.HoursView
@@ -252,7 +255,7 @@ type hoursText struct {
 }
 
 func (hs *hoursSeen) of(v *index.HoursView, l language.Tag) (next, todayHours string) {
-	for _, s := range *hs {
+	for _, s := range hs.seen[:hs.n] {
 		if s.v == v {
 			return s.next, s.todayHours
 		}
@@ -261,8 +264,9 @@ func (hs *hoursSeen) of(v *index.HoursView, l language.Tag) (next, todayHours st
 		next = v.NextChange.Format(time.RFC3339)
 	}
 	todayHours = hours.FormatDay(v.Today, hoursLang(l))
-	if len(*hs) < 32 {
-		*hs = append(*hs, hoursText{v, next, todayHours})
+	if hs.n < len(hs.seen) {
+		hs.seen[hs.n] = hoursText{v, next, todayHours}
+		hs.n++
 	}
 	return next, todayHours
 }
