@@ -153,8 +153,11 @@ type Area interface {
 
 // leafPoints is the size below which Cover stops splitting a cell and
 // hands its points over to be tested one by one: a test costs a few
-// multiplications, a split two binary searches.
-const leafPoints = 64
+// multiplications over points next to each other, a split two binary
+// searches whose steps miss the cache in a large catalog (128 serves the
+// population-weighted mix 8% faster than 64 at 1,000,000 places, and as
+// fast at 100,000).
+const leafPoints = 128
 
 // Cover calls fn with ranges of positions [lo, hi) holding every point of
 // the area: inside is true when all the range's points are in it, false
