@@ -217,8 +217,6 @@ func (s *placeStore) id(o uint32) string { return s.own(o, idBit) }
 // name is the name of place o.
 func (s *placeStore) name(o uint32) string { return s.own(o, nameBit) }
 
-// decode sets p to place o. Its strings and lists are the store's:
-// they must not be changed.
 // warm reads a byte of every cache line of the records of places os,
 // and their coordinates, before any is decoded: the loads do not depend
 // on one another, so their misses overlap instead of coming one after
@@ -242,6 +240,8 @@ func (s *placeStore) warm(os []uint32) byte {
 	return sum
 }
 
+// decode sets p to place o. Its strings and lists are the store's:
+// they must not be changed.
 func (s *placeStore) decode(o uint32, p *ingest.Place) {
 	*p = ingest.Place{}
 	s.fill(o, p)
