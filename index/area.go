@@ -147,11 +147,7 @@ func (p *planner) rankDistanceAtLeast(o uint32) float64 {
 	if p.q.Near == nil {
 		return 0
 	}
-	if p.ruler == nil {
-		r := geo.NewRuler(p.q.Near.Lon, p.q.Near.Lat)
-		p.ruler = &r
-	}
-	return p.ruler.MetersAtLeast(p.cat.cells, int(o))
+	return p.measure().MetersAtLeast(p.cat.cells, int(o))
 }
 
 // rankDistance is a place's distance from the query's point for ranking,
@@ -161,11 +157,16 @@ func (p *planner) rankDistance(o uint32) float64 {
 	if p.q.Near == nil {
 		return 0
 	}
+	return p.measure().Meters(p.cat.cells, int(o))
+}
+
+// measure is the ruler from the query's point, made once.
+func (p *planner) measure() *geo.Ruler {
 	if p.ruler == nil {
 		r := geo.NewRuler(p.q.Near.Lon, p.q.Near.Lat)
 		p.ruler = &r
 	}
-	return p.ruler.Meters(p.cat.cells, int(o))
+	return p.ruler
 }
 
 // inArea keeps the text matches inside the query's area, with distances
