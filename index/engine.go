@@ -95,7 +95,6 @@ type Result struct {
 type page struct {
 	places []ingest.Place
 	hits   []Hit
-	os     []uint32
 	// warmed keeps placeStore.warm's reads from being optimised away.
 	warmed byte
 }
@@ -160,12 +159,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	page := pg.places[:hi-lo]
 	res.Hits = pg.hits[:0]
-	os := pg.os[:0]
-	for _, m := range matches[lo:hi] {
-		os = append(os, m.o)
-	}
-	pg.os = os
-	pg.warmed = e.cat.places.warm(os)
+	pg.warmed = e.cat.places.warm(matches[lo:hi])
 	views := map[int32]*HoursView{}
 	for i, m := range matches[lo:hi] {
 		pl := &page[i]

@@ -217,15 +217,16 @@ func (s *placeStore) id(o uint32) string { return s.own(o, idBit) }
 // name is the name of place o.
 func (s *placeStore) name(o uint32) string { return s.own(o, nameBit) }
 
-// warm reads a byte of every cache line of the records of places os,
+// warm reads a byte of every cache line of the records of matches ms,
 // and their coordinates, before any is decoded: the loads do not depend
 // on one another, so their misses overlap instead of coming one after
 // the other as decoding met them (a page's places lie apart in a large
 // catalog). It returns a sum that callers discard, so that the reads
 // are not optimised away.
-func (s *placeStore) warm(os []uint32) byte {
+func (s *placeStore) warm(ms []match) byte {
 	var sum byte
-	for _, o := range os {
+	for _, m := range ms {
+		o := m.o
 		end := uint64(len(s.data))
 		if int(o)+1 < len(s.at) {
 			end = s.at[o+1]

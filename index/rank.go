@@ -136,10 +136,9 @@ var decayTable = func() (t [64*decaySteps + 1]float64) {
 // it below worst, the worst match kept (nil while the heap fills). In a
 // dense area most matches are far: their distances are never measured.
 func (d decay) admit(m *match, worst *match) bool {
-	// Scores first, then distance and ID: below the worst score kept, a
-	// match cannot enter.
-	// The decay is at most 1: the relevance alone may rule m out, and its
-	// distance need not be bounded.
+	// Scores come first, then distance and ID: below the worst score
+	// kept, a match cannot enter. The decay is at most 1, so relevance
+	// alone may rule m out before its distance is bounded.
 	if worst != nil && (d.base(m)*(1+1e-9) < worst.score || d.atMost(m) < worst.score) {
 		return false
 	}

@@ -67,8 +67,10 @@ func (s *Server) withBackend(next http.Handler) http.Handler {
 		l := s.acquire()
 		defer l.release()
 		if st := state(r); st != nil {
-			// Kept in the request's state: no copy of the request.
+			// Kept in the request's state: no copy of the request; gone
+			// with the lease.
 			st.backend = &l.Backend
+			defer func() { st.backend = nil }()
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -254,7 +254,11 @@ type hoursText struct {
 	next, todayHours string
 }
 
+// of formats v's hours, once a page; a nil hs formats them each time.
 func (hs *hoursSeen) of(v *index.HoursView, l language.Tag) (next, todayHours string) {
+	if hs == nil {
+		hs = &hoursSeen{}
+	}
 	for _, s := range hs.seen[:hs.n] {
 		if s.v == v {
 			return s.next, s.todayHours
@@ -336,9 +340,6 @@ func resultOf(h index.Hit, hasText bool, l language.Tag, seen *hoursSeen) result
 	}
 	if v := h.Hours; v != nil {
 		r.OpenNow = v.OpenNow
-		if seen == nil {
-			seen = new(hoursSeen)
-		}
 		r.NextChange, r.TodayHours = seen.of(v, l)
 	}
 	if h.HasDistance {
