@@ -370,6 +370,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		}),
 		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 		ConnState:         cl.ConnState,
+		ConnContext:       cl.ConnContext,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -39,9 +39,12 @@
 //
 // # Load
 //
-// -c clients each have their own http.Client and Transport with one
-// keep-alive connection, send one request at a time and read every
-// response body whole. The run lasts -d, or -n requests (with both, the
+// -c clients each have their own keep-alive connection, send one request
+// at a time and read every response body whole (by Content-Length,
+// chunks or to the connection's end). They speak HTTP/1.1 themselves
+// rather than through Go's http.Client, which costs about as much CPU a
+// request as the server answering it: on one machine, what the load
+// generator spends is taken from the server it measures. The run lasts -d, or -n requests (with both, the
 // first reached). -rate paces all clients together at that many requests
 // a second; a server that cannot keep up shows as a lower req/s. -warmup
 // sends requests first, uncounted. Latency runs from sending the request
@@ -78,9 +81,11 @@
 // statuses, transport errors by kind, the failure count and the first
 // few failures. -fail-on-error exits with status 1 if any normal request
 // failed, for integration tests of rolling restarts (hostile requests a
-// server sheds are its defence working). Go's transport resends a request
-// once, as browsers do, when a reused connection turns out closed before
-// any answer; what is counted is what a client would see. -json writes
+// server sheds are its defence working). A request is sent again once, as
+// browsers and Go's transport do, when a reused connection turns out
+// closed before any answer; what is counted is what a client would see.
+// An answer that is not HTTP/1.x as it should be counts as a "malformed
+// answer" transport error. -json writes
 // the report as JSON for scripts.
 //
 // # Example

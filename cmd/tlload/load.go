@@ -8,8 +8,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -78,32 +76,29 @@ type failure struct {
 const maxFailures = 5
 
 // client is one keep-alive connection's worth of load: its own
-// http.Client and Transport, and the samples of its requests.
+// connection, and the samples of its requests.
 type client struct {
-	hc       *http.Client
+	wire     *wire
 	xff      string
-	gzip     bool
+	gzip     string     // the Accept-Encoding sent, if any
 	rng      *rand.Rand // the hostile words
 	samples  []sample
 	failures []failure
 }
 
 func newClient(o *options, id int) *client {
-	tr := &http.Transport{
-		Proxy:               nil, // straight to the server, whatever HTTP_PROXY says
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        1,
-		MaxIdleConnsPerHost: 1,
-		MaxConnsPerHost:     1,
-		IdleConnTimeout:     90 * time.Second,
-		// Count the bytes the server sends, as it sends them.
-		DisableCompression: true,
+	w, err := newWire(o.URL, o.Timeout)
+	if err != nil {
+		panic(err) // the URL is checked before the run
 	}
 	c := &client{
-		hc:  &http.Client{Transport: tr, Timeout: o.Timeout},
-		rng: rand.New(rand.NewPCG(o.Seed, uint64(id))),
+		wire: w,
+		rng:  rand.New(rand.NewPCG(o.Seed, uint64(id))),
 	}
-	c.gzip = o.Gzip
+	if o.Gzip {
+		// The body is counted as sent, compressed.
+		c.gzip = "gzip"
+	}
 	if o.ForwardedFor {
 		c.xff = forwardedFor(id)
 	}
@@ -120,48 +115,14 @@ func forwardedFor(id int) string {
 // do sends one request, reads its body whole and records the outcome,
 // timed from t0. A request cut short by ctx is not recorded: the server
 // did not fail it.
-func (c *client) do(ctx context.Context, base, path string, k kind, t0 time.Time) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
-	if err != nil {
-		panic(err) // the mix and the base URL are checked before the run
-	}
-	if c.gzip {
-		// Set by hand, the transport leaves the body compressed: the
-		// bytes counted are those on the wire.
-		req.Header.Set("Accept-Encoding", "gzip")
-	}
-	if c.xff != "" {
-		req.Header.Set("X-Forwarded-For", c.xff)
-	}
+func (c *client) do(ctx context.Context, path string, k kind, t0 time.Time) {
 	start := time.Now()
-	resp, err := c.hc.Do(req)
-	var n int64
-	var head []byte
-	if err == nil {
-		if resp.StatusCode >= 500 {
-			// Keep the start of the body to say what went wrong.
-			buf := make([]byte, 200)
-			m, rerr := io.ReadFull(resp.Body, buf)
-			head, n = buf[:m], int64(m)
-			if rerr != nil && !errors.Is(rerr, io.EOF) && !errors.Is(rerr, io.ErrUnexpectedEOF) {
-				err = rerr
-			}
-		}
-		if err == nil {
-			var m int64
-			m, err = io.Copy(io.Discard, resp.Body)
-			n += m
-		}
-		resp.Body.Close()
-	}
+	rep, err := c.wire.get(ctx, path, header{"Accept-Encoding", c.gzip}, header{"X-Forwarded-For", c.xff})
 	lat := time.Since(start)
 	if ctx.Err() != nil {
 		return
 	}
-	s := sample{latency: lat, bytes: n, kind: k}
-	if resp != nil {
-		s.status = resp.StatusCode
-	}
+	s := sample{latency: lat, bytes: rep.bytes, status: rep.status, kind: k}
 	if err != nil {
 		s.errKind = errKind(err)
 	}
@@ -171,7 +132,7 @@ func (c *client) do(ctx context.Context, base, path string, k kind, t0 time.Time
 		if err != nil {
 			msg = err.Error()
 		} else {
-			msg = fmt.Sprintf("HTTP %d: %s", s.status, strings.TrimSpace(string(head)))
+			msg = fmt.Sprintf("HTTP %d: %s", s.status, strings.TrimSpace(string(rep.head)))
 		}
 		c.failures = append(c.failures, failure{
 			AtMS: float64(start.Sub(t0)) / 1e6, Kind: k.String(), Request: shorten(path, 160), Error: shorten(msg, 300),
@@ -201,6 +162,8 @@ func errKind(err error) string {
 		return "broken pipe"
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "eof"
+	case errors.Is(err, errBadReply):
+		return "malformed answer"
 	}
 	return "other"
 }
@@ -318,7 +281,7 @@ func (r *runner) run(ctx context.Context, p *phase) {
 					return
 				}
 				j := int(p.normal.Add(1)-1) % len(r.mix)
-				c.do(ctx, r.opts.URL, r.mix[j], r.kinds[j], p.start)
+				c.do(ctx, r.mix[j], r.kinds[j], p.start)
 			}
 		})
 	}
@@ -334,7 +297,7 @@ func (r *runner) run(ctx context.Context, p *phase) {
 				}
 				// Take the kinds in turn, each client from its own place.
 				k := hostileKinds[(int(t.i)+i)%len(hostileKinds)]
-				c.do(ctx, r.opts.URL, r.hostile.path(k, c.rng), k, p.start)
+				c.do(ctx, r.hostile.path(k, c.rng), k, p.start)
 			}
 		})
 	}
@@ -358,7 +321,7 @@ func (r *runner) clients() []*client {
 
 func (r *runner) close() {
 	for _, c := range r.clients() {
-		c.hc.CloseIdleConnections()
+		c.wire.close()
 	}
 }
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -133,10 +134,57 @@ type conn struct {
 	net.Conn
 	l      *Listener
 	once   sync.Once
-	closed bool // under l.mu
+	closed bool    // under l.mu
+	held   *[]byte // written but not yet sent, between hold and release
+}
+
+// connKey is the context key of a request's connection.
+type connKey struct{}
+
+// ConnContext puts the connection in the context of its requests, for
+// answers to be sent in one write (see hold); set it as the
+// http.Server's ConnContext.
+func (l *Listener) ConnContext(ctx context.Context, nc net.Conn) context.Context {
+	if c, ok := nc.(*conn); ok {
+		return context.WithValue(ctx, connKey{}, c)
+	}
+	return ctx
+}
+
+// connOf returns the connection a request came on, if a Listener's.
+func connOf(r *http.Request) *conn {
+	c, _ := r.Context().Value(connKey{}).(*conn)
+	return c
+}
+
+// hold keeps what is written to the connection until release, which
+// sends it in one write. Go's server writes through a 4 KB buffer: an
+// answer longer than that leaves in two writes (two system calls, two
+// TCP segments, the client woken twice) unless held. Only the request's
+// own goroutine writes to its connection, while its handler runs.
+func (c *conn) hold() {
+	if c.held == nil {
+		c.held = getBuf()
+	}
+}
+
+// release sends what was held.
+func (c *conn) release() error {
+	bp := c.held
+	if bp == nil {
+		return nil
+	}
+	c.held = nil
+	var err error
+	if len(*bp) > 0 {
+		_, err = c.Conn.Write(*bp)
+	}
+	putBuf(bp)
+	return err
 }
 
 func (c *conn) Close() error {
+	c.release()
 	err := c.Conn.Close()
 	c.once.Do(func() {
 		c.l.mu.Lock()
@@ -154,6 +202,10 @@ func (c *conn) Close() error {
 const serverErrorHeaders = "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
 
 func (c *conn) Write(p []byte) (int, error) {
+	if c.held != nil {
+		*c.held = append(*c.held, p...)
+		return len(p), nil
+	}
 	if rewritten, ok := jsonServerError(p); ok {
 		if _, err := c.Conn.Write(rewritten); err != nil {
 			return 0, err

@@ -93,10 +93,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	defer body.release()
 	if format == "geojson" {
 		g := geoJSONBody(body)
-		writeAppended(w, http.StatusOK, "application/geo+json; charset=utf-8", g.appendJSON)
+		writeAppended(w, r, http.StatusOK, "application/geo+json; charset=utf-8", g.appendJSON)
 		return
 	}
-	writeAppended(w, http.StatusOK, "application/json; charset=utf-8", body.appendJSON)
+	writeAppended(w, r, http.StatusOK, "application/json; charset=utf-8", body.appendJSON)
 }
 
 // searchResponse is the JSON answer of /v1/search.

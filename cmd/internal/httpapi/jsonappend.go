@@ -366,7 +366,7 @@ func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
 }
 
 // writeAppended writes an answer built by appending into a pooled buffer.
-func writeAppended(w http.ResponseWriter, status int, contentType string, build func([]byte) ([]byte, error)) {
+func writeAppended(w http.ResponseWriter, r *http.Request, status int, contentType string, build func([]byte) ([]byte, error)) {
 	bp := getBuf()
 	defer putBuf(bp)
 	b, err := build((*bp)[:0])
@@ -378,6 +378,22 @@ func writeAppended(w http.ResponseWriter, status int, contentType string, build 
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
+	// A plain answer of a few kilobytes leaves in one write with its
+	// head. A compressed one is written after the handler, and small.
+	var c *conn
+	if len(b) <= maxHeldAnswer && r.Header.Get("Accept-Encoding") == "" {
+		if c = connOf(r); c != nil {
+			c.hold()
+			defer c.release()
+		}
+	}
 	w.WriteHeader(status)
 	w.Write(b)
+	if c != nil {
+		http.NewResponseController(w).Flush()
+	}
 }
+
+// maxHeldAnswer is the longest answer held to be sent in one write;
+// longer ones take several anyway.
+const maxHeldAnswer = 256 << 10
