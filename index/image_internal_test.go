@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/tierslieux/tierslieux/ingest"
 )
@@ -220,6 +221,55 @@ func TestReadStoreAgrees(t *testing.T) {
 	for o := range uint32(want.len()) {
 		if a, b := got.place(o), want.place(o); !reflect.DeepEqual(a, b) {
 			t.Fatalf("place %d:\n got %+v\nwant %+v", o, a, b)
+		}
+	}
+}
+
+// TestListsInPlaceOrder: however a store is made (from places, read
+// back from an image, put in cell order after a read), its lists lie in
+// one block in the order its records first name them, each right after
+// the one before, and the places read the same.
+func TestListsInPlaceOrder(t *testing.T) {
+	places := randomPlaces(11, 12, 2000)
+	s := storePlaces(places)
+	im, err := decodeImage(mustImage(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ordered := inCellOrder(s)
+	for name, st := range map[string]*placeStore{"from places": s, "from an image": im.st, "in cell order": ordered} {
+		var prev []string
+		seen := make([]bool, len(st.lists))
+		checked := 0
+		for o := range st.len() {
+			p := st.place(uint32(o))
+			for _, l := range listFields(p) {
+				if len(*l) == 0 {
+					continue
+				}
+				v := slices.IndexFunc(st.lists, func(x []string) bool { return len(x) > 0 && &x[0] == &(*l)[0] })
+				if v < 0 {
+					t.Fatalf("%s: place %d holds a list that is not the store's", name, o)
+				}
+				if seen[v] {
+					continue
+				}
+				seen[v] = true
+				next := unsafe.Add(unsafe.Pointer(unsafe.SliceData(prev)), uintptr(len(prev))*unsafe.Sizeof(""))
+				if prev != nil && next != unsafe.Pointer(&(*l)[0]) {
+					t.Fatalf("%s: place %d's list %d does not follow the list named before it", name, o, v)
+				}
+				prev = *l
+				checked++
+			}
+		}
+		if checked < 100 {
+			t.Fatalf("%s: %d lists checked", name, checked)
+		}
+	}
+	for o := range s.len() {
+		if a, b := im.st.place(uint32(o)), s.place(uint32(o)); !reflect.DeepEqual(a, b) {
+			t.Fatalf("place %d differs once read back", o)
 		}
 	}
 }
