@@ -9,7 +9,7 @@
 //	tlload [-url http://127.0.0.1:8080] [-c 4] [-d 30s | -n N] [-rate R] [-warmup 5s]
 //	       [-hostile 0.05] [-hostile-c H] [-forwarded-for] [-gzip] [-pid PID]
 //	       [-queries 2000] [-seed 1] [-mix FILE] [-write-mix FILE] [-timeout 10s]
-//	       [-json] [-fail-on-error]
+//	       [-json] [-fail-on-error] [-cpuprofile FILE]
 //
 // # The mix
 //
@@ -87,6 +87,9 @@
 // An answer that is not HTTP/1.x as it should be counts as a "malformed
 // answer" transport error. -json writes
 // the report as JSON for scripts.
+//
+// -cpuprofile FILE writes tlload's own CPU profile (go tool pprof), to
+// see what the load itself costs on a machine shared with the server.
 //
 // # Example
 //

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mixFile := fs.String("mix", "", "read the mix from this file, one request a line, instead of generating it")
 	writeMixFile := fs.String("write-mix", "", "write the mix to this file (- for standard output) and exit")
 	asJSON := fs.Bool("json", false, "write the report as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write tlload's own CPU profile to this file, to see what loading costs")
 	failOnError := fs.Bool("fail-on-error", false, "exit with status 1 if any normal request failed (a transport error or a 5xx)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: tlload [-url http://127.0.0.1:8080] [-c 4] [-d 30s | -n N] [flags]\n\nLoads a tierslieux server with a population-weighted mix of searches and reports throughput and latency.\n\n")
@@ -89,6 +91,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *writeMixFile != "" {
 		return saveMix(*writeMixFile, mix, desc, stdout)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rep, err := load(ctx, o, mix)
 	if err != nil {
