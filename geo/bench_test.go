@@ -310,3 +310,67 @@ func BenchmarkInPolygon(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCellsCount counts the points of discs of 5 to 50 km with
+// Cover and Contains, as totals are counted: over points uniform across
+// France, and over points crowded into a few cities (half of them within
+// 20 km of ten centres), where the edge of a disc crosses dense cells.
+func BenchmarkCellsCount(b *testing.B) {
+	for _, n := range benchSizes {
+		for _, crowded := range []bool{false, true} {
+			name := fmt.Sprintf("n=%d/uniform", n)
+			if crowded {
+				name = fmt.Sprintf("n=%d/crowded", n)
+			}
+			b.Run(name, func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(uint64(n), 7))
+				var cities [][2]float64
+				for range 10 {
+					cities = append(cities, [2]float64{-1 + rng.Float64()*8, 43 + rng.Float64()*6})
+				}
+				lon, lat := make([]float64, n), make([]float64, n)
+				for i := range n {
+					if crowded && i%2 == 0 {
+						c := cities[rng.IntN(len(cities))]
+						r, t := 0.2*math.Sqrt(rng.Float64()), rng.Float64()*2*math.Pi
+						lon[i], lat[i] = c[0]+r*math.Cos(t)*1.4, c[1]+r*math.Sin(t)
+					} else {
+						lon[i] = franceMinLon + rng.Float64()*(franceMaxLon-franceMinLon)
+						lat[i] = franceMinLat + rng.Float64()*(franceMaxLat-franceMinLat)
+					}
+				}
+				order := geo.CellOrder(lon, lat)
+				slon, slat := make([]float64, n), make([]float64, n)
+				for i, o := range order {
+					slon[i], slat[i] = lon[o], lat[o]
+				}
+				cells := geo.NewCells(slon, slat)
+				var discs []*geo.Circle
+				for i := range 512 {
+					c := cities[i%len(cities)]
+					discs = append(discs, geo.NewCircle(c[0]+rng.NormFloat64()*0.05, c[1]+rng.NormFloat64()*0.05, 5000+rng.Float64()*45000))
+				}
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					a := discs[i%len(discs)]
+					i++
+					count := 0
+					cells.Cover(a, func(lo, hi int, inside bool) bool {
+						if inside {
+							count += hi - lo
+							return true
+						}
+						for j := lo; j < hi; j++ {
+							if cells.Contains(a, j) {
+								count++
+							}
+						}
+						return true
+					})
+					benchSink += count
+				}
+			})
+		}
+	}
+}

@@ -164,7 +164,10 @@ const leafPoints = 128
 // when each must be tested with Contains. Ranges do not overlap and come
 // in no particular order; fn returns false to stop.
 func (c *Cells) Cover(a Area, fn func(lo, hi int, inside bool) bool) {
-	c.cover(a, 0, 0, 0, 0, len(c.keys), fn)
+	rel := a.relate(0, 0, cellGrid, cellGrid)
+	if rel != Disjoint {
+		c.cover(a, 0, 0, 0, 0, rel, 0, len(c.keys), fn)
+	}
 }
 
 // Contains reports whether point i lies in the area: for a circle, the
@@ -172,37 +175,61 @@ func (c *Cells) Cover(a Area, fn func(lo, hi int, inside bool) bool) {
 func (c *Cells) Contains(a Area, i int) bool { return a.contains(c, i) }
 
 // cover visits the cell at level with grid origin (cx, cy) in cells of
-// that level, whose points are among positions [lo, hi).
-func (c *Cells) cover(a Area, level int, cx, cy uint32, lo, hi int, fn func(lo, hi int, inside bool) bool) bool {
-	// The cell's run of keys, found within its parent's.
-	shift := uint(cellBits - level)
-	span := uint64(1) << (2 * shift)
-	// The geometry first: a cell apart from the area costs no search.
-	rel := a.relate(cx<<shift, cy<<shift, (cx+1)<<shift, (cy+1)<<shift)
-	if rel == Disjoint {
+// that level, whose keys start at first, related to the area by rel (not
+// Disjoint), whose points are positions [l, h).
+func (c *Cells) cover(a Area, level int, cx, cy uint32, first uint64, rel Relation, l, h int, fn func(lo, hi int, inside bool) bool) bool {
+	switch {
+	case l == h:
 		return true
-	}
-	first := uint64(hilbert(cx<<shift, cy<<shift)) &^ (span - 1)
-	last := first + span
-	var l, h int
-	if level <= c.startLevel {
-		s := 2 * uint(cellBits-c.startLevel)
-		l, h = int(c.start[first>>s]), int(c.start[last>>s])
-	} else {
-		l = lowerBound(c.keys, lo, hi, first)
-		h = lowerBound(c.keys, l, hi, last)
-	}
-	if l == h {
-		return true
-	}
-	if rel == Inside {
+	case rel == Inside:
 		return fn(l, h, true)
-	}
-	if h-l <= leafPoints || level == cellBits {
+	case h-l <= leafPoints || level == cellBits:
 		return fn(l, h, false)
 	}
+	// The four children, by their place along the curve: each holds a
+	// quarter of the cell's keys, so their runs split [l, h) at three
+	// bounds. The geometry first: a child apart from the area needs
+	// none of its bounds, and a bound two children share is found once.
+	shift := uint(cellBits - level - 1)
+	span := uint64(1) << (2 * shift)
+	var kids [4]struct {
+		x, y uint32
+		rel  Relation // Disjoint for a child left out
+	}
 	for i := range uint32(4) {
-		if !c.cover(a, level+1, cx*2+(i&1), cy*2+(i>>1), l, h, fn) {
+		x, y := cx*2+(i&1), cy*2+(i>>1)
+		rel := a.relate(x<<shift, y<<shift, (x+1)<<shift, (y+1)<<shift)
+		if rel == Disjoint {
+			continue
+		}
+		j := (uint64(hilbert(x<<shift, y<<shift)) >> (2 * shift)) & 3
+		kids[j].x, kids[j].y, kids[j].rel = x, y, rel
+	}
+	bounds := [5]int{l, -1, -1, -1, h}
+	bound := func(j int) int {
+		if bounds[j] < 0 {
+			if level+1 <= c.startLevel {
+				bounds[j] = int(c.start[(first+uint64(j)*span)>>(2*uint(cellBits-c.startLevel))])
+			} else {
+				// Between the nearest bounds known on either side.
+				lo, hi := j-1, j+1
+				for bounds[lo] < 0 {
+					lo--
+				}
+				for bounds[hi] < 0 {
+					hi++
+				}
+				bounds[j] = lowerBound(c.keys, bounds[lo], bounds[hi], first+uint64(j)*span)
+			}
+		}
+		return bounds[j]
+	}
+	for j := range 4 {
+		k := kids[j]
+		if k.rel == Disjoint {
+			continue
+		}
+		if !c.cover(a, level+1, k.x, k.y, first+uint64(j)*span, k.rel, bound(j), bound(j+1), fn) {
 			return false
 		}
 	}
