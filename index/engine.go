@@ -46,15 +46,23 @@ type Hit struct {
 	// distance decay when sorting by both.
 	Score float64
 	// Matched lists the fields holding a word of a text query, and
-	// Highlight shows them: field → HTML, the words in <mark>.
+	// Highlight shows them.
 	Matched   []string
-	Highlight map[string]string
+	Highlight Highlight
 	// Hours says whether it is open at the query's time, nil when its
 	// hours are unknown.
 	Hours *HoursView
 	// Detour is, for a trip, the extra distance the place costs and where
 	// along the route it lies; Meters is then measured from the start.
 	Detour *Detour
+}
+
+// Highlight is a hit's name and a snippet of its description as HTML,
+// the words of the query in <mark>; "" where a field holds none. Its
+// JSON is an object of the fields shown.
+type Highlight struct {
+	Description string `json:"description,omitempty"`
+	Name        string `json:"name,omitempty"`
 }
 
 // Detour is what a place on the way costs.

@@ -76,17 +76,12 @@ func (p *planner) highlight(h *Hit, o uint32) {
 			}
 		}
 	}
-	for _, f := range []struct{ name, value string }{{"name", h.Place.Name}, {"description", h.Place.Description}} {
-		// The postings say which fields hold a term: only those are read.
-		if !contains(h.Matched, f.name) {
-			continue
-		}
-		if s, ok := p.cat.mark(f.value, terms, f.name == "description"); ok {
-			if h.Highlight == nil {
-				h.Highlight = make(map[string]string, 2)
-			}
-			h.Highlight[f.name] = s
-		}
+	// The postings say which fields hold a term: only those are read.
+	if contains(h.Matched, "name") {
+		h.Highlight.Name, _ = p.cat.mark(h.Place.Name, terms, false)
+	}
+	if contains(h.Matched, "description") {
+		h.Highlight.Description, _ = p.cat.mark(h.Place.Description, terms, true)
 	}
 }
 

@@ -71,7 +71,7 @@ func TestHighlight(t *testing.T) {
 	if !slices.Contains(h.Matched, "description") {
 		t.Errorf("%s matched in %q, want description", h.Place.ID, h.Matched)
 	}
-	d := h.Highlight["description"]
+	d := h.Highlight.Description
 	if !strings.Contains(d, "<mark>imprimerie</mark>") || strings.Count(d, "<mark>") != strings.Count(d, "</mark>") {
 		t.Errorf("description highlight %q", d)
 	}
@@ -81,8 +81,8 @@ func TestHighlight(t *testing.T) {
 	// Words and neighbours: "impression 3D" is one mark; names are escaped.
 	res = MustSearch(t, e, index.Query{Text: "atelier"})
 	for _, h := range res.Hits {
-		n, ok := h.Highlight["name"]
-		if !ok {
+		n := h.Highlight.Name
+		if n == "" {
 			continue
 		}
 		if strings.Contains(n, "'") || !strings.Contains(n, "<mark>") {
@@ -90,11 +90,11 @@ func TestHighlight(t *testing.T) {
 		}
 	}
 	res = MustSearch(t, e, index.Query{Text: "imprimerie", NoHighlight: true})
-	if res.Hits[0].Highlight != nil || res.Hits[0].Matched != nil {
+	if res.Hits[0].Highlight != (index.Highlight{}) || res.Hits[0].Matched != nil {
 		t.Error("highlights with NoHighlight")
 	}
 	// No text, no highlight.
-	if res := MustSearch(t, e, index.Query{Types: []string{"fablab"}}); res.Hits[0].Highlight != nil {
+	if res := MustSearch(t, e, index.Query{Types: []string{"fablab"}}); res.Hits[0].Highlight != (index.Highlight{}) {
 		t.Error("highlights without text")
 	}
 }

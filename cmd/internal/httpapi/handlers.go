@@ -184,8 +184,8 @@ type resultJSON struct {
 	// Matched lists the fields holding a word of a text query; Highlight
 	// shows name and description with those words in <mark>, escaped
 	// for HTML.
-	Matched   []string          `json:"matched,omitempty"`
-	Highlight map[string]string `json:"highlight,omitempty"`
+	Matched   []string        `json:"matched,omitempty"`
+	Highlight index.Highlight `json:"highlight,omitzero"`
 	// OpenNow is null when the hours are unknown; NextChange is when it
 	// next opens or closes; TodayHours the day's hours in the request's
 	// language.

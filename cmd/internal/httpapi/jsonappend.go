@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/tierslieux/tierslieux/index"
 )
 
 // The search answer is written by hand, field by field, into a pooled
@@ -255,19 +256,16 @@ func (r *resultJSON) appendJSON(b []byte) []byte {
 	if len(r.Matched) > 0 {
 		b = appendStrings(appendKey(b, "matched", false), r.Matched)
 	}
-	if len(r.Highlight) > 0 {
+	if hl := r.Highlight; hl != (index.Highlight{}) {
 		b = append(appendKey(b, "highlight", false), '{')
-		keys := make([]string, 0, len(r.Highlight))
-		for k := range r.Highlight {
-			keys = append(keys, k)
+		if hl.Description != "" {
+			b = appendString(append(b, `"description":`...), hl.Description)
 		}
-		slices.Sort(keys)
-		for i, k := range keys {
-			if i > 0 {
+		if hl.Name != "" {
+			if hl.Description != "" {
 				b = append(b, ',')
 			}
-			b = append(appendString(b, k), ':')
-			b = appendString(b, r.Highlight[k])
+			b = appendString(append(b, `"name":`...), hl.Name)
 		}
 		b = append(b, '}')
 	}
