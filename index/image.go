@@ -455,29 +455,45 @@ func (s *placeStore) listsFirstNamed() []uint32 {
 // count(v) strings, which fill writes; lists the order leaves out come
 // last.
 func (s *placeStore) packLists(order []uint32, count func(v int) int, fill func(v int, dst []string)) {
-	total := 0
-	for v := 1; v < len(s.lists); v++ {
-		total += count(v)
-	}
-	arena := make([]string, total)
 	out := make([][]string, len(s.lists))
 	out[0] = []string{}
-	place := func(v int) {
-		n := count(v)
-		out[v] = arena[:n:n]
-		fill(v, out[v])
-		arena = arena[n:]
-	}
+	seen := newBitset(len(s.lists))
+	seen.set(0)
+	full := make([]uint32, 0, len(s.lists))
 	for _, v := range order {
-		if v != 0 && out[v] == nil {
-			place(int(v))
+		if !seen.has(v) {
+			seen.set(v)
+			full = append(full, v)
 		}
 	}
-	for v := range out {
-		if out[v] == nil {
-			place(v)
+	// Lists no record names, if any, last.
+	for v := range uint32(len(s.lists)) {
+		if !seen.has(v) {
+			full = append(full, v)
 		}
 	}
+	total := 0
+	for _, v := range full {
+		total += count(int(v))
+	}
+	arena := make([]string, total)
+	for _, v := range full {
+		n := count(int(v))
+		out[v], arena = arena[:n:n], arena[n:]
+	}
+	// Filling reads the lists where they lie, out of order: a share on
+	// each core.
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	chunk := (len(full) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for _, v := range full[min(w*chunk, len(full)):min((w+1)*chunk, len(full))] {
+				fill(int(v), out[v])
+			}
+		})
+	}
+	wg.Wait()
 	s.lists = out
 }
 
