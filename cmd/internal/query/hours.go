@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/ingest"
@@ -26,6 +27,9 @@ var dayRE = regexp.MustCompile(`(?i)(?:^|[\s,;(])((?:(?:le|les|on|ce|cette|this|
 var clock12RE = regexp.MustCompile(`(?i)\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b`)
 
 func clock24(s string) string {
+	if !hasDigit(s) {
+		return s
+	}
 	return clock12RE.ReplaceAllStringFunc(s, func(m string) string {
 		g := clock12RE.FindStringSubmatch(m)
 		h, _ := strconv.Atoi(g[1])
@@ -44,6 +48,49 @@ func clock24(s string) string {
 	})
 }
 
+// Most texts hold no time: these say, without the regular expressions'
+// cost, when one cannot match. Every match of openRE holds one of
+// openWords, every match of dayRE one of dayWords (the days end in "di",
+// "che" or "day"), every match of clock12RE, coordRE, distanceRE and
+// minutesRE a digit (\d is ASCII); ASCII letters are compared without
+// case, and a text with other letters is always searched, since (?i)
+// also matches their Unicode case variants (the Kelvin sign for k).
+var (
+	openWords = []string{"ouvert", "open"}
+	dayWords  = []string{"di", "che", "day", "week", "demain", "tomorrow", "tonight"}
+)
+
+func hasDigit(s string) bool {
+	for i := range len(s) {
+		if s[i]-'0' <= 9 {
+			return true
+		}
+	}
+	return false
+}
+
+// mayHold reports whether s may hold one of words (lower-case ASCII):
+// false only when s is ASCII and holds none, ignoring case.
+func mayHold(s string, words []string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, w := range words {
+		for i := 0; i+len(w) <= len(s); i++ {
+			j := 0
+			for j < len(w) && s[i+j]|0x20 == w[j] {
+				j++
+			}
+			if j == len(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // maxWhenWords bounds the words read after "ouvert" as a time.
 const maxWhenWords = 6
 
@@ -60,7 +107,11 @@ func readHours(q *index.Query, text string, now time.Time, required map[string]b
 		}
 		return false
 	}
-	for _, m := range openRE.FindAllStringSubmatchIndex(text, -1) {
+	var opens [][]int
+	if mayHold(text, openWords) {
+		opens = openRE.FindAllStringSubmatchIndex(text, -1)
+	}
+	for _, m := range opens {
 		after := text[m[3]:]
 		words := strings.Fields(after)
 		for n := min(len(words), maxWhenWords); n >= 1; n-- {
@@ -75,6 +126,9 @@ func readHours(q *index.Query, text string, now time.Time, required map[string]b
 		}
 	}
 	// A day said alone, with what follows it ("samedi matin").
+	if !mayHold(text, dayWords) {
+		return text
+	}
 	if m := dayRE.FindStringSubmatchIndex(text); m != nil {
 		after := text[m[3]:]
 		words := strings.Fields(after)

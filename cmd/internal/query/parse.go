@@ -111,6 +111,9 @@ func (p *Parser) Parse(text string) (index.Query, error) {
 // readNumbers reads a point ("43.6,1.44") and a distance ("30 km") out
 // of text, and returns the rest.
 func readNumbers(q *index.Query, text string) (string, error) {
+	if !hasDigit(text) {
+		return text, nil
+	}
 	if m := coordRE.FindStringSubmatchIndex(text); m != nil {
 		lat, _ := strconv.ParseFloat(text[m[2]:m[3]], 64)
 		lon, _ := strconv.ParseFloat(text[m[4]:m[5]], 64)

@@ -32,6 +32,9 @@ var (
 // readMinutes reads "within N minutes of" as a radius at the parser's
 // speed, said in Notes.
 func (p *Parser) readMinutes(q *index.Query, text string) (string, error) {
+	if !hasDigit(text) {
+		return text, nil
+	}
 	m := minutesRE.FindStringSubmatchIndex(text)
 	if m == nil {
 		return text, nil
