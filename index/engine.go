@@ -306,6 +306,9 @@ func (p *planner) run() (*Result, []match) {
 	if !q.Nearest {
 		res.Total, res.UnknownHours = len(matches), unknown
 	}
+	if p.ringTotal >= 0 {
+		res.Total = p.ringTotal
+	}
 	res.HasText = p.text != nil
 	return res, matches
 }

@@ -40,6 +40,9 @@ type planner struct {
 	yield bool
 	// ranked says the matches go to rank (Engine.match).
 	ranked bool
+	// ringTotal is the number of matches when the candidates are only
+	// those of an inner disc (decayRings), -1 otherwise.
+	ringTotal int
 	// cands and scoreBuf are lent until release, by candBufs and by the
 	// catalog.
 	cands    *[]match
@@ -82,7 +85,7 @@ func (p *planner) release() {
 
 // plan prepares a query's filter and text.
 func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
-	p := &planner{ctx: ctx, cat: e.cat, force: e.Plan, q: q, f: e.cat.filter(q), yield: e.Heavy(*q, -1)}
+	p := &planner{ctx: ctx, cat: e.cat, force: e.Plan, q: q, f: e.cat.filter(q), yield: e.Heavy(*q, -1), ringTotal: -1}
 	if q.Text == "" {
 		return p, nil
 	}
@@ -122,7 +125,7 @@ func (p *planner) live() bool {
 
 // reset readies the planner for a run, after the text was relaxed.
 func (p *planner) reset() {
-	p.scores, p.chosen, p.tq, p.estimate, p.along = nil, PlanAuto, nil, 0, nil
+	p.scores, p.chosen, p.tq, p.estimate, p.along, p.ringTotal = nil, PlanAuto, nil, 0, nil, -1
 	if p.text != nil && p.text.hasCondition() {
 		p.tq, p.estimate = p.text, p.text.estimate()
 	}
@@ -315,9 +318,11 @@ func (p *planner) areaThenText() []match {
 		// the places matching all three are visited. Each holds every
 		// condition: filter scores those passing the hours as it goes,
 		// with no set of scores to write and read back.
-		cands := p.geoCandidates(p.conditionBits())
 		p.chosen = PlanGeoFirst
-		return cands
+		if p.ringsServe() {
+			return p.decayRings(p.conditionBits())
+		}
+		return p.geoCandidates(p.conditionBits())
 	}
 	cands := p.geoCandidates(nil)
 	if p.tq != nil {

@@ -34,6 +34,9 @@ type termSets struct {
 	any    bitset
 	df     int     // places holding the term in any field
 	idf    float64 // 1 + ln(N / (df + 1))
+	// most is the largest sum of field boosts a place holding the term
+	// has: its score is at most idf × most.
+	most float64
 }
 
 // size is what a term's sets weigh in the cache, in bytes.
@@ -199,6 +202,7 @@ func (cat *Catalog) fetchTerm(ctx context.Context, term string) (*termSets, erro
 	}
 	ts.df = ts.any.count()
 	ts.idf = 1 + math.Log(float64(n)/float64(ts.df+1))
+	ts.most = mostWeight(ts.fields, c.fields)
 	if ts.df == 0 {
 		// In no place (a typo, nonsense): a small entry, so asking again
 		// costs nothing.
@@ -208,4 +212,37 @@ func (cat *Catalog) fetchTerm(ctx context.Context, term string) (*termSets, erro
 		}
 	}
 	return ts, nil
+}
+
+// mostWeight is the largest sum of the boosts of the fields holding a
+// term that one place has, given the term's set of each field.
+func mostWeight(sets []bitset, fields []text.Field) float64 {
+	if len(sets) == 0 {
+		return 0
+	}
+	all := 0.0
+	for _, f := range fields {
+		all += f.Boost
+	}
+	best := 0.0
+	for w := range sets[0] {
+		var any uint64
+		for _, b := range sets {
+			any |= b[w]
+		}
+		for any != 0 {
+			bit := any & -any
+			any &^= bit
+			s := 0.0
+			for i, b := range sets {
+				if b[w]&bit != 0 {
+					s += fields[i].Boost
+				}
+			}
+			if best = max(best, s); best == all {
+				return best
+			}
+		}
+	}
+	return best
 }

@@ -203,6 +203,16 @@ func (tq *textQuery) score(o uint32) (float64, bool) {
 	return total, true
 }
 
+// most is at least the score of any place: each term's idf times the
+// largest sum of boosts a place holding it has.
+func (tq *textQuery) most() float64 {
+	total := 0.0
+	for _, t := range tq.terms {
+		total += t.idf * t.most
+	}
+	return total
+}
+
 // scoreCandidates scores the candidates that keep lets through, into
 // out (empty).
 func (tq *textQuery) scoreCandidates(cands []match, out *scoreSet, keep func(uint32) bool) *scoreSet {
