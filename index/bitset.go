@@ -117,6 +117,25 @@ func (b bitset) eachRange(lo, hi uint32, fn func(uint32) bool) bool {
 // small area costs its area, not a pass over the whole catalog.
 type allOf []bitset
 
+// countRange counts the places of [lo, hi) in every bitset.
+func (a allOf) countRange(lo, hi uint32) int {
+	n := 0
+	for wi := lo >> 6; lo < hi && wi <= (hi-1)>>6; wi++ {
+		w := a[0][wi]
+		for _, b := range a[1:] {
+			w &= b[wi]
+		}
+		if wi == lo>>6 {
+			w &^= 1<<(lo&63) - 1
+		}
+		if wi == (hi-1)>>6 {
+			w &= lastMask(hi)
+		}
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
 // eachRange calls fn for each place of [lo, hi) in every bitset, in
 // order, until fn returns false; it reports whether fn always returned
 // true.

@@ -41,3 +41,30 @@ func TestCountRange(t *testing.T) {
 		}
 	}
 }
+
+// TestAllOfCountRange: counting the places of a range in every set by
+// words equals counting what eachRange visits, at every alignment.
+func TestAllOfCountRange(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 64, 130, 1000} {
+		var a allOf
+		for range 1 + r.IntN(3) {
+			b := newBitset(n)
+			for i := range n {
+				if r.IntN(2) == 0 {
+					b.set(uint32(i))
+				}
+			}
+			a = append(a, b)
+		}
+		for lo := 0; lo <= n; lo++ {
+			for hi := lo; hi <= n; hi += 1 + r.IntN(9) {
+				want := 0
+				a.eachRange(uint32(lo), uint32(hi), func(uint32) bool { want++; return true })
+				if got := a.countRange(uint32(lo), uint32(hi)); got != want {
+					t.Fatalf("n %d, %d sets: countRange(%d, %d) = %d, want %d", n, len(a), lo, hi, got, want)
+				}
+			}
+		}
+	}
+}

@@ -319,10 +319,11 @@ func (p *planner) areaThenText() []match {
 		// condition: filter scores those passing the hours as it goes,
 		// with no set of scores to write and read back.
 		p.chosen = PlanGeoFirst
-		if p.ringsServe() {
-			return p.decayRings(p.conditionBits())
+		bits := p.conditionBits()
+		if len(bits) > 0 && p.ringsServe() {
+			return p.decayRings(bits)
 		}
-		return p.geoCandidates(p.conditionBits())
+		return p.geoCandidates(bits)
 	}
 	cands := p.geoCandidates(nil)
 	if p.tq != nil {

@@ -37,12 +37,21 @@ func (p *planner) decayRings(bits allOf) []match {
 	k := q.Offset + q.Limit
 	full := geo.NewCircle(q.Near.Lon, q.Near.Lat, q.RadiusMeters)
 	keep := func(o uint32) bool { return p.f.pass(o) && p.f.static(o) }
+	// bits holds the filters' bitmaps (and no hours filter applies): the
+	// places of a run inside the disc are counted a word at a time.
 	total := 0
-	p.eachIn(full, bits, func(o uint32) bool {
-		if keep(o) {
-			total++
+	cells := p.cat.cells
+	cells.Cover(full, func(lo, hi int, inside bool) bool {
+		if inside {
+			total += bits.countRange(uint32(lo), uint32(hi))
+			return p.live()
 		}
-		return p.live()
+		return bits.eachRange(uint32(lo), uint32(hi), func(o uint32) bool {
+			if cells.Contains(full, int(o)) && keep(o) {
+				total++
+			}
+			return p.live()
+		})
 	})
 	p.ringTotal = total
 	r := q.RadiusMeters
