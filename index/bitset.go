@@ -121,19 +121,24 @@ type allOf []bitset
 func (a allOf) countRange(lo, hi uint32) int {
 	n := 0
 	for wi := lo >> 6; lo < hi && wi <= (hi-1)>>6; wi++ {
-		w := a[0][wi]
-		for _, b := range a[1:] {
-			w &= b[wi]
-		}
-		if wi == lo>>6 {
-			w &^= 1<<(lo&63) - 1
-		}
-		if wi == (hi-1)>>6 {
-			w &= lastMask(hi)
-		}
-		n += bits.OnesCount64(w)
+		n += bits.OnesCount64(a.word(wi, lo, hi))
 	}
 	return n
+}
+
+// word is word wi of the sets ANDed, cut to [lo, hi).
+func (a allOf) word(wi, lo, hi uint32) uint64 {
+	w := a[0][wi]
+	for _, b := range a[1:] {
+		w &= b[wi]
+	}
+	if wi == lo>>6 {
+		w &^= 1<<(lo&63) - 1
+	}
+	if wi == (hi-1)>>6 {
+		w &= lastMask(hi)
+	}
+	return w
 }
 
 // eachRange calls fn for each place of [lo, hi) in every bitset, in
@@ -144,16 +149,7 @@ func (a allOf) eachRange(lo, hi uint32, fn func(uint32) bool) bool {
 		return true
 	}
 	for wi := lo >> 6; wi <= (hi-1)>>6; wi++ {
-		w := a[0][wi]
-		for _, b := range a[1:] {
-			w &= b[wi]
-		}
-		if wi == lo>>6 {
-			w &^= 1<<(lo&63) - 1
-		}
-		if wi == (hi-1)>>6 {
-			w &= lastMask(hi)
-		}
+		w := a.word(wi, lo, hi)
 		for w != 0 {
 			t := bits.TrailingZeros64(w)
 			if !fn(wi<<6 + uint32(t)) {
