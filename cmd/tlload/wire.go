@@ -300,10 +300,16 @@ func (w *wire) readHead() (head, error) {
 				return h, fmt.Errorf("%w: Transfer-Encoding %q", errBadReply, shorten(string(value), 40))
 			}
 		case bytes.EqualFold(name, hConnection):
-			if bytes.EqualFold(value, []byte("close")) {
-				h.close = true
-			} else if bytes.EqualFold(value, []byte("keep-alive")) {
-				h.close = false
+			// A list of options: "close" wins over "keep-alive".
+			for _, opt := range bytes.Split(value, []byte(",")) {
+				opt = bytes.TrimSpace(opt)
+				if bytes.EqualFold(opt, []byte("close")) {
+					h.close = true
+					break
+				}
+				if bytes.EqualFold(opt, []byte("keep-alive")) {
+					h.close = false
+				}
 			}
 		}
 	}
@@ -321,6 +327,7 @@ func (w *wire) readN(rep *reply, n int64, keepHead int) error {
 			b, err := w.br.Peek(k)
 			rep.head = append(rep.head, b...)
 			if err != nil && (n >= 0 || !errors.Is(err, io.EOF)) {
+				rep.bytes += int64(len(b))
 				return unexpected(err)
 			}
 		}

@@ -144,6 +144,8 @@ func TestWireKeepAlive(t *testing.T) {
 		{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 1},
 		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 1},
 		{"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", 5},
+		{"HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 2\r\n\r\nok", 5},
+		{"HTTP/1.1 200 OK\r\nConnection: TE\r\nContent-Length: 2\r\n\r\nok", 1},
 		{"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", 5},
 		{"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok", 1},
 	}

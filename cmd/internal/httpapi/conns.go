@@ -161,7 +161,9 @@ func connOf(r *http.Request) *conn {
 // sends it in one write. Go's server writes through a 4 KB buffer: an
 // answer longer than that leaves in two writes (two system calls, two
 // TCP segments, the client woken twice) unless held. Only the request's
-// own goroutine writes to its connection, while its handler runs.
+// own goroutine writes to its connection, and it releases what it held
+// before its handler returns; Close, which other goroutines call (the
+// connection cap, a forced shutdown), leaves the held bytes alone.
 func (c *conn) hold() {
 	if c.held == nil {
 		c.held = getBuf()
@@ -180,11 +182,15 @@ func (c *conn) release() error {
 		_, err = c.Conn.Write(*bp)
 	}
 	putBuf(bp)
+	if err != nil {
+		// net/http saw every held write succeed: left open, the
+		// connection would be kept alive with its answer cut short.
+		c.Conn.Close()
+	}
 	return err
 }
 
 func (c *conn) Close() error {
-	c.release()
 	err := c.Conn.Close()
 	c.once.Do(func() {
 		c.l.mu.Lock()
