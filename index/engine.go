@@ -302,13 +302,16 @@ func (p *planner) run() (*Result, []match) {
 		}
 		res.Facets = facets(p.cat, &q, facetCands, p.scores, p.f, meters)
 	}
+	res.HasText = p.text != nil
+	if p.ringTotal >= 0 {
+		// The rings' candidates are filtered and scored, and counted
+		// over the whole disc (no hours filter, so no unknown hours).
+		res.Total = p.ringTotal
+		return res, cands
+	}
 	matches, unknown := p.filter(cands)
 	if !q.Nearest {
 		res.Total, res.UnknownHours = len(matches), unknown
 	}
-	if p.ringTotal >= 0 {
-		res.Total = p.ringTotal
-	}
-	res.HasText = p.text != nil
 	return res, matches
 }

@@ -30,8 +30,8 @@ const ringsFirstPages = 4
 // area that leaves most matches counted (the conditions' bitmaps over
 // the cells' runs) but never scored, measured nor ranked. The disc
 // doubles until the page is certain, up to the whole radius. What it
-// returns is what geoCandidates would for the inner disc; the total is
-// the whole disc's (ringTotal).
+// returns is what geoCandidates and filter would for the inner disc,
+// with their text scores; the total is the whole disc's (ringTotal).
 func (p *planner) decayRings(bits allOf) []match {
 	q := p.q
 	k := q.Offset + q.Limit
