@@ -29,7 +29,7 @@ type reloader struct {
 	api      *httpapi.Server
 	log      *slog.Logger
 	speedKMH float64
-	// retune sets the memory limit again for the catalogs in memory, nil
+	// retune sets the collector's target and limit again for the catalogs in memory, nil
 	// to leave it.
 	retune func()
 

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+func TestGCPercent(t *testing.T) {
+	for _, tc := range []struct {
+		live uint64
+		want int
+	}{
+		{0, serveGCPercent},        // nothing live: collect rarely
+		{30 << 20, serveGCPercent}, // the demo catalog
+		{99 << 20, 193},            // 100,000 places
+		{192 << 20, 100},           // as much live as headroom
+		{738 << 20, 26},            // 1,000,000 places
+		{7 << 30, 25},              // ten million: the floor
+		{1<<63 - 1 + 1<<63, 25},    // no overflow at the top
+		{requestHeadroom / 4, serveGCPercent},
+	} {
+		if got := gcPercent(tc.live); got != tc.want {
+			t.Errorf("gcPercent(%d MB) = %d, want %d", tc.live>>20, got, tc.want)
+		}
+	}
+}
+
+func TestTuneMemory(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	t.Setenv("GOMEMLIMIT", "")
+
+	t.Run("default", func(t *testing.T) {
+		t.Setenv("GOGC", "")
+		limit, percent := tuneMemory(3 << 30)
+		if limit != 3<<30 || debug.SetMemoryLimit(-1) != 3<<30 {
+			t.Errorf("limit %d, runtime's %d; want the one given, %d", limit, debug.SetMemoryLimit(-1), int64(3<<30))
+		}
+		if got := debug.SetGCPercent(percent); got != percent || percent < 25 || percent > serveGCPercent {
+			t.Errorf("GC percent returned %d, runtime's %d; want them equal, in [25, %d]", percent, got, serveGCPercent)
+		}
+		limit, _ = tuneMemory(0)
+		if limit <= requestHeadroom {
+			t.Errorf("default limit %d: want the live heap's share above %d", limit, requestHeadroom)
+		}
+	})
+	t.Run("GOGC set", func(t *testing.T) {
+		t.Setenv("GOGC", "77")
+		debug.SetGCPercent(77)
+		if _, percent := tuneMemory(3 << 30); percent != 77 || debug.SetGCPercent(77) != 77 {
+			t.Errorf("GOGC=77: percent %d; want GOGC's left alone", percent)
+		}
+	})
+}
