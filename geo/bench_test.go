@@ -84,23 +84,43 @@ func BenchmarkWithin(b *testing.B) {
 	}
 }
 
+// BenchmarkNearest finds the k nearest with the R-tree (Index.Nearest)
+// and with the cells (Cells.Nearest), on the same points.
 func BenchmarkNearest(b *testing.B) {
 	for _, n := range benchSizes {
 		d := MustBenchData(b, n)
+		lon, lat := make([]float64, n), make([]float64, n)
+		for i, p := range d.pts {
+			lon[i], lat[i] = p.Lon, p.Lat
+		}
+		order := geo.CellOrder(lon, lat)
+		slon, slat := make([]float64, n), make([]float64, n)
+		for i, o := range order {
+			slon[i], slat[i] = lon[o], lat[o]
+		}
+		cells := geo.NewCells(slon, slat)
 		for _, k := range []int{10, 100} {
-			b.Run(fmt.Sprintf("n=%d/k=%d", n, k), func(b *testing.B) {
-				b.ReportAllocs()
-				hits, i := 0, 0
-				for b.Loop() {
-					c := d.centres[i%len(d.centres)]
-					hits += len(d.ix.Nearest(c[0], c[1], k, 0, nil))
-					i++
-				}
-				if hits != k*i {
-					b.Fatalf("Nearest returned %d hits over %d queries, want %d each", hits, i, k)
-				}
-				benchSink += hits
-			})
+			for _, walk := range []struct {
+				name    string
+				nearest func(lon, lat float64) []geo.Hit
+			}{
+				{"rtree", func(lon, lat float64) []geo.Hit { return d.ix.Nearest(lon, lat, k, 0, nil) }},
+				{"cells", func(lon, lat float64) []geo.Hit { return cells.Nearest(lon, lat, k, 0, nil, nil) }},
+			} {
+				b.Run(fmt.Sprintf("n=%d/k=%d/%s", n, k, walk.name), func(b *testing.B) {
+					b.ReportAllocs()
+					hits, i := 0, 0
+					for b.Loop() {
+						c := d.centres[i%len(d.centres)]
+						hits += min(k, len(walk.nearest(c[0], c[1])))
+						i++
+					}
+					if hits != k*i {
+						b.Fatalf("Nearest returned %d hits over %d queries, want %d each", hits, i, k)
+					}
+					benchSink += hits
+				})
+			}
 		}
 	}
 }

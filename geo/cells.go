@@ -55,6 +55,33 @@ func hilbert(x, y uint32) uint32 {
 	return d
 }
 
+// curveTurn is how the Hilbert curve runs through a cell of the
+// quadtree: the transform hilbert has applied to the coordinates on its
+// way down to the cell, a complement of both (bit 0) and a swap (bit 1),
+// which commute. The root's is 0.
+type curveTurn uint8
+
+// child returns the place along the curve (0 to 3) of the child of a
+// cell turned t whose grid origin, in cells of the child's level, is
+// (x, y), and the child's turn: hilbert's step for one level, where
+// computing the place from the whole key costs a step per level.
+func (t curveTurn) child(x, y uint32) (int, curveTurn) {
+	rx, ry := x&1, y&1
+	if t&1 != 0 {
+		rx, ry = rx^1, ry^1
+	}
+	if t&2 != 0 {
+		rx, ry = ry, rx
+	}
+	if ry == 0 {
+		if rx == 1 {
+			t ^= 1
+		}
+		t ^= 2
+	}
+	return int((3 * rx) ^ ry), t
+}
+
 // CellOrder returns the permutation that sorts points by CellKey, ties
 // in their given order: whoever keeps points in that order can hand them
 // to NewCells.
@@ -166,7 +193,7 @@ const leafPoints = 128
 func (c *Cells) Cover(a Area, fn func(lo, hi int, inside bool) bool) {
 	rel := a.relate(0, 0, cellGrid, cellGrid)
 	if rel != Disjoint {
-		c.cover(a, 0, 0, 0, 0, rel, 0, len(c.keys), fn)
+		c.cover(a, 0, 0, 0, 0, 0, rel, 0, len(c.keys), fn)
 	}
 }
 
@@ -175,9 +202,10 @@ func (c *Cells) Cover(a Area, fn func(lo, hi int, inside bool) bool) {
 func (c *Cells) Contains(a Area, i int) bool { return a.contains(c, i) }
 
 // cover visits the cell at level with grid origin (cx, cy) in cells of
-// that level, whose keys start at first, related to the area by rel (not
-// Disjoint), whose points are positions [l, h).
-func (c *Cells) cover(a Area, level int, cx, cy uint32, first uint64, rel Relation, l, h int, fn func(lo, hi int, inside bool) bool) bool {
+// that level, whose keys start at first, the curve turned turn in it,
+// related to the area by rel (not Disjoint), whose points are positions
+// [l, h).
+func (c *Cells) cover(a Area, level int, cx, cy uint32, first uint64, turn curveTurn, rel Relation, l, h int, fn func(lo, hi int, inside bool) bool) bool {
 	switch {
 	case l == h:
 		return true
@@ -194,6 +222,7 @@ func (c *Cells) cover(a Area, level int, cx, cy uint32, first uint64, rel Relati
 	span := uint64(1) << (2 * shift)
 	var kids [4]struct {
 		x, y uint32
+		turn curveTurn
 		rel  Relation // Disjoint for a child left out
 	}
 	for i := range uint32(4) {
@@ -202,38 +231,44 @@ func (c *Cells) cover(a Area, level int, cx, cy uint32, first uint64, rel Relati
 		if rel == Disjoint {
 			continue
 		}
-		j := (uint64(hilbert(x<<shift, y<<shift)) >> (2 * shift)) & 3
-		kids[j].x, kids[j].y, kids[j].rel = x, y, rel
+		j, t := turn.child(x, y)
+		kids[j].x, kids[j].y, kids[j].turn, kids[j].rel = x, y, t, rel
 	}
 	bounds := [5]int{l, -1, -1, -1, h}
-	bound := func(j int) int {
-		if bounds[j] < 0 {
-			if level+1 <= c.startLevel {
-				bounds[j] = int(c.start[(first+uint64(j)*span)>>(2*uint(cellBits-c.startLevel))])
-			} else {
-				// Between the nearest bounds known on either side.
-				lo, hi := j-1, j+1
-				for bounds[lo] < 0 {
-					lo--
-				}
-				for bounds[hi] < 0 {
-					hi++
-				}
-				bounds[j] = lowerBound(c.keys, bounds[lo], bounds[hi], first+uint64(j)*span)
-			}
-		}
-		return bounds[j]
-	}
 	for j := range 4 {
 		k := kids[j]
 		if k.rel == Disjoint {
 			continue
 		}
-		if !c.cover(a, level+1, k.x, k.y, first+uint64(j)*span, k.rel, bound(j), bound(j+1), fn) {
+		lo, hi := c.childBound(&bounds, j, level, first, span), c.childBound(&bounds, j+1, level, first, span)
+		if !c.cover(a, level+1, k.x, k.y, first+uint64(j)*span, k.turn, k.rel, lo, hi, fn) {
 			return false
 		}
 	}
 	return true
+}
+
+// childBound returns bounds[j], finding it first if it is below 0: the
+// first position of the j-th child along the curve (the end of the run
+// at j = 4) of a cell at level whose keys start at first, each child
+// spanning span keys. It reads the start table down to its level, and
+// searches below it between the nearest bounds known on either side.
+func (c *Cells) childBound(bounds *[5]int, j, level int, first, span uint64) int {
+	if bounds[j] < 0 {
+		if level+1 <= c.startLevel {
+			bounds[j] = int(c.start[(first+uint64(j)*span)>>(2*uint(cellBits-c.startLevel))])
+		} else {
+			lo, hi := j-1, j+1
+			for bounds[lo] < 0 {
+				lo--
+			}
+			for bounds[hi] < 0 {
+				hi++
+			}
+			bounds[j] = lowerBound(c.keys, bounds[lo], bounds[hi], first+uint64(j)*span)
+		}
+	}
+	return bounds[j]
 }
 
 // lowerBound is the first position in [lo, hi) whose key is at least v

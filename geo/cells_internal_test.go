@@ -95,3 +95,47 @@ func TestMetersAtLeast(t *testing.T) {
 		}
 	}
 }
+
+// TestCurveTurn: the place of every child along the curve, found a level
+// at a time from its parent's turn, is the one hilbert finds from the
+// whole key, down to the seventh level.
+func TestCurveTurn(t *testing.T) {
+	var walk func(level int, cx, cy uint32, turn curveTurn)
+	checked := 0
+	walk = func(level int, cx, cy uint32, turn curveTurn) {
+		if level == 7 {
+			return
+		}
+		shift := uint(cellBits - level - 1)
+		for i := range uint32(4) {
+			x, y := cx*2+(i&1), cy*2+(i>>1)
+			j, childTurn := turn.child(x, y)
+			if want := int(hilbert(x<<shift, y<<shift)>>(2*shift)) & 3; j != want {
+				t.Fatalf("level %d cell (%d, %d): place %d along the curve, hilbert says %d", level+1, x, y, j, want)
+			}
+			checked++
+			walk(level+1, x, y, childTurn)
+		}
+	}
+	walk(0, 0, 0, 0)
+	if checked != 4+16+64+256+1024+4096+16384 {
+		t.Errorf("%d cells checked", checked)
+	}
+	// And down every level to the grid's, towards random points: the key
+	// is the places along the way.
+	r := rand.New(rand.NewPCG(4, 4))
+	for range 2000 {
+		gx, gy := r.Uint32N(cellGrid), r.Uint32N(cellGrid)
+		var turn curveTurn
+		var key uint32
+		for level := 1; level <= cellBits; level++ {
+			shift := uint(cellBits - level)
+			var j int
+			j, turn = turn.child(gx>>shift, gy>>shift)
+			key = key<<2 | uint32(j)
+		}
+		if want := hilbert(gx, gy); key != want {
+			t.Fatalf("grid (%d, %d): key %d from the turns, hilbert says %d", gx, gy, key, want)
+		}
+	}
+}

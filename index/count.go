@@ -51,24 +51,19 @@ func (p *planner) countThenNearest(res *Result, a geo.Area) (*Result, []match) {
 	return res, out
 }
 
-// walkNearest walks the R-tree nearest first, keeping the places of the
-// area that pass the filters until k are kept and the next is farther
-// than the k-th (ties go to rank, by ID).
+// walkNearest finds the k places of the area nearest the point that pass
+// the filters, and those as far as the k-th (ties go to rank, by ID):
+// the cells opened nearest first (geo.Cells.Nearest).
 func (p *planner) walkNearest(k int) []match {
 	q := p.q
-	out := make([]match, 0, k+k/4+1) // k, and a few ties
-	p.cat.Geo.NearestFunc(q.Near.Lon, q.Near.Lat, q.RadiusMeters, func(o uint32, meters float64) bool {
-		if len(out) >= k && meters > out[len(out)-1].meters+geo.TieMeters {
-			return false
-		}
-		if !p.live() {
-			return false
-		}
-		if (q.BBox == nil || p.cat.inBound(o, q.BBox)) && p.f.pass(o) {
-			out = append(out, match{o: o, meters: meters})
-		}
-		return true
-	})
+	hits := p.cat.cells.Nearest(q.Near.Lon, q.Near.Lat, k, q.RadiusMeters, func(i int) bool {
+		o := uint32(i)
+		return (q.BBox == nil || p.cat.inBound(o, q.BBox)) && p.f.pass(o)
+	}, p.live)
+	out := make([]match, len(hits))
+	for i, h := range hits {
+		out[i] = match{o: h.ID, meters: h.Meters}
+	}
 	return out
 }
 

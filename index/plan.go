@@ -180,25 +180,22 @@ func (p *planner) textSelective() bool {
 	return p.estimate <= max(1000, p.cat.Len()/200)
 }
 
-// nearest walks the R-tree outward from the point and keeps the first
+// nearest opens the cells outward from the point and keeps the first
 // offset+limit places passing the filters and the text.
 func (p *planner) nearest() []match {
 	if p.tq != nil {
 		p.chosen = PlanTextFirst
 		p.scoreAll()
 	}
-	accept := func(o uint32) bool {
-		if !p.f.pass(o) {
-			return false
-		}
-		if p.scores != nil {
-			ok := p.scores.has(o)
-			return ok
-		}
-		return true
+	accept := func(i int) bool {
+		o := uint32(i)
+		return p.f.pass(o) && (p.scores == nil || p.scores.has(o))
 	}
 	q := p.q
-	hits := p.cat.Geo.Nearest(q.Near.Lon, q.Near.Lat, q.Offset+q.Limit, q.RadiusMeters, accept)
+	k := q.Offset + q.Limit
+	hits := p.cat.cells.Nearest(q.Near.Lon, q.Near.Lat, k, q.RadiusMeters, accept, p.live)
+	// The k nearest, ties at the k-th by place number as ever.
+	hits = hits[:min(k, len(hits))]
 	out := make([]match, len(hits))
 	for i, h := range hits {
 		out[i] = match{o: h.ID, meters: h.Meters}

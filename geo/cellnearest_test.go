@@ -1,0 +1,128 @@
+package geo_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/tierslieux/tierslieux/geo"
+)
+
+// nearestPoints is cellPoints with exact duplicates (ties in distance
+// from anywhere) and points stacked at a few places, in cell order, with
+// the R-tree of the same points, whose IDs are their positions.
+func nearestPoints(tb testing.TB, n int, seed uint64) ([][2]float64, *geo.Cells, *geo.Index) {
+	tb.Helper()
+	pts, _ := cellPoints(n, seed)
+	r := rand.New(rand.NewPCG(seed, 2))
+	for range n / 20 {
+		pts = append(pts, pts[r.IntN(len(pts))])
+	}
+	for range 300 {
+		pts = append(pts, [2]float64{2.35, 48.85}) // one address, many places
+	}
+	lon, lat := make([]float64, len(pts)), make([]float64, len(pts))
+	for i, p := range pts {
+		lon[i], lat[i] = p[0], p[1]
+	}
+	sorted := make([][2]float64, len(pts))
+	for i, o := range geo.CellOrder(lon, lat) {
+		sorted[i] = pts[o]
+	}
+	ix := geo.New()
+	for i, p := range sorted {
+		lon[i], lat[i] = p[0], p[1]
+		ix.Insert(uint32(i), p[0], p[1])
+	}
+	return sorted, geo.NewCells(lon, lat), ix
+}
+
+// TestCellsNearest: Cells.Nearest finds what a scan finds (the k nearest
+// accepted points within the radius, and every point as far as the k-th
+// to within TieMeters), and its first k are Index.Nearest's, from
+// centres in crowds, on stacked points, in empty seas, across the
+// antimeridian and near the poles, with radii through crowds and
+// filters that let few points through.
+func TestCellsNearest(t *testing.T) {
+	pts, cells, ix := nearestPoints(t, 20_000, 11)
+	r := rand.New(rand.NewPCG(5, 8))
+	type centre struct {
+		name     string
+		lon, lat float64
+	}
+	centres := []centre{{"stack", 2.35, 48.85}, {"pole", 0, 89.99}, {"south pole", 45, -90}, {"antimeridian", 180, -16.55}, {"sea", -30, 40}}
+	for i := range 60 {
+		p := pts[r.IntN(len(pts))]
+		switch i % 3 {
+		case 0:
+			centres = append(centres, centre{fmt.Sprintf("point %d", i), p[0], p[1]})
+		case 1:
+			centres = append(centres, centre{fmt.Sprintf("near point %d", i), math.Max(-180, math.Min(180, p[0]+r.NormFloat64()*0.05)), math.Max(-90, math.Min(90, p[1]+r.NormFloat64()*0.05))})
+		default:
+			centres = append(centres, centre{fmt.Sprintf("anywhere %d", i), r.Float64()*360 - 180, math.Asin(r.Float64()*2-1) * 180 / math.Pi})
+		}
+	}
+	filters := []struct {
+		name   string
+		accept func(i int) bool
+	}{
+		{"all", nil},
+		{"one in 3", func(i int) bool { return i%3 == 0 }},
+		{"one in 500", func(i int) bool { return i%500 == 7 }},
+	}
+	for _, c := range centres {
+		all := make([]geo.Hit, len(pts))
+		for i, p := range pts {
+			all[i] = geo.Hit{ID: uint32(i), Meters: geo.Distance(c.lon, c.lat, p[0], p[1])}
+		}
+		slices.SortFunc(all, byDistance)
+		for _, k := range []int{1, 20, 137} {
+			for _, maxM := range []float64{0, 2_000, 50_000, all[min(40, len(all)-1)].Meters} {
+				for _, f := range filters {
+					what := fmt.Sprintf("%s (%v, %v) k=%d max=%v %s", c.name, c.lon, c.lat, k, maxM, f.name)
+					var want []geo.Hit
+					for _, h := range all {
+						if maxM > 0 && h.Meters > maxM {
+							break
+						}
+						if len(want) >= k && h.Meters > want[k-1].Meters+geo.TieMeters {
+							break
+						}
+						if f.accept == nil || f.accept(int(h.ID)) {
+							want = append(want, h)
+						}
+					}
+					got := cells.Nearest(c.lon, c.lat, k, maxM, f.accept, nil)
+					MustEqualHits(t, what, got, want)
+					var accept func(uint32) bool
+					if f.accept != nil {
+						accept = func(id uint32) bool { return f.accept(int(id)) }
+					}
+					MustEqualHits(t, what+" (first k, against the R-tree)", got[:min(k, len(got))], ix.Nearest(c.lon, c.lat, k, maxM, accept))
+				}
+			}
+		}
+	}
+}
+
+func TestCellsNearestEdges(t *testing.T) {
+	_, cells, _ := nearestPoints(t, 2_000, 3)
+	if got := cells.Nearest(1, 45, 0, 0, nil, nil); len(got) != 0 {
+		t.Errorf("k=0: %d hits", len(got))
+	}
+	if got := geo.NewCells(nil, nil).Nearest(1, 45, 5, 0, nil, nil); len(got) != 0 {
+		t.Errorf("no points: %d hits", len(got))
+	}
+	if got := cells.Nearest(1, 45, 5, 0, func(int) bool { return false }, nil); len(got) != 0 {
+		t.Errorf("nothing accepted: %d hits", len(got))
+	}
+	if got := cells.Nearest(1, 45, cells.Len()+10, 0, nil, nil); len(got) != cells.Len() {
+		t.Errorf("k above the points: %d hits, want all %d", len(got), cells.Len())
+	}
+	asked := 0
+	if got := cells.Nearest(1, 45, cells.Len(), 0, nil, func() bool { asked++; return false }); got != nil || asked == 0 {
+		t.Errorf("live says no: %d hits, asked %d times; want nil, asked", len(got), asked)
+	}
+}
