@@ -103,6 +103,12 @@ type Result struct {
 type page struct {
 	places []ingest.Place
 	hits   []Hit
+	// views are the hours of the page's timetables (hoursView), open
+	// their OpenNow, sched the timetable of each; never grown past the
+	// page's size, so that a view stays where its hits point.
+	views []HoursView
+	open  []bool
+	sched []int32
 	// warmed keeps placeStore.warm's reads from being optimised away.
 	warmed byte
 }
@@ -123,6 +129,8 @@ func (r *Result) Release() {
 	}
 	clear(r.Hits) // no stale place, highlight or hours kept alive
 	r.page.hits = r.Hits[:0]
+	clear(r.page.views)
+	r.page.views, r.page.open, r.page.sched = r.page.views[:0], r.page.open[:0], r.page.sched[:0]
 	r.Hits = nil // a read after Release finds no hit
 	if cap(r.page.places) <= maxPooledPage {
 		pages.Put(r.page)
@@ -164,15 +172,15 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	if cap(pg.places) < hi-lo {
 		pg.places = make([]ingest.Place, hi-lo)
 		pg.hits = make([]Hit, 0, hi-lo)
+		pg.views, pg.open, pg.sched = make([]HoursView, 0, hi-lo), make([]bool, 0, hi-lo), make([]int32, 0, hi-lo)
 	}
 	page := pg.places[:hi-lo]
 	res.Hits = pg.hits[:0]
 	pg.warmed = e.cat.places.warm(matches[lo:hi])
-	views := map[int32]*HoursView{}
 	for i, m := range matches[lo:hi] {
 		pl := &page[i]
 		e.cat.places.decode(m.o, pl)
-		h := Hit{Place: pl, Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now, views)}
+		h := Hit{Place: pl, Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now, pg)}
 		if point && q.Trip == nil {
 			// Ranked by a cheaper measure, reported by the haversine.
 			h.Meters = p.distance(m.o)

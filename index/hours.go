@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"time"
 
 	"github.com/tierslieux/tierslieux/ingest/hours"
@@ -84,23 +85,25 @@ type HoursView struct {
 	Today []hours.Span
 }
 
-// hoursView is what place o's hours say at now, nil when unknown. seen
-// holds the views already made for this now, by schedule: the places of
-// a page share a few timetables, each read once (a view is read-only).
-func (c *Catalog) hoursView(o uint32, now time.Time, seen map[int32]*HoursView) *HoursView {
+// hoursView is what place o's hours say at now, nil when unknown. The
+// view is made in pg, once a page for each timetable: the places of a
+// page share a few, each read once (a view is read-only).
+func (c *Catalog) hoursView(o uint32, now time.Time, pg *page) *HoursView {
 	i := c.hours.byPlace[o]
 	if i < 0 {
 		return nil
 	}
-	if v, ok := seen[i]; ok {
-		return v
+	if j := slices.Index(pg.sched, i); j >= 0 {
+		return &pg.views[j]
 	}
 	s := c.hours.list[i]
-	open := s.OpenAt(now)
-	v := &HoursView{OpenNow: &open, Today: s.Day(now)}
+	n := len(pg.views)
+	pg.sched = append(pg.sched, i)
+	pg.open = append(pg.open, s.OpenAt(now))
+	pg.views = append(pg.views, HoursView{OpenNow: &pg.open[n], Today: s.Day(now)})
+	v := &pg.views[n]
 	if t, ok := s.NextChange(now); ok {
 		v.NextChange = t
 	}
-	seen[i] = v
 	return v
 }

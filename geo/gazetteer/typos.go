@@ -1,6 +1,7 @@
 package gazetteer
 
 import (
+	"slices"
 	"sync"
 	"unicode/utf8"
 )
@@ -35,24 +36,42 @@ func NewTypos(keys []string) *Typos {
 	return t
 }
 
-// Near returns the keys one edit away from w, not w itself, in index
-// order.
+// Near returns the keys one edit away from w, not w itself, in the order
+// w's deletions find them. It runs on every free word of a query: the
+// deletions are looked up from one buffer, not made strings each.
 func (t *Typos) Near(w string) []string {
 	if utf8.RuneCountInString(w) < MinTypoLen {
 		return nil
 	}
-	seen := map[int32]bool{}
-	var out []string
-	for _, v := range deletions(w) {
-		for _, i := range t.del[v] {
-			if seen[i] {
+	var seenBuf [32]int32
+	var found []int32
+	seen := seenBuf[:0]
+	var buf [64]byte
+	for at := -1; at < len(w); {
+		var ids []int32
+		if at < 0 { // w itself
+			ids, at = t.del[w], 0
+		} else {
+			_, size := utf8.DecodeRuneInString(w[at:])
+			b := append(append(buf[:0], w[:at]...), w[at+size:]...)
+			ids, at = t.del[string(b)], at+size
+		}
+		for _, i := range ids {
+			if slices.Contains(seen, i) {
 				continue
 			}
-			seen[i] = true
+			seen = append(seen, i)
 			if k := t.keys[i]; k != w && oneEdit(w, k) {
-				out = append(out, k)
+				found = append(found, i)
 			}
 		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	out := make([]string, len(found))
+	for j, i := range found {
+		out[j] = t.keys[i]
 	}
 	return out
 }

@@ -111,3 +111,15 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+// TestTyposNearAllocs: a word with no key near it, as most free words of
+// a query are, costs no allocation.
+func TestTyposNearAllocs(t *testing.T) {
+	typos := gazetteer.NewTypos([]string{"coworking", "montpellier", "laser", "rodez"})
+	if n := testing.AllocsPerRun(100, func() { typos.Near("médiathèque") }); n != 0 {
+		t.Errorf("Near of a word with no key near: %v allocations, want 0", n)
+	}
+	if got := typos.Near("cowroking"); !slices.Equal(got, []string{"coworking"}) {
+		t.Errorf("Near(cowroking) = %q", got)
+	}
+}

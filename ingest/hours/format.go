@@ -2,7 +2,6 @@ package hours
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -38,8 +37,13 @@ func FormatDay(spans []Span, l Lang) string {
 		}
 		return pick(l, "24 h/24", "24 hours")
 	}
-	parts := make([]string, len(spans))
+	// One buffer, one string: every result of an answer says its day.
+	var buf [96]byte
+	b := buf[:0]
 	for i, sp := range spans {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
 		start := sp.Start.In(paris)
 		end := sp.End.In(paris)
 		eh, em, _ := end.Clock()
@@ -48,15 +52,15 @@ func FormatDay(spans []Span, l Lang) string {
 		}
 		sh, sm, _ := start.Clock()
 		if l == English {
-			parts[i] = enClock(sh, sm) + "–" + enClock(eh, em)
+			b = appendEnClock(append(appendEnClock(b, sh, sm), "–"...), eh, em)
 		} else {
-			parts[i] = frClock(sh, sm) + " – " + frClock(eh, em)
+			b = appendFrClock(append(appendFrClock(b, sh, sm), " – "...), eh, em)
 		}
 		if sp.State == Unknown {
-			parts[i] += pick(l, " (à confirmer)", " (unconfirmed)")
+			b = append(b, pick(l, " (à confirmer)", " (unconfirmed)")...)
 		}
 	}
-	return strings.Join(parts, ", ")
+	return string(b)
 }
 
 func wholeDay(sp Span) bool {
@@ -77,14 +81,30 @@ func pick(l Lang, fr, en string) string {
 
 // frClock writes French typography without the no-break spaces, which
 // JSON clients rarely render as intended: "9 h", "17 h 30".
-func frClock(h, m int) string {
+func frClock(h, m int) string { return string(appendFrClock(nil, h, m)) }
+
+func enClock(h, m int) string { return string(appendEnClock(nil, h, m)) }
+
+// appendFrClock appends "9 h" or "9 h 05".
+func appendFrClock(b []byte, h, m int) []byte {
+	b = append(strconv.AppendInt(b, int64(h), 10), " h"...)
 	if m == 0 {
-		return strconv.Itoa(h) + " h"
+		return b
 	}
-	return strconv.Itoa(h) + " h " + twoDigits(m)
+	return appendTwoDigits(append(b, ' '), m)
 }
 
-func enClock(h, m int) string { return strconv.Itoa(h) + ":" + twoDigits(m) }
+// appendEnClock appends "9:05".
+func appendEnClock(b []byte, h, m int) []byte {
+	return appendTwoDigits(append(strconv.AppendInt(b, int64(h), 10), ':'), m)
+}
+
+func appendTwoDigits(b []byte, n int) []byte {
+	if n < 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, int64(n), 10)
+}
 
 // clockText writes a wall time in the language.
 func clockText(t time.Time, l Lang) string {

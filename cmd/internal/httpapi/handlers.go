@@ -174,8 +174,8 @@ type resultJSON struct {
 	Lon          float64  `json:"lon"`
 	Precision    string   `json:"precision"`
 	Demo         bool     `json:"demo"`
-	DistanceKM   *float64 `json:"distance_km,omitempty"`
-	Score        *float64 `json:"score,omitempty"`
+	DistanceKM   optFloat `json:"distance_km,omitzero"`
+	Score        optFloat `json:"score,omitzero"`
 	Address      string   `json:"address,omitempty"`
 	Postcode     string   `json:"postcode,omitempty"`
 	Website      string   `json:"website,omitempty"`
@@ -194,9 +194,22 @@ type resultJSON struct {
 	TodayHours string `json:"today_hours,omitempty"`
 	// DetourKM and AlongKM place a result of a trip: the extra distance
 	// it costs, and how far along the route it lies.
-	DetourKM *float64 `json:"detour_km,omitempty"`
-	AlongKM  *float64 `json:"along_km,omitempty"`
+	DetourKM optFloat `json:"detour_km,omitzero"`
+	AlongKM  optFloat `json:"along_km,omitzero"`
 }
+
+// optFloat is a number a result may leave out (omitzero leaves it out
+// unset): a pointer would cost an allocation a result.
+type optFloat struct {
+	v   float64
+	set bool
+}
+
+func some(v float64) optFloat { return optFloat{v, true} }
+
+func (f optFloat) IsZero() bool { return !f.set }
+
+func (f optFloat) MarshalJSON() ([]byte, error) { return appendFloat(nil, f.v), nil }
 
 func round(v float64, digits int) float64 {
 	p := math.Pow(10, float64(digits))
@@ -335,20 +348,17 @@ func resultOf(h index.Hit, hasText bool, l language.Tag, seen *hoursSeen) result
 		Address: p.Address, Postcode: p.Postcode, Website: p.Website, OpeningHours: p.OpeningHours, Description: p.Description,
 		Matched: h.Matched, Highlight: h.Highlight}
 	if d := h.Detour; d != nil {
-		detour, along := round(d.Meters/1000, 3), round(d.AlongMeters/1000, 3)
-		r.DetourKM, r.AlongKM = &detour, &along
+		r.DetourKM, r.AlongKM = some(round(d.Meters/1000, 3)), some(round(d.AlongMeters/1000, 3))
 	}
 	if v := h.Hours; v != nil {
 		r.OpenNow = v.OpenNow
 		r.NextChange, r.TodayHours = seen.of(v, l)
 	}
 	if h.HasDistance {
-		km := round(h.Meters/1000, 3)
-		r.DistanceKM = &km
+		r.DistanceKM = some(round(h.Meters/1000, 3))
 	}
 	if hasText {
-		sc := round(h.Score, 4)
-		r.Score = &sc
+		r.Score = some(round(h.Score, 4))
 	}
 	return r
 }

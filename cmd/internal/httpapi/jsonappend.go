@@ -239,11 +239,11 @@ func (r *resultJSON) appendJSON(b []byte) []byte {
 	b = appendFloat(appendKey(b, "lon", false), r.Lon)
 	b = appendString(appendKey(b, "precision", false), r.Precision)
 	b = strconv.AppendBool(appendKey(b, "demo", false), r.Demo)
-	if r.DistanceKM != nil {
-		b = appendFloat(appendKey(b, "distance_km", false), *r.DistanceKM)
+	if r.DistanceKM.set {
+		b = appendFloat(appendKey(b, "distance_km", false), r.DistanceKM.v)
 	}
-	if r.Score != nil {
-		b = appendFloat(appendKey(b, "score", false), *r.Score)
+	if r.Score.set {
+		b = appendFloat(appendKey(b, "score", false), r.Score.v)
 	}
 	for _, f := range [...]struct{ key, v string }{
 		{"address", r.Address}, {"postcode", r.Postcode}, {"website", r.Website},
@@ -281,11 +281,11 @@ func (r *resultJSON) appendJSON(b []byte) []byte {
 	if r.TodayHours != "" {
 		b = appendString(appendKey(b, "today_hours", false), r.TodayHours)
 	}
-	if r.DetourKM != nil {
-		b = appendFloat(appendKey(b, "detour_km", false), *r.DetourKM)
+	if r.DetourKM.set {
+		b = appendFloat(appendKey(b, "detour_km", false), r.DetourKM.v)
 	}
-	if r.AlongKM != nil {
-		b = appendFloat(appendKey(b, "along_km", false), *r.AlongKM)
+	if r.AlongKM.set {
+		b = appendFloat(appendKey(b, "along_km", false), r.AlongKM.v)
 	}
 	return append(b, '}')
 }
