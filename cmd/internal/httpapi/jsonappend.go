@@ -72,7 +72,7 @@ func appendString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		// Eight plain ASCII bytes at a time: most of an answer.
-		for i+8 <= len(s) && plainASCII8(s[i:i+8]) {
+		for i+8 <= len(s) && plainWord(word8(s[i:])) {
 			i += 8
 		}
 		if i >= len(s) {
@@ -114,19 +114,24 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// plainASCII8 says whether the eight bytes of s are ASCII a JSON string
-// holds as they are: none below a space, none a quote, a backslash or
-// past 0x7F. Each test finds a byte of a kind in all eight at once (the
-// word "has a zero byte" trick: x-0x01… borrows into the high bit of a
-// byte only where it was zero or the borrow started below it).
-func plainASCII8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+// word8 is the first eight bytes of s as a little-endian word: one load.
+func word8(s string) uint64 {
+	_ = s[7] // one bounds check, not eight
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// plainWord says whether the eight bytes of a word are ASCII a JSON
+// string holds as they are: none below a space, none a quote, a
+// backslash or past 0x7F. Each test finds a byte of a kind in all eight
+// at once (the word "has a zero byte" trick: x-0x01…
+// borrows into the high bit of a byte only where it was zero or the
+// borrow started below it). Small enough to be inlined, as the loop of
+// appendString needs.
+func plainWord(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	below := (x - ones*' ') & ^x
-	quote := x ^ (ones * '"')
-	slash := x ^ (ones * '\\')
-	return (below|(quote-ones)&^quote|(slash-ones)&^slash|x)&highs == 0
+	quote, slash := x^(ones*'"'), x^(ones*'\\')
+	return ((x-ones*' ')&^x|(quote-ones)&^quote|(slash-ones)&^slash|x)&highs == 0
 }
 
 // appendFloat appends f as encoding/json writes a float64.

@@ -89,11 +89,11 @@ func TestAppendString(t *testing.T) {
 	}
 }
 
-// TestPlainASCII8: every byte value at every place of eight, among plain
+// TestPlainWord: every byte value at every place of eight, among plain
 // neighbours and among the bytes nearest the limits, agrees with the
 // byte-by-byte table; and long strings of each kind are written as
 // encoding/json writes them.
-func TestPlainASCII8(t *testing.T) {
+func TestPlainWord(t *testing.T) {
 	for _, fill := range []byte{'a', ' ', '~', '!', '#', '[', ']', 0x7F} {
 		for pos := range 8 {
 			for c := range 256 {
@@ -103,7 +103,7 @@ func TestPlainASCII8(t *testing.T) {
 				for _, x := range b {
 					want = want && x < utf8.RuneSelf && safeASCII[x]
 				}
-				if got := plainASCII8(string(b)); got != want {
+				if got := plainWord(word8(string(b))); got != want {
 					t.Fatalf("%q: got %v, want %v", b, got, want)
 				}
 			}
