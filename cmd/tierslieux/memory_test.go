@@ -32,22 +32,26 @@ func TestTuneMemory(t *testing.T) {
 
 	t.Run("default", func(t *testing.T) {
 		t.Setenv("GOGC", "")
-		limit, percent := tuneMemory(3 << 30)
+		limit, percent := tuneMemory(3<<30, true)
 		if limit != 3<<30 || debug.SetMemoryLimit(-1) != 3<<30 {
 			t.Errorf("limit %d, runtime's %d; want the one given, %d", limit, debug.SetMemoryLimit(-1), int64(3<<30))
 		}
 		if got := debug.SetGCPercent(percent); got != percent || percent < 25 || percent > serveGCPercent {
 			t.Errorf("GC percent returned %d, runtime's %d; want them equal, in [25, %d]", percent, got, serveGCPercent)
 		}
-		limit, _ = tuneMemory(0)
+		limit, _ = tuneMemory(0, true)
 		if limit <= requestHeadroom {
 			t.Errorf("default limit %d: want the live heap's share above %d", limit, requestHeadroom)
+		}
+		debug.SetGCPercent(serveGCPercent)
+		if _, percent := tuneMemory(0, false); percent != serveGCPercent || debug.SetGCPercent(serveGCPercent) != serveGCPercent {
+			t.Errorf("not yet serving: GC percent %d, want %d left", percent, serveGCPercent)
 		}
 	})
 	t.Run("GOGC set", func(t *testing.T) {
 		t.Setenv("GOGC", "77")
 		debug.SetGCPercent(77)
-		if _, percent := tuneMemory(3 << 30); percent != 77 || debug.SetGCPercent(77) != 77 {
+		if _, percent := tuneMemory(3<<30, true); percent != 77 || debug.SetGCPercent(77) != 77 {
 			t.Errorf("GOGC=77: percent %d; want GOGC's left alone", percent)
 		}
 	})

@@ -189,7 +189,9 @@ const requestHeadroom = 192 << 20
 
 // tuneMemory sets the garbage collector for the catalog in memory, once
 // it is ready, and returns the soft memory limit and the GC percentage
-// it set.
+// in force. With serving false it sets the limit only: the text index is
+// still being prepared, allocating what stays, and collecting rarely
+// keeps that short.
 //
 // The collector runs each time requests have allocated requestHeadroom:
 // GOGC becomes that share of the live heap (between 25 and
@@ -206,12 +208,12 @@ const requestHeadroom = 192 << 20
 // the collector's goal. The catalog's heap is mostly without pointers
 // (its places are records, its name index offsets), so a collection
 // costs little.
-func tuneMemory(bytes int64) (limit int64, percent int) {
+func tuneMemory(bytes int64, serving bool) (limit int64, percent int) {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	percent = debug.SetGCPercent(-1)
-	if os.Getenv("GOGC") == "" {
+	if serving && os.Getenv("GOGC") == "" {
 		percent = gcPercent(m.HeapAlloc)
 	}
 	debug.SetGCPercent(percent)
@@ -315,13 +317,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		b.query.SpeedKMH = cfg.SpeedKMH
 	}
 	rl := &reloader{dir: cfg.Index, g: b.g, log: log, speedKMH: b.query.SpeedKMH, cur: b,
-		retune: func() { tuneMemory(cfg.MemoryLimit) }}
+		retune: func() { tuneMemory(cfg.MemoryLimit, true) }}
 	defer rl.close()
 	source := "embedded demo data"
 	if cfg.Index != "" {
 		source = cfg.Index
 	}
-	limit, gcp := tuneMemory(cfg.MemoryLimit)
+	limit, gcp := tuneMemory(cfg.MemoryLimit, false)
 	v := b.cat.Version()
 	log.Info("catalog ready", "source", source, "places", b.cat.Len(), "version", v.ID, "took", time.Since(start).Round(time.Millisecond),
 		"memory_limit_mb", limit>>20, "gc_percent", gcp)
@@ -369,7 +371,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		// the numbering, the orders) is live heap too, and a limit below
 		// it would have the collector run without pause.
 		api.SetReady(true)
-		limit, gcp := tuneMemory(cfg.MemoryLimit) // after: it collects once, in full
+		limit, gcp := tuneMemory(cfg.MemoryLimit, true) // after: it collects once, in full
 		log.Info("ready", "text_prepared_in", time.Since(start).Round(time.Millisecond), "memory_limit_mb", limit>>20, "gc_percent", gcp)
 	}()
 	api.SetReloadCounters(func() (ok, failed int64) { return rl.Reloads.Load(), rl.Failures.Load() })
