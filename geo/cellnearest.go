@@ -25,7 +25,7 @@ func (c *Cells) Nearest(lon, lat float64, k int, maxMeters float64, accept func(
 		return []Hit{}
 	}
 	q := unitVector(lon, lat)
-	limit := chordTest{min: 4, max: 4}
+	limit := noChordLimit
 	if maxMeters > 0 && maxMeters < MaxDistanceMeters {
 		limit = newChordTest(maxMeters)
 	}

@@ -126,3 +126,72 @@ func TestCellsNearestEdges(t *testing.T) {
 		t.Errorf("live says no: %d hits, asked %d times; want nil, asked", len(got), asked)
 	}
 }
+
+// TestCellsNearestFarEdges: the antipode is found with no radius (its
+// squared chord is 4, or a hair above), and a radius of a fraction of a
+// millimetre finds a place across the antimeridian, in cells split
+// around it; both as the R-tree finds them.
+func TestCellsNearestFarEdges(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	var lon, lat []float64
+	for range 3000 {
+		lon = append(lon, r.Float64()*360-180)
+		lat = append(lat, r.Float64()*180-90)
+	}
+	for range 200 { // crowds on both sides of the antimeridian at 10°N
+		lon, lat = append(lon, 180-r.Float64()*0.01), append(lat, 10+r.Float64()*0.01)
+		lon, lat = append(lon, -180+r.Float64()*0.01), append(lat, 10+r.Float64()*0.01)
+	}
+	lon, lat = append(lon, 0, 0, 180, -180), append(lat, 90, -90, 10, 10)
+	order := geo.CellOrder(lon, lat)
+	slon, slat := make([]float64, len(lon)), make([]float64, len(lon))
+	ix := geo.New()
+	for i, o := range order {
+		slon[i], slat[i] = lon[o], lat[o]
+		ix.Insert(uint32(i), lon[o], lat[o])
+	}
+	cells := geo.NewCells(slon, slat)
+	n := cells.Len()
+	for _, tc := range []struct {
+		name          string
+		lon, lat, max float64
+		k             int
+	}{
+		{"north pole, all", 0, 90, 0, n + 3},
+		{"north pole, the farthest within the Earth's half", 0, 90, geo.MaxDistanceMeters, n},
+		{"0.01 mm at -180", -180, 10, 1e-5, 5},
+		{"0.01 mm at 180", 180, 10, 1e-5, 5},
+	} {
+		got := cells.Nearest(tc.lon, tc.lat, tc.k, tc.max, nil, nil)
+		want := ix.Nearest(tc.lon, tc.lat, tc.k, tc.max, nil)
+		MustEqualHits(t, tc.name, got[:min(tc.k, len(got))], want)
+		switch {
+		case tc.k > n && len(got) != n:
+			t.Errorf("%s: %d hits, want every one of the %d points", tc.name, len(got), n)
+		case tc.max > 0 && tc.max < 1 && len(got) != 2:
+			t.Errorf("%s: %d hits, want the two places at (±180, 10)", tc.name, len(got))
+		}
+	}
+}
+
+// TestCellsNearestStops: a walk told to stop part way returns nil, and
+// the next walk, on the same pooled state, answers in full.
+func TestCellsNearestStops(t *testing.T) {
+	pts, cells, _ := nearestPoints(t, 20_000, 4)
+	asked := 0
+	if got := cells.Nearest(2.35, 48.85, 500, 0, nil, func() bool { asked++; return asked < 10 }); got != nil {
+		t.Errorf("stopped at the 10th cell: %d hits, want nil", len(got))
+	}
+	if asked != 10 {
+		t.Errorf("asked %d times, want 10", asked)
+	}
+	got := cells.Nearest(2.35, 48.85, 500, 0, nil, nil)
+	if len(got) < 500 {
+		t.Fatalf("after a stopped walk: %d hits, want 500 or more", len(got))
+	}
+	for _, h := range got[:500] {
+		if d := geo.Distance(2.35, 48.85, pts[h.ID][0], pts[h.ID][1]); d != h.Meters {
+			t.Fatalf("hit %d at %v m, measured %v", h.ID, h.Meters, d)
+		}
+	}
+}

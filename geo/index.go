@@ -312,6 +312,10 @@ func (ix *Index) Nearest(lon, lat float64, k int, maxMeters float64, accept func
 // that close and sorts by Distance after.
 const TieMeters = 1e-6
 
+// noChordLimit is the chord test of a walk with no radius: nothing is
+// beyond it, the antipode included (its squared chord may round above 4).
+var noChordLimit = chordTest{min: math.Inf(1), max: math.Inf(1)}
+
 // NearestFunc calls fn with the points in order of distance from (lon,
 // lat), nearest first, with their distance, until fn returns false or,
 // with maxMeters > 0, the distance passes maxMeters. Points within a few
@@ -321,7 +325,7 @@ const TieMeters = 1e-6
 // point; only the points handed to fn are measured with Distance.
 func (ix *Index) NearestFunc(lon, lat float64, maxMeters float64, fn func(id uint32, meters float64) bool) {
 	q := unitVector(lon, lat)
-	limit := chordTest{min: 4, max: 4}
+	limit := noChordLimit
 	if maxMeters > 0 && maxMeters < MaxDistanceMeters {
 		limit = newChordTest(maxMeters)
 	}
@@ -412,7 +416,9 @@ func sinBelow(y float64) float64 {
 func angularGap(a, b float64) float64 {
 	d := math.Abs(a - b)
 	if d > 180 {
-		d = 360 - d
+		// Never below 0: a box padded past ±180 would otherwise be
+		// farther than a point it holds.
+		d = max(360-d, 0)
 	}
 	return d
 }

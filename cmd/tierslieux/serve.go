@@ -209,6 +209,10 @@ const requestHeadroom = 192 << 20
 // (its places are records, its name index offsets), so a collection
 // costs little.
 func tuneMemory(bytes int64, serving bool) (limit int64, percent int) {
+	// Reading the percentage means setting it: two calls at once (a
+	// reload as the text is prepared) must not read each other's -1.
+	tuning.Lock()
+	defer tuning.Unlock()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
@@ -226,6 +230,8 @@ func tuneMemory(bytes int64, serving bool) (limit int64, percent int) {
 	debug.SetMemoryLimit(bytes)
 	return bytes, percent
 }
+
+var tuning sync.Mutex
 
 // gcPercent is the GOGC that collects once requests have allocated
 // requestHeadroom over a live heap of live bytes.

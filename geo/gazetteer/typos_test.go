@@ -1,8 +1,10 @@
 package gazetteer_test
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 )
@@ -122,4 +124,90 @@ func TestTyposNearAllocs(t *testing.T) {
 	if got := typos.Near("cowroking"); !slices.Equal(got, []string{"coworking"}) {
 		t.Errorf("Near(cowroking) = %q", got)
 	}
+}
+
+// TestTyposNearAgrees: Near finds what looking up every deletion as a
+// string of its own finds, in the same order, for words with accents,
+// doubled letters and spaces.
+func TestTyposNearAgrees(t *testing.T) {
+	keys := []string{"montpellier", "médiathèque", "béziers", "saint affrique", "coworking", "fablab", "atelier", "ateliers", "mediatheque", "millau", "millas", "rodez", "rodes"}
+	typos := gazetteer.NewTypos(keys)
+	del := map[string][]int{}
+	for i, k := range keys {
+		if utf8.RuneCountInString(k) < gazetteer.MinTypoLen {
+			continue
+		}
+		for _, d := range stringDeletions(k) {
+			if ids := del[d]; len(ids) == 0 || ids[len(ids)-1] != i {
+				del[d] = append(ids, i)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(2, 7))
+	letters := []rune("aeéèiouyàçbdlmnrst ")
+	for range 20_000 {
+		w := []rune(keys[r.IntN(len(keys))])
+		for range 1 + r.IntN(2) {
+			i := r.IntN(len(w))
+			switch r.IntN(3) {
+			case 0:
+				w[i] = letters[r.IntN(len(letters))]
+			case 1:
+				w = append(w[:i], w[i+1:]...)
+			default:
+				w = slices.Insert(w, i, letters[r.IntN(len(letters))])
+			}
+		}
+		word := string(w)
+		var want []string
+		if utf8.RuneCountInString(word) >= gazetteer.MinTypoLen {
+			seen := map[int]bool{}
+			for _, d := range stringDeletions(word) {
+				for _, i := range del[d] {
+					if !seen[i] {
+						seen[i] = true
+						if keys[i] != word && oneEditRunes([]rune(word), []rune(keys[i])) {
+							want = append(want, keys[i])
+						}
+					}
+				}
+			}
+		}
+		if got := typos.Near(word); !slices.Equal(got, want) {
+			t.Fatalf("Near(%q) = %q, want %q", word, got, want)
+		}
+	}
+}
+
+func stringDeletions(s string) []string {
+	out := []string{s}
+	for i, r := range s {
+		out = append(out, s[:i]+s[i+utf8.RuneLen(r):])
+	}
+	return out
+}
+
+// oneEditRunes is optimal string alignment distance 1, by the table.
+func oneEditRunes(a, b []rune) bool {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)] == 1
 }
