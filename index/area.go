@@ -35,7 +35,7 @@ func (p *planner) geoCandidates(bits allOf) []match {
 	case q.Trip != nil:
 		return p.onRoute()
 	case q.Polygon != nil:
-		p.cat.Geo.InPolygonFunc(p.polygon(), func(o uint32) bool {
+		p.cat.Geo().InPolygonFunc(p.polygon(), func(o uint32) bool {
 			if keep(o) && (q.BBox == nil || p.cat.inBound(o, q.BBox)) {
 				add(o)
 			}

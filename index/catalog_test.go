@@ -52,7 +52,7 @@ func TestEmbedded(t *testing.T) {
 		t.Errorf("report: read %d, indexed %d, rejected %d; want %d, %d, 0",
 			c.Report.Read, c.Report.Indexed, c.Report.Rejected, n, n)
 	}
-	if got := c.Geo.Len(); got != n {
+	if got := c.Geo().Len(); got != n {
 		t.Errorf("Geo.Len() = %d, want %d", got, n)
 	}
 	if got, err := c.Text.Count(); err != nil || got != n {
@@ -76,7 +76,7 @@ func TestEmbedded(t *testing.T) {
 			t.Errorf("Ordinal(%s) = %d, %v; want %d", p.ID, ord, ok, i)
 		}
 		// The R-tree holds the place under its ordinal, at its point.
-		if hits := c.Geo.Within(p.Lon, p.Lat, 1); !slices.ContainsFunc(hits, func(h geo.Hit) bool { return h.ID == uint32(i) }) {
+		if hits := c.Geo().Within(p.Lon, p.Lat, 1); !slices.ContainsFunc(hits, func(h geo.Hit) bool { return h.ID == uint32(i) }) {
 			t.Errorf("Geo.Within(%s's point) = %v, want ordinal %d among them", p.ID, hits, i)
 		}
 	}

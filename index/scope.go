@@ -137,7 +137,7 @@ func (c *Catalog) computeScope(s *Scope) bitset {
 	var inPolygon bitset
 	if s.prepared != nil {
 		inPolygon = newBitset(fs.n)
-		c.Geo.InPolygonFunc(s.prepared, func(o uint32) bool {
+		c.Geo().InPolygonFunc(s.prepared, func(o uint32) bool {
 			inPolygon.set(o)
 			return true
 		})

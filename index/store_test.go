@@ -126,8 +126,8 @@ func MustSamePlaces(tb testing.TB, c *index.Catalog, want []ingest.Place) {
 	if got, w := byID(c.Places()), byID(want); !reflect.DeepEqual(got, w) {
 		tb.Fatalf("places:\n got %+v\nwant %+v", got, w)
 	}
-	if c.Geo.Len() != len(want) {
-		tb.Errorf("Geo.Len() = %d, want %d", c.Geo.Len(), len(want))
+	if c.Geo().Len() != len(want) {
+		tb.Errorf("Geo.Len() = %d, want %d", c.Geo().Len(), len(want))
 	}
 	if n, err := c.Text.Count(); err != nil || n != uint64(len(want)) {
 		tb.Errorf("Text.Count() = %d, %v; want %d", n, err, len(want))
@@ -473,10 +473,10 @@ occ-1;Dernier Nom;coworking;Troisième version.;12145;Millau
 			if p.Name != "Dernier Nom" || p.Commune != "Millau" || p.Description != "Troisième version." {
 				t.Errorf("Place(occ-1) = %+v, want the last version", p)
 			}
-			if c.Geo.Len() != 3 {
-				t.Errorf("Geo.Len() = %d, want 3", c.Geo.Len())
+			if c.Geo().Len() != 3 {
+				t.Errorf("Geo.Len() = %d, want 3", c.Geo().Len())
 			}
-			if hits := c.Geo.Within(p.Lon, p.Lat, 1); len(hits) != 2 { // occ-1 and occ-2 in Millau
+			if hits := c.Geo().Within(p.Lon, p.Lat, 1); len(hits) != 2 { // occ-1 and occ-2 in Millau
 				t.Errorf("Geo.Within(Millau) = %v, want occ-1 and occ-2", hits)
 			}
 			if n, err := c.Text.Count(); err != nil || n != 3 {

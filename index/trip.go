@@ -42,7 +42,7 @@ func (p *planner) onRoute() []match {
 	}
 	p.along = map[uint32]float64{}
 	out := []match{}
-	p.cat.Geo.Corridor(t.Route, t.MaxDetourMeters, accept, func(h geo.CorridorHit) bool {
+	p.cat.Geo().Corridor(t.Route, t.MaxDetourMeters, accept, func(h geo.CorridorHit) bool {
 		out = append(out, match{o: h.ID, meters: h.DetourMeters})
 		p.along[h.ID] = h.AlongMeters
 		return p.live()
