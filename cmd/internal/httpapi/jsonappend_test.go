@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -118,11 +119,37 @@ func TestPlainWord(t *testing.T) {
 }
 
 func TestAppendFloat(t *testing.T) {
-	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 43.60426, -1.5e-7, 1e-6, 9.99e-7, 1e20, 1e21, 123456789.123, 5e-324, math.MaxFloat64, 0.000123} {
+	fs := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 43.60426, -1.5e-7, 1e-6, 9.99e-7, 1e20, 1e21, 123456789.123, 5e-324,
+		math.MaxFloat64, 0.000123, 999999.9999999, 1e6, -0.0000012, 0.0000015, 12.5, 100, 0.3, 2.675, 1.0000001, 44.3502461}
+	// What answers hold: coordinates of five to seven decimals, distances
+	// of three, scores of four, and their neighbours one float away.
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		k := r.IntN(8)
+		m := math.Round((r.Float64()*400 - 200) * math.Pow(10, float64(k)))
+		f := m / math.Pow(10, float64(k))
+		fs = append(fs, f, math.Nextafter(f, math.Inf(1)), r.Float64()*2e6-1e6, r.ExpFloat64()*1e-5)
+	}
+	for _, f := range fs {
 		if got, want := appendFloat(nil, f), bytes.TrimSuffix(encodingJSON(t, f), []byte("\n")); !bytes.Equal(got, want) {
-			t.Errorf("%g: got %s, want %s", f, got, want)
+			t.Fatalf("%v: got %s, want %s", f, got, want)
 		}
 	}
+}
+
+// FuzzAppendFloat: any float is written as encoding/json writes it.
+func FuzzAppendFloat(f *testing.F) {
+	for _, v := range []float64{0, 43.60426, -1.44367, 0.000123, 999999.9999999, 1e-6, 12.345} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v float64) {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return
+		}
+		if got, want := appendFloat(nil, v), bytes.TrimSuffix(encodingJSON(t, v), []byte("\n")); !bytes.Equal(got, want) {
+			t.Fatalf("%v: got %s, want %s", v, got, want)
+		}
+	})
 }
 
 // FuzzAppendString: any string is written as encoding/json writes it.
