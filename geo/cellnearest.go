@@ -1,9 +1,7 @@
 package geo
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"sync"
 )
 
@@ -25,10 +23,7 @@ func (c *Cells) Nearest(lon, lat float64, k int, maxMeters float64, accept func(
 		return []Hit{}
 	}
 	q := unitVector(lon, lat)
-	limit := noChordLimit
-	if maxMeters > 0 && maxMeters < MaxDistanceMeters {
-		limit = newChordTest(maxMeters)
-	}
+	limit := radiusLimit(maxMeters)
 	nb := newNodeBound(lon, lat)
 	w := walks.Get().(*nearestWalk)
 	defer w.release()
@@ -60,9 +55,8 @@ func (c *Cells) Nearest(lon, lat float64, k int, maxMeters float64, accept func(
 		}
 		c.split(cv, func(kid cellVisit) {
 			shift := uint(cellBits - kid.level)
-			kid.bound = nb.chord2(
-				[2]float64{gridLon(kid.cx<<shift) - cellPad, gridLat(kid.cy<<shift) - cellPad},
-				[2]float64{gridLon((kid.cx+1)<<shift) + cellPad, gridLat((kid.cy+1)<<shift) + cellPad})
+			b := cellBound(kid.cx<<shift, kid.cy<<shift, (kid.cx+1)<<shift, (kid.cy+1)<<shift)
+			kid.bound = nb.chord2([2]float64{b.MinLon, b.MinLat}, [2]float64{b.MaxLon, b.MaxLat})
 			if kid.bound <= w.reach() && kid.bound <= limit.max {
 				w.cells.push(kid)
 			}
@@ -80,12 +74,7 @@ func (c *Cells) Nearest(lon, lat float64, k int, maxMeters float64, accept func(
 			hits = append(hits, Hit{ID: uint32(p.i), Meters: Distance(lon, lat, c.lon[p.i], c.lat[p.i])})
 		}
 	}
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if c := cmp.Compare(a.Meters, b.Meters); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	SortHits(hits)
 	if len(hits) > k {
 		last := hits[k-1].Meters + TieMeters
 		n := k

@@ -294,6 +294,12 @@ const cellPad = 1e-9
 func gridLon(x uint32) float64 { return float64(x)*(360.0/cellGrid) - 180 }
 func gridLat(y uint32) float64 { return float64(y)*(180.0/cellGrid) - 90 }
 
+// cellBound is the box of the cell between grid lines x0, x1 and y0, y1,
+// widened by cellPad: every point whose key puts it there lies inside.
+func cellBound(x0, y0, x1, y1 uint32) Bound {
+	return Bound{gridLon(x0) - cellPad, gridLat(y0) - cellPad, gridLon(x1) + cellPad, gridLat(y1) + cellPad}
+}
+
 // gridTrig holds the sine and cosine of every grid line, so that the
 // corners of a cell cost no trigonometry: 2 MB, made at first use.
 var gridTrig = sync.OnceValue(func() *[2][cellGrid + 1][2]float64 {
@@ -331,7 +337,7 @@ func NewCircle(lon, lat, meters float64) *Circle {
 }
 
 func (c *Circle) relate(x0, y0, x1, y1 uint32) Relation {
-	b := Bound{gridLon(x0) - cellPad, gridLat(y0) - cellPad, gridLon(x1) + cellPad, gridLat(y1) + cellPad}
+	b := cellBound(x0, y0, x1, y1)
 	if Box(c.box).relateBound(b) == Disjoint {
 		return Disjoint
 	}
@@ -371,7 +377,7 @@ func (c *Circle) contains(cs *Cells, i int) bool {
 type Box Bound
 
 func (x Box) relate(x0, y0, x1, y1 uint32) Relation {
-	return x.relateBound(Bound{gridLon(x0) - cellPad, gridLat(y0) - cellPad, gridLon(x1) + cellPad, gridLat(y1) + cellPad})
+	return x.relateBound(cellBound(x0, y0, x1, y1))
 }
 
 func (x Box) relateBound(b Bound) Relation {

@@ -1,9 +1,9 @@
 package geo
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
@@ -312,9 +312,15 @@ func (ix *Index) Nearest(lon, lat float64, k int, maxMeters float64, accept func
 // that close and sorts by Distance after.
 const TieMeters = 1e-6
 
-// noChordLimit is the chord test of a walk with no radius: nothing is
+// radiusLimit is the chord test of a nearest-first walk within
+// maxMeters; with none (0, or the Earth's half round or more) nothing is
 // beyond it, the antipode included (its squared chord may round above 4).
-var noChordLimit = chordTest{min: math.Inf(1), max: math.Inf(1)}
+func radiusLimit(maxMeters float64) chordTest {
+	if maxMeters > 0 && maxMeters < MaxDistanceMeters {
+		return newChordTest(maxMeters)
+	}
+	return chordTest{min: math.Inf(1), max: math.Inf(1)}
+}
 
 // NearestFunc calls fn with the points in order of distance from (lon,
 // lat), nearest first, with their distance, until fn returns false or,
@@ -325,10 +331,7 @@ var noChordLimit = chordTest{min: math.Inf(1), max: math.Inf(1)}
 // point; only the points handed to fn are measured with Distance.
 func (ix *Index) NearestFunc(lon, lat float64, maxMeters float64, fn func(id uint32, meters float64) bool) {
 	q := unitVector(lon, lat)
-	limit := noChordLimit
-	if maxMeters > 0 && maxMeters < MaxDistanceMeters {
-		limit = newChordTest(maxMeters)
-	}
+	limit := radiusLimit(maxMeters)
 	nb := newNodeBound(lon, lat)
 	ix.tr.Nearby(func(min, max [2]float64, it item, isItem bool) float64 {
 		if isItem {
@@ -351,11 +354,11 @@ func (ix *Index) NearestFunc(lon, lat float64, maxMeters float64, fn func(id uin
 
 // SortHits orders hits nearest first, ties by ID, so results are stable.
 func SortHits(hits []Hit) {
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Meters != hits[j].Meters {
-			return hits[i].Meters < hits[j].Meters
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if c := cmp.Compare(a.Meters, b.Meters); c != 0 {
+			return c
 		}
-		return hits[i].ID < hits[j].ID
+		return cmp.Compare(a.ID, b.ID)
 	})
 }
 
