@@ -109,7 +109,7 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	for _, a := range cells {
 		c := Cluster{Lon: a.sumLon / float64(a.n), Lat: a.sumLat / float64(a.n), Count: a.n, Bound: a.b}
 		if a.n == 1 {
-			c.Place = &Hit{Place: e.cat.places.place(a.first.o), Meters: a.first.meters, HasDistance: q.Near != nil, Score: a.first.score}
+			c.Place = &Hit{Place: e.cat.places.place(a.first.o), Doc: a.first.o, Meters: a.first.meters, HasDistance: q.Near != nil, Score: a.first.score}
 		}
 		out.Clusters = append(out.Clusters, c)
 	}

@@ -39,6 +39,10 @@ func (e *Engine) Catalog() *Catalog { return e.cat }
 // Hit is one result.
 type Hit struct {
 	Place *ingest.Place
+	// Doc numbers the place within the engine's catalog, from 0 to its
+	// Len: a key for what a caller keeps per place for as long as it
+	// serves that catalog.
+	Doc uint32
 	// Meters is the distance from the query's point, when it has one.
 	Meters      float64
 	HasDistance bool
@@ -97,12 +101,26 @@ type Result struct {
 
 	// page holds the hits and their places, lent by pages until Release.
 	page *page
+	// sparse is the store a Sparse search left its places partly read
+	// from, for Complete.
+	sparse *placeStore
+}
+
+// Complete fills in the place of hit i whole, after a Sparse search; it
+// does nothing after another search, or after Release.
+func (r *Result) Complete(i int) {
+	if r.sparse == nil || r.page == nil || i < 0 || i >= len(r.Hits) {
+		return
+	}
+	// The page's own numbers: a caller may have changed the hits'.
+	r.sparse.decode(r.page.docs[i], r.Hits[i].Place)
 }
 
 // page is the storage of a page of hits and their places.
 type page struct {
 	places []ingest.Place
 	hits   []Hit
+	docs   []uint32 // the hits' places' numbers
 	// views are the hours of the page's timetables (hoursView), open
 	// their OpenNow, sched the timetable of each; never grown past the
 	// page's size, so that a view stays where its hits point.
@@ -132,6 +150,7 @@ func (r *Result) Release() {
 	clear(r.page.views)
 	r.page.views, r.page.open, r.page.sched = r.page.views[:0], r.page.open[:0], r.page.sched[:0]
 	r.Hits = nil // a read after Release finds no hit
+	r.sparse = nil
 	if cap(r.page.places) <= maxPooledPage {
 		pages.Put(r.page)
 	}
@@ -171,16 +190,25 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	res.page = pg
 	if cap(pg.places) < hi-lo {
 		pg.places = make([]ingest.Place, hi-lo)
-		pg.hits = make([]Hit, 0, hi-lo)
+		pg.hits, pg.docs = make([]Hit, 0, hi-lo), make([]uint32, 0, hi-lo)
 		pg.views, pg.open, pg.sched = make([]HoursView, 0, hi-lo), make([]bool, 0, hi-lo), make([]int32, 0, hi-lo)
 	}
 	page := pg.places[:hi-lo]
-	res.Hits = pg.hits[:0]
-	pg.warmed = e.cat.places.warm(matches[lo:hi])
+	res.Hits, pg.docs = pg.hits[:0], pg.docs[:0]
+	if q.Sparse {
+		res.sparse = e.cat.places
+	} else {
+		pg.warmed = e.cat.places.warm(matches[lo:hi])
+	}
 	for i, m := range matches[lo:hi] {
 		pl := &page[i]
-		e.cat.places.decode(m.o, pl)
-		h := Hit{Place: pl, Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now, pg)}
+		if q.Sparse {
+			// What the hit's highlight and the spelling's check read.
+			e.cat.places.decodeFirst(m.o, pl, descBit)
+		} else {
+			e.cat.places.decode(m.o, pl)
+		}
+		h := Hit{Place: pl, Doc: m.o, Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now, pg)}
 		if point && q.Trip == nil {
 			// Ranked by a cheaper measure, reported by the haversine.
 			h.Meters = p.distance(m.o)
@@ -192,7 +220,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 		if !q.NoHighlight {
 			p.highlight(&h, m.o)
 		}
-		res.Hits = append(res.Hits, h)
+		res.Hits, pg.docs = append(res.Hits, h), append(pg.docs, m.o)
 	}
 	e.spellCorrections(res)
 	res.Took = time.Since(start)

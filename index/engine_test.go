@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -959,3 +960,58 @@ func TestSearchErrors(t *testing.T) {
 
 // inseeRodez is Rodez's INSEE code.
 const inseeRodez = "12202"
+
+// TestSparse: a Sparse search finds the same hits, their places holding
+// coordinates, ID, name and description only; Complete makes each the
+// whole place, whatever a caller did to the hits' numbers, and does
+// nothing once the result is released.
+func TestSparse(t *testing.T) {
+	e, _ := MustSynthEngine(t, exactN)
+	toulouse := &index.Anchor{Lat: 43.60426, Lon: 1.44367}
+	for _, q := range []index.Query{
+		{Near: toulouse, RadiusMeters: 30_000, Limit: 50},
+		{Text: "atelier", Near: toulouse, RadiusMeters: 75_000, Limit: 50},
+		{Text: "atelier", Limit: 50, NoHighlight: true},
+		{Near: toulouse, Nearest: true, Limit: 20},
+	} {
+		whole, err := e.Search(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Sparse = true
+		sparse, err := e.Search(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sparse.Hits) != len(whole.Hits) || len(whole.Hits) < 10 {
+			t.Fatalf("%+v: %d sparse hits, %d whole", q, len(sparse.Hits), len(whole.Hits))
+		}
+		for i := range sparse.Hits {
+			w, s := whole.Hits[i], sparse.Hits[i]
+			p := *w.Place
+			want := ingest.Place{ID: p.ID, Name: p.Name, Description: p.Description, Lat: p.Lat, Lon: p.Lon}
+			if !reflect.DeepEqual(*s.Place, want) {
+				t.Fatalf("hit %d: sparse place %+v, want %+v", i, *s.Place, want)
+			}
+			if s.Doc != w.Doc || s.Meters != w.Meters || s.Score != w.Score || s.Highlight != w.Highlight || !slices.Equal(s.Matched, w.Matched) {
+				t.Fatalf("hit %d differs beside its place: %+v against %+v", i, s, w)
+			}
+			if whole, ok := e.Place(p.ID); !ok || !reflect.DeepEqual(p, *whole) {
+				t.Fatalf("hit %d: %+v is not the catalog's place", i, p)
+			}
+		}
+		sparse.Hits[0].Doc++ // the caller's to change
+		for i := range sparse.Hits {
+			sparse.Complete(i)
+			if !reflect.DeepEqual(*sparse.Hits[i].Place, *whole.Hits[i].Place) {
+				t.Fatalf("hit %d completed: %+v, want %+v", i, *sparse.Hits[i].Place, *whole.Hits[i].Place)
+			}
+		}
+		sparse.Complete(-1)
+		sparse.Complete(len(sparse.Hits))
+		whole.Complete(0) // not sparse: nothing to do
+		sparse.Release()
+		sparse.Complete(0)
+		whole.Release()
+	}
+}

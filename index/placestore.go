@@ -41,6 +41,7 @@ const (
 	nFields  = bitDemo + 1
 	idBit    = 0 // ID is the first own string, Name the second
 	nameBit  = 1
+	descBit  = 2
 	listBase = nOwn + nShared
 )
 
@@ -245,17 +246,28 @@ func (s *placeStore) warm(ms []match) byte {
 // they must not be changed.
 func (s *placeStore) decode(o uint32, p *ingest.Place) {
 	*p = ingest.Place{}
-	s.fill(o, p)
+	s.fill(o, p, nFields)
 }
 
-// fill sets the fields of place o in p, which is zero.
-func (s *placeStore) fill(o uint32, p *ingest.Place) {
+// decodeFirst sets p to place o's coordinates and its fields of bits up
+// to last: a record's fields come in bit order, so the rest is not read.
+func (s *placeStore) decodeFirst(o uint32, p *ingest.Place, last int) {
+	*p = ingest.Place{}
+	s.fill(o, p, last)
+}
+
+// fill sets the fields of place o of bits up to last in p, which is
+// zero.
+func (s *placeStore) fill(o uint32, p *ingest.Place, last int) {
 	p.Lon, p.Lat = s.lon[o], s.lat[o]
 	base := s.at[o]
 	d := s.data[base:]
 	mask, i := binary.Uvarint(d)
 	for m := mask; m != 0; m &= m - 1 {
 		f := bits.TrailingZeros64(m)
+		if f > last {
+			return
+		}
 		if f == bitDemo {
 			p.Demo = true
 			continue
@@ -376,6 +388,6 @@ func setList(p *ingest.Place, f int, v []string) {
 // place returns a copy of place o.
 func (s *placeStore) place(o uint32) *ingest.Place {
 	p := new(ingest.Place)
-	s.fill(o, p)
+	s.fill(o, p, nFields)
 	return p
 }

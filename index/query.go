@@ -143,6 +143,10 @@ type Query struct {
 	Rings []float64
 	// NoHighlight skips the highlighted snippets of a text query's results.
 	NoHighlight bool
+	// Sparse leaves the hits' places holding only their coordinates, ID,
+	// name and description, for a caller that keeps the rest by Hit.Doc:
+	// Result.Complete fills in the others of a hit it does not have.
+	Sparse bool
 
 	// Open keeps the places open when asked (open=); places whose hours
 	// are unknown are left out, and counted, unless OpenUnknown.

@@ -125,6 +125,17 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestServeBadResultCache: -result-cache out of bounds is refused before
+// anything is served, naming the flag.
+func TestServeBadResultCache(t *testing.T) {
+	for _, v := range []string{"-1", "9000000000"} {
+		err := run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0", "-result-cache", v}, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-result-cache") {
+			t.Errorf("-result-cache %s: %v, want an error naming the flag", v, err)
+		}
+	}
+}
+
 // MustServe starts serve on a free port and returns its base URL, and a
 // stop function that cancels it and returns what serve returned.
 func MustServe(tb testing.TB, cfg serveConfig, log *slog.Logger) (base string, stop func() error) {

@@ -67,6 +67,9 @@ type serveConfig struct {
 	// MemoryLimit is the heap's soft limit in bytes; 0: 1.5 × the live
 	// heap once ready, plus 192 MB (GOMEMLIMIT overrides).
 	MemoryLimit int64
+	// ResultCacheMB is the memory kept of places as answered, in MB; 0
+	// keeps none.
+	ResultCacheMB int
 
 	// Watch is how often serve looks at the index directory's CURRENT
 	// for a new build to load (TIERSLIEUX_WATCH); 0: only on SIGHUP or an
@@ -105,6 +108,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr("TIERSLIEUX_LOG_FORMAT", "text"), "log format: text or json (env TIERSLIEUX_LOG_FORMAT)")
 	fs.BoolVar(&cfg.Compress, "compress", true, "compress answers for clients that accept gzip or zstd (-compress=false behind a proxy that does)")
 	fs.Int64Var(&cfg.MemoryLimit, "memory-limit", 0, "soft limit of the heap in bytes (default: 1.5 × the catalog's live heap plus 192 MB; GOMEMLIMIT overrides)")
+	fs.IntVar(&cfg.ResultCacheMB, "result-cache", httpapi.DefaultResultCache>>20, "memory in MB kept of places as answered, so that a place answered again is copied rather than written anew; 0 keeps none")
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; keep it private")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", os.Getenv("TIERSLIEUX_CORS_ORIGINS"), "comma-separated origins allowed to call the API from a browser, e.g. https://www.example.org (env TIERSLIEUX_CORS_ORIGINS; default: any origin, read-only)")
 	fs.StringVar(&cfg.TileURL, "tiles", envOr("TIERSLIEUX_TILES", httpapi.DefaultTileURL), "base-map tile URL template for the page (env TIERSLIEUX_TILES)")
@@ -144,8 +148,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if !(cfg.SpeedKMH > 0 && cfg.SpeedKMH <= 300) {
 		return fmt.Errorf("-kmh %g: want a speed from 1 to 300 km/h", cfg.SpeedKMH)
 	}
-	if !(cfg.Rate >= 0) || cfg.Burst < 0 || cfg.MaxInFlight < 0 || cfg.MaxConns < 0 || cfg.SearchTimeout <= 0 || cfg.Drain < 0 {
-		return fmt.Errorf("-rate, -burst, -max-inflight, -max-conns and -drain cannot be negative, nor -search-timeout zero")
+	if !(cfg.Rate >= 0) || cfg.Burst < 0 || cfg.MaxInFlight < 0 || cfg.MaxConns < 0 || cfg.ResultCacheMB < 0 || cfg.SearchTimeout <= 0 || cfg.Drain < 0 {
+		return fmt.Errorf("-rate, -burst, -max-inflight, -max-conns, -result-cache and -drain cannot be negative, nor -search-timeout zero")
+	}
+	if cfg.ResultCacheMB > maxResultCacheMB {
+		return fmt.Errorf("-result-cache %d: at most %d (MB)", cfg.ResultCacheMB, maxResultCacheMB)
 	}
 	if _, err := parseProxies(cfg.TrustedProxies); err != nil {
 		return err
@@ -241,6 +248,18 @@ func gcPercent(live uint64) int {
 
 // envDuration defines a duration flag whose default an environment
 // variable may set.
+// maxResultCacheMB bounds -result-cache: a terabyte.
+const maxResultCacheMB = 1 << 20
+
+// resultCacheBytes is -result-cache as httpapi.Options wants it: 0 there
+// means the default, so none is negative.
+func resultCacheBytes(mb int) int64 {
+	if mb == 0 {
+		return -1
+	}
+	return int64(mb) << 20
+}
+
 func envDuration(fs *flag.FlagSet, p *time.Duration, name, env string, def time.Duration, usage string) error {
 	if v := os.Getenv(env); v != "" {
 		d, err := time.ParseDuration(v)
@@ -350,8 +369,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		FrameAncestors: ingest.SplitList(cfg.FrameAncestors),
 		SearchTimeout:  cfg.SearchTimeout, MaxInFlight: cfg.MaxInFlight, HeavyPerSecond: cfg.HeavyPerSecond,
 		RatePerSecond: cfg.Rate, RateBurst: cfg.Burst, TrustedProxies: proxies,
-		NoCompression: !cfg.Compress,
-		BasePath:      cfg.BasePath, RequireKey: cfg.RequireKey,
+		NoCompression: !cfg.Compress, ResultCacheBytes: resultCacheBytes(cfg.ResultCacheMB),
+		BasePath: cfg.BasePath, RequireKey: cfg.RequireKey,
 	}
 	if cfg.Index != "" {
 		opts.Admin = rl

@@ -18,7 +18,9 @@ type liveBackend struct {
 	done    chan struct{} // closed once retired and no request holds it
 }
 
-func newLiveBackend(b Backend) *liveBackend {
+// newLive readies b for service, with a result cache of its own.
+func (s *Server) newLive(b Backend) *liveBackend {
+	b.results = newResultCache(s.opts.ResultCacheBytes, b.Places.Len())
 	return &liveBackend{Backend: b, done: make(chan struct{})}
 }
 
@@ -45,7 +47,7 @@ func (s *Server) acquire() *liveBackend {
 // on, and returns a channel closed once the requests still using the one
 // it replaces have finished: then that one's catalog may be closed.
 func (s *Server) SetBackend(b Backend) (oldDone <-chan struct{}) {
-	old := s.live.Swap(newLiveBackend(b))
+	old := s.live.Swap(s.newLive(b))
 	old.retired.Store(true)
 	if old.refs.Load() == 0 {
 		old.once.Do(func() { close(old.done) })

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -188,6 +189,33 @@ func TestAPICacheFollowsData(t *testing.T) {
 	}
 	if e := rec.Header().Get("ETag"); e == etag || e == "" {
 		t.Errorf("ETag %q after a reload, the same as before", e)
+	}
+}
+
+// TestAnswersFollowReload: a place changed by a reload is answered as it
+// now is, both in JSON and GeoJSON, though the same search answered it
+// before (its rendering kept by the old backend).
+func TestAnswersFollowReload(t *testing.T) {
+	s := newTestServer(t)
+	places := MustCatalog(t).Places()
+	p := places[0]
+	target := fmt.Sprintf("/v1/search?near=%g,%g&sort=distance&limit=1", p.Lat, p.Lon)
+	for _, format := range []string{"", "&format=geojson"} {
+		if body := get(s, target+format).Body.String(); !strings.Contains(body, strconv.Quote(p.Name)) {
+			t.Fatalf("before the reload, %s does not answer %q: %s", target+format, p.Name, body)
+		}
+	}
+	places[0].Name, places[0].Address = "Le Nouveau Nom", "1 place du Changement"
+	other, err := index.NewMem(places, indextest.Gazetteer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-s.SetBackend(httpapi.Backend{Search: index.NewEngine(other), Places: other, Query: query.New(indextest.Gazetteer(t), other)})
+	for _, format := range []string{"", "&format=geojson"} {
+		body := get(s, target+format).Body.String()
+		if strings.Contains(body, strconv.Quote(p.Name)) || !strings.Contains(body, `"Le Nouveau Nom"`) || !strings.Contains(body, `"1 place du Changement"`) {
+			t.Errorf("after the reload, %s answers the old place: %s", target+format, body)
+		}
 	}
 }
 

@@ -74,6 +74,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Scope = scope
+	// The places the cache holds rendered are not read whole.
+	q.Sparse = be.results != nil
 	if release == nil {
 		if release, err = s.limits.acquire(ctx, be.Search.Heavy(q, -1)); err != nil {
 			s.writeError(w, r, err)
@@ -86,7 +88,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body := s.searchBody(res, lang(r))
+	body := s.searchBody(res, lang(r), be.results)
 	// Once written, the answer's storage and the hits' go back for the
 	// next searches.
 	defer res.Release()
@@ -196,6 +198,12 @@ type resultJSON struct {
 	// it costs, and how far along the route it lies.
 	DetourKM optFloat `json:"detour_km,omitzero"`
 	AlongKM  optFloat `json:"along_km,omitzero"`
+
+	// pre, when set, is the place's part already rendered (resultCache):
+	// appendJSON copies it rather than writing those fields. doc is the
+	// hit's number in its catalog, which the cache is kept by.
+	pre *renderedPlace
+	doc uint32
 }
 
 // optFloat is a number a result may leave out (omitzero leaves it out
@@ -216,7 +224,10 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
+// searchBody is a search's answer. With a cache, each result is written
+// from its place as kept rendered, or completed (a Sparse search's place)
+// and kept.
+func (s *Server) searchBody(res *index.Result, l language.Tag, cache *resultCache) searchResponse {
 	q := res.Query
 	body := searchResponse{
 		Query: queryJSON{Text: q.Text, Types: nonNil(q.Types), Services: nonNil(q.Services), Dept: q.Dept, Region: q.Region, Lists: q.Lists,
@@ -248,9 +259,24 @@ func (s *Server) searchBody(res *index.Result, l language.Tag) searchResponse {
 	}
 	hasText := res.HasText
 	var seen hoursSeen
-	for _, h := range res.Hits {
-		body.Results = append(body.Results, resultOf(h, hasText, l, &seen))
+	hits := 0
+	for i := range res.Hits {
+		var pre *renderedPlace
+		if cache != nil {
+			if pre = cache.lookup(res.Hits[i].Doc, res.Hits[i].Place.ID); pre == nil {
+				res.Complete(i)
+			} else {
+				hits++
+			}
+		}
+		r := resultOf(res.Hits[i], hasText, l, &seen)
+		if pre == nil {
+			pre = cache.keep(&r)
+		}
+		r.pre = pre
+		body.Results = append(body.Results, r)
 	}
+	cache.counted(hits, len(res.Hits)-hits)
 	return body
 }
 
@@ -346,7 +372,7 @@ func resultOf(h index.Hit, hasText bool, l language.Tag, seen *hoursSeen) result
 	r := resultJSON{ID: p.ID, Name: p.Name, Types: nonNil(p.Types), Services: nonNil(p.Services), Tags: p.Tags,
 		Commune: p.Commune, INSEE: p.INSEE, Dept: p.Dept, Lat: p.Lat, Lon: p.Lon, Precision: p.Precision, Demo: p.Demo,
 		Address: p.Address, Postcode: p.Postcode, Website: p.Website, OpeningHours: p.OpeningHours, Description: p.Description,
-		Matched: h.Matched, Highlight: h.Highlight}
+		Matched: h.Matched, Highlight: h.Highlight, doc: h.Doc}
 	if d := h.Detour; d != nil {
 		r.DetourKM, r.AlongKM = some(round(d.Meters/1000, 3)), some(round(d.AlongMeters/1000, 3))
 	}
@@ -647,7 +673,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&index.Result{Query: res.Query}, lang(r)).Query,
+	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&index.Result{Query: res.Query}, lang(r), nil).Query,
 		Total: res.Total, Zoom: res.Zoom, Coarsened: res.Coarsened, TookMS: round(float64(res.Took.Microseconds())/1000, 3), Features: make([]clusterFeature, 0, len(res.Clusters))}
 	hasText := res.HasText
 	for _, c := range res.Clusters {

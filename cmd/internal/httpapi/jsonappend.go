@@ -270,8 +270,9 @@ func appendUnescapeHTML(b, js []byte) []byte {
 	return b
 }
 
-// appendJSON appends the result as encoding/json would encode it.
-func (r *resultJSON) appendJSON(b []byte) []byte {
+// appendHead appends what comes of the place alone before a result's
+// distance: the object's opening up to "demo".
+func (r *resultJSON) appendHead(b []byte) []byte {
 	b = appendKey(append(b, '{'), "id", true)
 	b = appendString(b, r.ID)
 	b = appendString(appendKey(b, "name", false), r.Name)
@@ -286,13 +287,12 @@ func (r *resultJSON) appendJSON(b []byte) []byte {
 	b = appendFloat(appendKey(b, "lat", false), r.Lat)
 	b = appendFloat(appendKey(b, "lon", false), r.Lon)
 	b = appendString(appendKey(b, "precision", false), r.Precision)
-	b = strconv.AppendBool(appendKey(b, "demo", false), r.Demo)
-	if r.DistanceKM.set {
-		b = appendFloat(appendKey(b, "distance_km", false), r.DistanceKM.v)
-	}
-	if r.Score.set {
-		b = appendFloat(appendKey(b, "score", false), r.Score.v)
-	}
+	return strconv.AppendBool(appendKey(b, "demo", false), r.Demo)
+}
+
+// appendTail appends what comes of the place alone after a result's
+// distance and score: address to description, those it has.
+func (r *resultJSON) appendTail(b []byte) []byte {
 	for _, f := range [...]struct{ key, v string }{
 		{"address", r.Address}, {"postcode", r.Postcode}, {"website", r.Website},
 		{"opening_hours", r.OpeningHours}, {"description", r.Description},
@@ -300,6 +300,27 @@ func (r *resultJSON) appendJSON(b []byte) []byte {
 		if f.v != "" {
 			b = appendString(appendKey(b, f.key, false), f.v)
 		}
+	}
+	return b
+}
+
+// appendJSON appends the result as encoding/json would encode it.
+func (r *resultJSON) appendJSON(b []byte) []byte {
+	if pre := r.pre; pre != nil {
+		b = append(b, pre.head()...)
+	} else {
+		b = r.appendHead(b)
+	}
+	if r.DistanceKM.set {
+		b = appendFloat(appendKey(b, "distance_km", false), r.DistanceKM.v)
+	}
+	if r.Score.set {
+		b = appendFloat(appendKey(b, "score", false), r.Score.v)
+	}
+	if pre := r.pre; pre != nil {
+		b = append(b, pre.tail()...)
+	} else {
+		b = r.appendTail(b)
 	}
 	if len(r.Matched) > 0 {
 		b = appendStrings(appendKey(b, "matched", false), r.Matched)

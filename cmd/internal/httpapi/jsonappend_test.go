@@ -61,7 +61,7 @@ func TestAppendMatchesJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, l := range []language.Tag{language.French, language.English} {
-			body := s.searchBody(res, l)
+			body := s.searchBody(res, l, nil)
 			got, err := body.appendJSON(nil)
 			if err != nil {
 				t.Fatal(err)
@@ -194,7 +194,7 @@ func BenchmarkAnswer(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := (&Server{}).searchBody(res, language.French)
+	body := (&Server{}).searchBody(res, language.French, nil)
 	b.Run("append", func(b *testing.B) {
 		var buf []byte
 		for b.Loop() {

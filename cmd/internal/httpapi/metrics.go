@@ -151,9 +151,23 @@ var (
 		"When the build in service was committed, in Unix seconds; 0 for data built in memory.", []string{"version"}, nil)
 )
 
+// The result cache's figures belong to the build in service: they start
+// again from zero at each reload, as its cache does.
+var (
+	resultCacheDesc = prometheus.NewDesc("tierslieux_result_cache_lookups_total",
+		"Results looked up among the places kept as answered, by outcome: hit (copied) or miss (written and kept).", []string{"outcome"}, nil)
+	resultCacheResetsDesc = prometheus.NewDesc("tierslieux_result_cache_resets_total",
+		"Times the cache of places as answered was emptied, its budget spent (serve -result-cache).", nil, nil)
+	resultCacheBytesDesc = prometheus.NewDesc("tierslieux_result_cache_bytes",
+		"Memory the places kept as answered take, about.", nil, nil)
+)
+
 func (c catalogCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- catalogPlacesDesc
 	ch <- catalogBuiltDesc
+	ch <- resultCacheDesc
+	ch <- resultCacheResetsDesc
+	ch <- resultCacheBytesDesc
 }
 
 func (c catalogCollector) Collect(ch chan<- prometheus.Metric) {
@@ -167,6 +181,11 @@ func (c catalogCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(catalogPlacesDesc, prometheus.GaugeValue, float64(l.Places.Len()), v.ID)
 	ch <- prometheus.MustNewConstMetric(catalogBuiltDesc, prometheus.GaugeValue, built, v.ID)
+	hits, misses, resets, used := l.results.stats()
+	ch <- prometheus.MustNewConstMetric(resultCacheDesc, prometheus.CounterValue, float64(hits), "hit")
+	ch <- prometheus.MustNewConstMetric(resultCacheDesc, prometheus.CounterValue, float64(misses), "miss")
+	ch <- prometheus.MustNewConstMetric(resultCacheResetsDesc, prometheus.CounterValue, float64(resets))
+	ch <- prometheus.MustNewConstMetric(resultCacheBytesDesc, prometheus.GaugeValue, float64(used))
 }
 
 // meteredSearcher times the searches of a request, by the plan the

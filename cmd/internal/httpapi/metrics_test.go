@@ -220,3 +220,34 @@ func names(samples map[string]float64, prefix string) []string {
 	}
 	return out
 }
+
+// TestMetricsResultCache: the places kept as answered are counted, the
+// same search twice finding its places the second time; a reload starts
+// from an empty cache; -result-cache 0 keeps none.
+func TestMetricsResultCache(t *testing.T) {
+	const target = "/v1/search?near=Toulouse&sort=distance&limit=10"
+	s := newTestServer(t)
+	get(s, target)
+	first := MustScrape(t, s)
+	get(s, target)
+	second := MustScrape(t, s)
+	hit, miss := `tierslieux_result_cache_lookups_total{outcome="hit"}`, `tierslieux_result_cache_lookups_total{outcome="miss"}`
+	if first[hit] != 0 || first[miss] != 10 || second[hit] != 10 || second[miss] != 10 {
+		t.Errorf("lookups after one search: %g hits, %g misses; after two: %g, %g; want 0, 10; 10, 10", first[hit], first[miss], second[hit], second[miss])
+	}
+	if b := second["tierslieux_result_cache_bytes{}"]; b < 10*200 || b > 10*4000 {
+		t.Errorf("%g bytes kept for 10 places", b)
+	}
+	b := MustBackend(t)
+	<-s.SetBackend(b)
+	if after := MustScrape(t, s); after[hit] != 0 || after[miss] != 0 || after["tierslieux_result_cache_bytes{}"] != 0 {
+		t.Errorf("after a reload: %g hits, %g misses, %g bytes; want an empty cache", after[hit], after[miss], after["tierslieux_result_cache_bytes{}"])
+	}
+
+	off := httpapi.NewServer(b, nil, httpapi.Options{ResultCacheBytes: -1})
+	get(off, target)
+	get(off, target)
+	if m := MustScrape(t, off); m[hit] != 0 || m[miss] != 0 || m["tierslieux_result_cache_bytes{}"] != 0 {
+		t.Errorf("with no cache: %g hits, %g misses, %g bytes", m[hit], m[miss], m["tierslieux_result_cache_bytes{}"])
+	}
+}

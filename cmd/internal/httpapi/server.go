@@ -53,6 +53,9 @@ type Backend struct {
 	Search Searcher
 	Places Places
 	Query  Language
+
+	// results keeps the backend's places as answered, nil for none.
+	results *resultCache
 }
 
 // Options configure a server.
@@ -70,6 +73,10 @@ type Options struct {
 	// SearchTimeout stops a search that runs longer (default
 	// DefaultSearchTimeout).
 	SearchTimeout time.Duration
+	// ResultCacheBytes bounds the memory each backend keeps of its
+	// places as answered (default DefaultResultCache; negative keeps
+	// none).
+	ResultCacheBytes int64
 	// MaxInFlight bounds the searches running at once (default
 	// DefaultMaxInFlight a core); QueueWait is how long one more waits
 	// for a slot before a 503 (default DefaultQueueWait). Heavy searches
@@ -127,10 +134,13 @@ func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 	if opts.SearchTimeout <= 0 {
 		opts.SearchTimeout = DefaultSearchTimeout
 	}
+	if opts.ResultCacheBytes == 0 {
+		opts.ResultCacheBytes = DefaultResultCache
+	}
 	// Paths are served as sent: cleaning them would answer a redirect,
 	// and an absolute-form request line would point it at another host.
 	s := &Server{log: log, router: mux.NewRouter().SkipClean(true), opts: opts}
-	s.live.Store(newLiveBackend(b))
+	s.live.Store(s.newLive(b))
 	s.metrics = newMetrics(s)
 	s.pages = newPages(opts, b.Query.Vocabulary())
 	s.limits = newLimits(opts)

@@ -1,0 +1,209 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/query"
+	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/index/indextest"
+)
+
+// demoSearches are searches of every shape on the demo data.
+type demoSearches struct {
+	eng     *index.Engine
+	queries []index.Query
+	places  int // in the catalog
+}
+
+func newDemoSearches(tb testing.TB) demoSearches {
+	tb.Helper()
+	cat := indextest.Demo(tb)
+	lang := query.New(indextest.Gazetteer(tb), cat)
+	d := demoSearches{eng: index.NewEngine(cat), places: cat.Len()}
+	now := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
+	for _, p := range []query.Params{
+		{Q: "fablab with 3D printing within 30 km of Rodez"},
+		{Q: "coworking près de Millau", Facets: "type,service,dept"},
+		{Q: "atelier couture & <b>réparation</b> \"vélo\" \\ près de Toulouse", Limit: "100"},
+		{Q: "coworking entre Toulouse et Albi"},
+		{Q: "espace numérique ouvert samedi", Open: "saturday", OpenUnknown: "include"},
+		{Q: "imprimeri 3D"}, // corrected: the spelling reads the first places
+		{Near: "Montpellier", Radius: "40km", Sort: "distance", Rings: "5,10,20"},
+		{BBox: "1.2,43.4,1.6,43.8"},
+		{Types: []string{"fablab"}, Limit: "100", Offset: "10"},
+		{Limit: "100"},
+		{Limit: "100", Offset: "100"},
+	} {
+		q, err := lang.Build(p)
+		if err != nil {
+			tb.Fatalf("%+v: %v", p, err)
+		}
+		q.Now = now
+		d.queries = append(d.queries, q)
+	}
+	return d
+}
+
+// bodies runs the searches, Sparse or not, and writes their answers'
+// bodies with cache; doc, when set, renumbers the hits.
+func (d demoSearches) bodies(tb testing.TB, cache *resultCache, sparse bool, doc func(uint32) uint32) []searchResponse {
+	tb.Helper()
+	var out []searchResponse
+	for _, q := range d.queries {
+		q.Sparse = sparse
+		res, err := d.eng.Search(context.Background(), q)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(res.Release)
+		if doc != nil {
+			for i := range res.Hits {
+				res.Hits[i].Doc = doc(res.Hits[i].Doc)
+			}
+		}
+		b := (&Server{}).searchBody(res, language.French, cache)
+		b.TookMS = 0
+		out = append(out, b)
+	}
+	return out
+}
+
+// answers writes each body as JSON and as GeoJSON.
+func answers(tb testing.TB, bodies []searchResponse) [][]byte {
+	tb.Helper()
+	var out [][]byte
+	for i := range bodies {
+		b, err := bodies[i].appendJSON(nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		g := geoJSONBody(bodies[i])
+		gb, err := g.appendJSON(nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, b, gb)
+	}
+	return out
+}
+
+// TestResultCacheAnswers: answers of Sparse searches written from
+// rendered places are byte for byte those of whole places written field
+// by field, whether the places were just rendered, found kept, or the
+// cache was emptied on the way, or its slots hold other places; and the
+// budget is kept.
+func TestResultCacheAnswers(t *testing.T) {
+	d := newDemoSearches(t)
+	whole := d.bodies(t, nil, false, nil)
+	want := answers(t, whole)
+	results := 0
+	for _, b := range whole {
+		results += len(b.Results)
+	}
+	if results < 150 {
+		t.Fatalf("%d results in all: too few to test with", results)
+	}
+	for _, tc := range []struct {
+		name   string
+		budget int64
+		resets bool // the budget cannot hold the places asked
+		// doc, when set, numbers every hit wrongly: a slot holds
+		// another place, or none exists.
+		doc func(uint32) uint32
+	}{
+		{"roomy", DefaultResultCache, false, nil},
+		{"a few places", 4 << 10, true, nil},
+		{"less than one place", 100, false, nil},
+		{"numbers shifted", DefaultResultCache, false, func(d uint32) uint32 { return (d + 1) % 7 }},
+		{"numbers past the catalog", DefaultResultCache, false, func(doc uint32) uint32 { return doc + uint32(d.places) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newResultCache(tc.budget, d.places)
+			for round := range 2 {
+				bodies := d.bodies(t, c, true, tc.doc)
+				for i, b := range bodies {
+					for j, r := range b.Results {
+						if r.pre == nil {
+							t.Fatalf("round %d, answer %d, result %d: not rendered", round, i, j)
+						}
+					}
+				}
+				for i, got := range answers(t, bodies) {
+					if !bytes.Equal(got, want[i]) {
+						t.Fatalf("round %d, answer %d:\n got %s\nwant %s", round, i, got, want[i])
+					}
+				}
+			}
+			hits, misses, resets, used := c.stats()
+			if hits+misses != int64(2*results) {
+				t.Errorf("hits %d + misses %d, want %d lookups", hits, misses, 2*results)
+			}
+			if used > tc.budget {
+				t.Errorf("%d bytes kept, over the budget of %d", used, tc.budget)
+			}
+			if (resets > 0) != tc.resets {
+				t.Errorf("%d resets, want some: %v", resets, tc.resets)
+			}
+			switch tc.name {
+			case "roomy":
+				// The second round finds every place kept.
+				if misses > int64(results) || hits < int64(results) {
+					t.Errorf("%d hits, %d misses over two rounds of %d results", hits, misses, results)
+				}
+			case "less than one place", "numbers past the catalog":
+				if hits != 0 || used != 0 {
+					t.Errorf("%d hits, %d bytes kept, with room for no place", hits, used)
+				}
+			}
+		})
+	}
+}
+
+// TestResultCacheOff: a budget of nothing keeps nothing, and the results
+// are written field by field.
+func TestResultCacheOff(t *testing.T) {
+	d := newDemoSearches(t)
+	c := newResultCache(-1, d.places)
+	if c != nil {
+		t.Fatalf("a negative budget gave a cache")
+	}
+	for _, b := range d.bodies(t, c, false, nil) {
+		for _, r := range b.Results {
+			if r.pre != nil {
+				t.Fatalf("%s rendered without a cache", r.ID)
+			}
+		}
+	}
+}
+
+// TestResultCacheConcurrent: requests rendering at once, under a budget
+// that keeps emptying the cache, still write the right answers (run with
+// -race).
+func TestResultCacheConcurrent(t *testing.T) {
+	d := newDemoSearches(t)
+	want := answers(t, d.bodies(t, nil, false, nil))
+	c := newResultCache(16<<10, d.places)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				for i, got := range answers(t, d.bodies(t, c, true, nil)) {
+					if !bytes.Equal(got, want[i]) {
+						t.Errorf("answer %d differs", i)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if _, _, resets, _ := c.stats(); resets == 0 {
+		t.Errorf("never emptied: the test does not reach the budget")
+	}
+}
