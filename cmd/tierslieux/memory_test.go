@@ -32,27 +32,50 @@ func TestTuneMemory(t *testing.T) {
 
 	t.Run("default", func(t *testing.T) {
 		t.Setenv("GOGC", "")
-		limit, percent := tuneMemory(3<<30, true)
+		limit, percent := tuneMemory(3<<30, true, 0)
 		if limit != 3<<30 || debug.SetMemoryLimit(-1) != 3<<30 {
 			t.Errorf("limit %d, runtime's %d; want the one given, %d", limit, debug.SetMemoryLimit(-1), int64(3<<30))
 		}
 		if got := debug.SetGCPercent(percent); got != percent || percent < 25 || percent > serveGCPercent {
 			t.Errorf("GC percent returned %d, runtime's %d; want them equal, in [25, %d]", percent, got, serveGCPercent)
 		}
-		limit, _ = tuneMemory(0, true)
+		limit, _ = tuneMemory(0, true, 0)
 		if limit <= requestHeadroom {
 			t.Errorf("default limit %d: want the live heap's share above %d", limit, requestHeadroom)
 		}
+		// What the cache will keep raises the limit by as much, so the
+		// collector is not held at the limit once it is full.
+		const growth = 100 << 20
+		if grown, _ := tuneMemory(0, true, growth); grown < limit+growth*9/10 || grown > limit+growth*11/10 {
+			t.Errorf("limit %d with %d of growth; %d without", grown, int64(growth), limit)
+		}
 		debug.SetGCPercent(serveGCPercent)
-		if _, percent := tuneMemory(0, false); percent != serveGCPercent || debug.SetGCPercent(serveGCPercent) != serveGCPercent {
+		if _, percent := tuneMemory(0, false, 0); percent != serveGCPercent || debug.SetGCPercent(serveGCPercent) != serveGCPercent {
 			t.Errorf("not yet serving: GC percent %d, want %d left", percent, serveGCPercent)
 		}
 	})
 	t.Run("GOGC set", func(t *testing.T) {
 		t.Setenv("GOGC", "77")
 		debug.SetGCPercent(77)
-		if _, percent := tuneMemory(3<<30, true); percent != 77 || debug.SetGCPercent(77) != 77 {
+		if _, percent := tuneMemory(3<<30, true, 0); percent != 77 || debug.SetGCPercent(77) != 77 {
 			t.Errorf("GOGC=77: percent %d; want GOGC's left alone", percent)
 		}
 	})
+}
+
+func TestCacheGrowth(t *testing.T) {
+	for _, tc := range []struct {
+		mb, places int
+		want       int64
+	}{
+		{256, 111, 111 << 10},         // every place fits
+		{256, 100_000, 100_000 << 10}, // still
+		{256, 1_000_000, 256 << 20},   // the budget bounds it
+		{0, 1_000_000, 0},             // no cache
+		{1, 0, 0},
+	} {
+		if got := cacheGrowth(tc.mb, tc.places); got != tc.want {
+			t.Errorf("cacheGrowth(%d MB, %d places) = %d, want %d", tc.mb, tc.places, got, tc.want)
+		}
+	}
 }

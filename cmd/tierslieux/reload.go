@@ -29,9 +29,9 @@ type reloader struct {
 	api      *httpapi.Server
 	log      *slog.Logger
 	speedKMH float64
-	// retune sets the collector's target and limit again for the catalogs in memory, nil
-	// to leave it.
-	retune func()
+	// retune sets the collector's target and limit again for the catalogs in memory,
+	// the one in service of places places; nil to leave it.
+	retune func(places int)
 
 	mu  sync.Mutex // one reload at a time; guards cur
 	cur *backend
@@ -89,7 +89,7 @@ func (r *reloader) Reload(ctx context.Context) (index.Version, error) {
 	nb.query.SpeedKMH = r.speedKMH
 	old := r.cur
 	if r.retune != nil {
-		r.retune() // both catalogs live until the old one's requests end
+		r.retune(nb.cat.Len()) // both catalogs live until the old one's requests end
 	}
 	r.cur = nb
 	done := r.api.SetBackend(nb.httpBackend())
@@ -102,7 +102,7 @@ func (r *reloader) Reload(ctx context.Context) (index.Version, error) {
 		old.Close()
 		old = nil // not live for the limit's measure
 		if r.retune != nil {
-			r.retune()
+			r.retune(nb.cat.Len())
 		}
 	}()
 	return v, nil

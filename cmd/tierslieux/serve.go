@@ -211,11 +211,13 @@ const requestHeadroom = 192 << 20
 // and 0.2 GB less memory.
 //
 // The limit is the one given in bytes, GOMEMLIMIT's, or by default one
-// and a half times the live heap plus requestHeadroom: a backstop above
-// the collector's goal. The catalog's heap is mostly without pointers
-// (its places are records, its name index offsets), so a collection
-// costs little.
-func tuneMemory(bytes int64, serving bool) (limit int64, percent int) {
+// and a half times the live heap plus requestHeadroom, plus growth, what
+// the server will keep beside the catalog (its places kept rendered): a
+// backstop above the collector's goal, which a limit the cache filled
+// up to would hold the collector at. The catalog's heap is mostly
+// without pointers (its places are records, its name index offsets), so
+// a collection costs little.
+func tuneMemory(bytes int64, serving bool, growth int64) (limit int64, percent int) {
 	// Reading the percentage means setting it: two calls at once (a
 	// reload as the text is prepared) must not read each other's -1.
 	tuning.Lock()
@@ -232,7 +234,7 @@ func tuneMemory(bytes int64, serving bool) (limit int64, percent int) {
 		return debug.SetMemoryLimit(-1), percent
 	}
 	if bytes <= 0 {
-		bytes = int64(m.HeapAlloc)*3/2 + requestHeadroom
+		bytes = int64(m.HeapAlloc)*3/2 + requestHeadroom + max(growth, 0)
 	}
 	debug.SetMemoryLimit(bytes)
 	return bytes, percent
@@ -246,8 +248,6 @@ func gcPercent(live uint64) int {
 	return int(min(max(requestHeadroom*100/max(live, 1), 25), serveGCPercent))
 }
 
-// envDuration defines a duration flag whose default an environment
-// variable may set.
 // maxResultCacheMB bounds -result-cache: a terabyte.
 const maxResultCacheMB = 1 << 20
 
@@ -260,6 +260,20 @@ func resultCacheBytes(mb int) int64 {
 	return int64(mb) << 20
 }
 
+// renderedPlaceBytes is about what a place kept rendered takes: its JSON
+// (700 bytes for the synthetic places, a short description each) and
+// the cache's share.
+const renderedPlaceBytes = 1 << 10
+
+// cacheGrowth is the memory the result cache of -result-cache mb will
+// take for a catalog of places: its budget, or less when every place
+// fits in less.
+func cacheGrowth(mb, places int) int64 {
+	return min(max(resultCacheBytes(mb), 0), int64(places)*renderedPlaceBytes)
+}
+
+// envDuration defines a duration flag whose default an environment
+// variable may set.
 func envDuration(fs *flag.FlagSet, p *time.Duration, name, env string, def time.Duration, usage string) error {
 	if v := os.Getenv(env); v != "" {
 		d, err := time.ParseDuration(v)
@@ -342,13 +356,14 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		b.query.SpeedKMH = cfg.SpeedKMH
 	}
 	rl := &reloader{dir: cfg.Index, g: b.g, log: log, speedKMH: b.query.SpeedKMH, cur: b,
-		retune: func() { tuneMemory(cfg.MemoryLimit, true) }}
+		retune: func(places int) { tuneMemory(cfg.MemoryLimit, true, cacheGrowth(cfg.ResultCacheMB, places)) }}
 	defer rl.close()
 	source := "embedded demo data"
 	if cfg.Index != "" {
 		source = cfg.Index
 	}
-	limit, gcp := tuneMemory(cfg.MemoryLimit, false)
+	growth := cacheGrowth(cfg.ResultCacheMB, b.cat.Len())
+	limit, gcp := tuneMemory(cfg.MemoryLimit, false, growth)
 	v := b.cat.Version()
 	log.Info("catalog ready", "source", source, "places", b.cat.Len(), "version", v.ID, "took", time.Since(start).Round(time.Millisecond),
 		"memory_limit_mb", limit>>20, "gc_percent", gcp)
@@ -396,7 +411,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		// the numbering, the orders) is live heap too, and a limit below
 		// it would have the collector run without pause.
 		api.SetReady(true)
-		limit, gcp := tuneMemory(cfg.MemoryLimit, true) // after: it collects once, in full
+		limit, gcp := tuneMemory(cfg.MemoryLimit, true, growth) // after: it collects once, in full
 		log.Info("ready", "text_prepared_in", time.Since(start).Round(time.Millisecond), "memory_limit_mb", limit>>20, "gc_percent", gcp)
 	}()
 	api.SetReloadCounters(func() (ok, failed int64) { return rl.Reloads.Load(), rl.Failures.Load() })

@@ -29,17 +29,18 @@ func (p *renderedPlace) tail() string { return p.s[p.mid:] }
 // idAt is where a result's ID starts in its JSON: after {"id":".
 const idAt = len(`{"id":"`)
 
-// render writes the place's parts of r.
-func render(r *resultJSON) *renderedPlace {
-	b := r.appendHead(make([]byte, 0, 256+len(r.Description)))
+// render writes the place's parts of r, through scratch.
+func render(r *resultJSON, scratch []byte) (*renderedPlace, []byte) {
+	b := r.appendHead(scratch[:0])
 	mid := len(b)
-	p := &renderedPlace{s: string(r.appendTail(b)), mid: mid}
+	b = r.appendTail(b)
+	p := &renderedPlace{s: string(b), mid: mid}
 	if n := idAt + len(r.ID); n < len(p.s) && p.s[idAt:n] == r.ID && p.s[n] == '"' {
 		p.id = p.s[idAt:n]
 	} else {
 		p.id = strings.Clone(r.ID) // escaped in the JSON
 	}
-	return p
+	return p, b
 }
 
 // entryOverhead approximates what a kept place costs beside its bytes:
@@ -51,16 +52,32 @@ const entryOverhead = 64
 // same places again and again, and copying their bytes costs a fraction
 // of escaping their strings anew. It belongs to one backend, whose
 // catalog does not change under it, so it is never stale; a reload
-// brings a new, empty one. Once its budget is spent it is emptied and
-// fills again with what is asked from then on, so that it follows the
-// traffic without an eviction order to keep at each lookup.
+// brings a new, empty one.
+//
+// A place is kept the second time it is missed: one asked once is
+// written as it always was, at no cost beyond a bit, so that in a large
+// catalog the many places asked once do not cost an allocation each and
+// push out the ones asked again. Once the budget is spent the cache is
+// emptied and fills again with what is asked from then on, so that it
+// follows the traffic without an eviction order to keep at each lookup.
 type resultCache struct {
 	budget int64
-	slots  atomic.Pointer[[]atomic.Pointer[renderedPlace]]
+	gen    atomic.Pointer[cacheGen]
 	used   atomic.Int64
 	mu     sync.Mutex // one emptying at a time
 
 	hits, misses, resets atomic.Int64
+}
+
+// cacheGen is what the cache holds between two emptyings: a slot for
+// each place, and a bit for each place missed once.
+type cacheGen struct {
+	slots []atomic.Pointer[renderedPlace]
+	asked []atomic.Uint64
+}
+
+func newCacheGen(n int) *cacheGen {
+	return &cacheGen{slots: make([]atomic.Pointer[renderedPlace], n), asked: make([]atomic.Uint64, (n+63)/64)}
 }
 
 // newResultCache returns a cache of budget bytes for a catalog of n
@@ -70,8 +87,7 @@ func newResultCache(budget int64, n int) *resultCache {
 		return nil
 	}
 	c := &resultCache{budget: budget}
-	slots := make([]atomic.Pointer[renderedPlace], n)
-	c.slots.Store(&slots)
+	c.gen.Store(newCacheGen(n))
 	return c
 }
 
@@ -81,7 +97,7 @@ func (c *resultCache) lookup(doc uint32, id string) *renderedPlace {
 	if c == nil {
 		return nil
 	}
-	slots := *c.slots.Load()
+	slots := c.gen.Load().slots
 	if int(doc) >= len(slots) {
 		return nil
 	}
@@ -92,15 +108,26 @@ func (c *resultCache) lookup(doc uint32, id string) *renderedPlace {
 }
 
 // keep renders the place of r, filled whole from its hit (resultOf),
-// and keeps it by r.doc, a number in the cache's catalog.
+// and keeps it by r.doc, a number in the cache's catalog, if it was
+// missed before; nil when not kept, to be written field by field.
 func (c *resultCache) keep(r *resultJSON) *renderedPlace {
 	if c == nil {
 		return nil
 	}
-	p := render(r)
-	if slots := *c.slots.Load(); int(r.doc) < len(slots) {
-		c.store(slots, r.doc, p)
+	g := c.gen.Load()
+	if int(r.doc) >= len(g.slots) {
+		return nil
 	}
+	word, bit := &g.asked[r.doc/64], uint64(1)<<(r.doc%64)
+	if word.Load()&bit == 0 {
+		word.Or(bit)
+		return nil
+	}
+	bp := getBuf()
+	p, b := render(r, *bp)
+	*bp = b
+	putBuf(bp)
+	c.store(g, r.doc, p)
 	return p
 }
 
@@ -118,34 +145,33 @@ func (c *resultCache) counted(hits, misses int) {
 	}
 }
 
-// store puts p in slot doc, emptying the cache first when it would go
-// over its budget.
-func (c *resultCache) store(slots []atomic.Pointer[renderedPlace], doc uint32, p *renderedPlace) {
+// store puts p in slot doc of g, emptying the cache first when it would
+// go over its budget.
+func (c *resultCache) store(g *cacheGen, doc uint32, p *renderedPlace) {
 	size := int64(len(p.s) + entryOverhead)
 	if size > c.budget {
 		return
 	}
 	if c.used.Add(size) > c.budget {
 		c.mu.Lock()
-		if cur := *c.slots.Load(); &cur[0] == &slots[0] {
+		if c.gen.Load() == g {
 			// Not emptied by another request meanwhile. Places kept in
-			// the old slots by requests still holding them are lost with
-			// them, and their bytes may go uncounted: the budget is kept
-			// give or take a page of results.
-			fresh := make([]atomic.Pointer[renderedPlace], len(slots))
-			c.slots.Store(&fresh)
+			// the old generation by requests still holding it are lost
+			// with it, and their bytes may go uncounted: the budget is
+			// kept give or take a page of results.
+			c.gen.Store(newCacheGen(len(g.slots)))
 			c.used.Store(size)
 			c.resets.Add(1)
 		} else {
 			c.used.Add(size)
 		}
-		slots = *c.slots.Load()
+		g = c.gen.Load()
 		c.mu.Unlock()
 	}
-	slots[doc].Store(p)
+	g.slots[doc].Store(p)
 }
 
-// stats reports the cache's use: places found rendered, places rendered,
+// stats reports the cache's use: places found rendered, places missed,
 // times emptied, and about the bytes it holds.
 func (c *resultCache) stats() (hits, misses, resets, used int64) {
 	if c == nil {
