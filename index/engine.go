@@ -39,8 +39,8 @@ func (e *Engine) Catalog() *Catalog { return e.cat }
 // Hit is one result.
 type Hit struct {
 	Place *ingest.Place
-	// Doc numbers the place within the engine's catalog, from 0 to its
-	// Len: a key for what a caller keeps per place for as long as it
+	// Doc numbers the place within the engine's catalog, from 0 to below
+	// its Len: a key for what a caller keeps per place for as long as it
 	// serves that catalog.
 	Doc uint32
 	// Meters is the distance from the query's point, when it has one.

@@ -128,7 +128,7 @@ func TestRun(t *testing.T) {
 // TestServeBadResultCache: -result-cache out of bounds is refused before
 // anything is served, naming the flag.
 func TestServeBadResultCache(t *testing.T) {
-	for _, v := range []string{"-1", "9000000000"} {
+	for _, v := range []string{"-1", "65537", "9000000000"} {
 		err := run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0", "-result-cache", v}, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "-result-cache") {
 			t.Errorf("-result-cache %s: %v, want an error naming the flag", v, err)

@@ -248,8 +248,8 @@ func gcPercent(live uint64) int {
 	return int(min(max(requestHeadroom*100/max(live, 1), 25), serveGCPercent))
 }
 
-// maxResultCacheMB bounds -result-cache: a terabyte.
-const maxResultCacheMB = 1 << 20
+// maxResultCacheMB bounds -result-cache: what the cache can address.
+const maxResultCacheMB = httpapi.MaxResultCache >> 20
 
 // resultCacheBytes is -result-cache as httpapi.Options wants it: 0 there
 // means the default, so none is negative.

@@ -202,7 +202,7 @@ type resultJSON struct {
 	// pre, when set, is the place's part already rendered (resultCache):
 	// appendJSON copies it rather than writing those fields. doc is the
 	// hit's number in its catalog, which the cache is kept by.
-	pre *renderedPlace
+	pre renderedPlace
 	doc uint32
 }
 
@@ -261,16 +261,16 @@ func (s *Server) searchBody(res *index.Result, l language.Tag, cache *resultCach
 	var seen hoursSeen
 	hits := 0
 	for i := range res.Hits {
-		var pre *renderedPlace
+		var pre renderedPlace
 		if cache != nil {
-			if pre = cache.lookup(res.Hits[i].Doc, res.Hits[i].Place.ID); pre == nil {
+			if pre = cache.lookup(res.Hits[i].Doc, res.Hits[i].Place.ID); !pre.ok() {
 				res.Complete(i)
 			} else {
 				hits++
 			}
 		}
 		r := resultOf(res.Hits[i], hasText, l, &seen)
-		if pre == nil {
+		if !pre.ok() {
 			pre = cache.keep(&r)
 		}
 		r.pre = pre

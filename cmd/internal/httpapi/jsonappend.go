@@ -306,7 +306,7 @@ func (r *resultJSON) appendTail(b []byte) []byte {
 
 // appendJSON appends the result as encoding/json would encode it.
 func (r *resultJSON) appendJSON(b []byte) []byte {
-	if pre := r.pre; pre != nil {
+	if pre := r.pre; pre.ok() {
 		b = append(b, pre.head()...)
 	} else {
 		b = r.appendHead(b)
@@ -317,7 +317,7 @@ func (r *resultJSON) appendJSON(b []byte) []byte {
 	if r.Score.set {
 		b = appendFloat(appendKey(b, "score", false), r.Score.v)
 	}
-	if pre := r.pre; pre != nil {
+	if pre := r.pre; pre.ok() {
 		b = append(b, pre.tail()...)
 	} else {
 		b = r.appendTail(b)

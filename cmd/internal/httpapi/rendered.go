@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -10,42 +9,55 @@ import (
 // (Options.ResultCacheBytes).
 const DefaultResultCache = 256 << 20
 
+// MaxResultCache bounds Options.ResultCacheBytes: what the cache's
+// references can address.
+const MaxResultCache = maxChunks * maxChunkSize
+
 // renderedPlace is the part of a result that depends on the place alone,
-// as appendJSON writes it: the head up to "demo", then the tail from
-// "address" to "description". A request's distance and score go between
-// them; its matches, highlight, hours and detour after.
+// as appendJSON writes it: b holds the head up to "demo", then from mid
+// the tail from "address" to "description". A request's distance and
+// score go between them; its matches, highlight, hours and detour after.
+// The zero value is none.
 type renderedPlace struct {
-	s   string
+	b   []byte
 	mid int
-	// id is the place's ID, which a slot is checked against: within s
-	// when written there as it is, so the check reads what is copied
-	// next.
-	id string
 }
 
-func (p *renderedPlace) head() string { return p.s[:p.mid] }
-func (p *renderedPlace) tail() string { return p.s[p.mid:] }
+func (p renderedPlace) ok() bool     { return len(p.b) > 0 }
+func (p renderedPlace) head() []byte { return p.b[:p.mid] }
+func (p renderedPlace) tail() []byte { return p.b[p.mid:] }
 
 // idAt is where a result's ID starts in its JSON: after {"id":".
 const idAt = len(`{"id":"`)
 
-// render writes the place's parts of r, through scratch.
-func render(r *resultJSON, scratch []byte) (*renderedPlace, []byte) {
-	b := r.appendHead(scratch[:0])
-	mid := len(b)
-	b = r.appendTail(b)
-	p := &renderedPlace{s: string(b), mid: mid}
-	if n := idAt + len(r.ID); n < len(p.s) && p.s[idAt:n] == r.ID && p.s[n] == '"' {
-		p.id = p.s[idAt:n]
-	} else {
-		p.id = strings.Clone(r.ID) // escaped in the JSON
-	}
-	return p, b
+// holdsID reports whether the rendered b is of the place of ID id, whose
+// JSON holds it as it is.
+func holdsID(b []byte, id string) bool {
+	n := idAt + len(id)
+	return n < len(b) && string(b[idAt:n]) == id && b[n] == '"'
 }
 
-// entryOverhead approximates what a kept place costs beside its bytes:
-// the struct, the string headers, the allocator's rounding.
-const entryOverhead = 64
+// The cache keeps its bytes in chunks, with a reference a place packed
+// in 64 bits: the chunk, the offset in it, the length and where the tail
+// starts. No pointer per place, so the collector has nothing to follow
+// and nothing is allocated per place kept.
+const (
+	chunkBits    = 20 // a chunk of 1 MB at most
+	maxChunkSize = 1 << chunkBits
+	lenBits      = 14 // a place of 16 KB at most
+	maxChunks    = 1 << (64 - chunkBits - 2*lenBits)
+	maxEntry     = 1<<lenBits - 1
+	offsetMask   = maxChunkSize - 1
+	lenMask      = maxEntry
+)
+
+func packRef(chunk, off, n, mid int) uint64 {
+	return uint64(chunk)<<(chunkBits+2*lenBits) | uint64(off)<<(2*lenBits) | uint64(n)<<lenBits | uint64(mid)
+}
+
+func unpackRef(ref uint64) (chunk, off, n, mid int) {
+	return int(ref >> (chunkBits + 2*lenBits)), int(ref>>(2*lenBits)) & offsetMask, int(ref>>lenBits) & lenMask, int(ref) & lenMask
+}
 
 // resultCache keeps the rendered places of one backend, by their number
 // in its catalog (index.Hit.Doc): searches around a city answer with the
@@ -56,79 +68,128 @@ const entryOverhead = 64
 //
 // A place is kept the second time it is missed: one asked once is
 // written as it always was, at no cost beyond a bit, so that in a large
-// catalog the many places asked once do not cost an allocation each and
-// push out the ones asked again. Once the budget is spent the cache is
-// emptied and fills again with what is asked from then on, so that it
-// follows the traffic without an eviction order to keep at each lookup.
+// catalog the many places asked once do not fill the chunks and push out
+// the ones asked again. Once the budget is spent the cache is emptied
+// and fills again with what is asked from then on, so that it follows
+// the traffic without an eviction order to keep at each lookup.
 type resultCache struct {
-	budget int64
+	chunk  int // bytes a chunk
+	chunks int // in the budget
 	gen    atomic.Pointer[cacheGen]
-	used   atomic.Int64
-	mu     sync.Mutex // one emptying at a time
+	mu     sync.Mutex // the chunks' filling, and one emptying at a time
 
 	hits, misses, resets atomic.Int64
 }
 
-// cacheGen is what the cache holds between two emptyings: a slot for
-// each place, and a bit for each place missed once.
+// cacheGen is what the cache holds between two emptyings: a reference
+// for each place (0 for none), a bit for each place missed once, and the
+// chunks, filled one after the other.
 type cacheGen struct {
-	slots []atomic.Pointer[renderedPlace]
-	asked []atomic.Uint64
+	refs   []atomic.Uint64
+	asked  []atomic.Uint64
+	chunks []atomic.Pointer[[]byte]
+	// Under resultCache.mu: the chunk being filled and its fill.
+	cur, fill int
 }
 
-func newCacheGen(n int) *cacheGen {
-	return &cacheGen{slots: make([]atomic.Pointer[renderedPlace], n), asked: make([]atomic.Uint64, (n+63)/64)}
+func newCacheGen(places, chunks int) *cacheGen {
+	return &cacheGen{refs: make([]atomic.Uint64, places), asked: make([]atomic.Uint64, (places+63)/64),
+		chunks: make([]atomic.Pointer[[]byte], chunks), cur: -1}
 }
 
-// newResultCache returns a cache of budget bytes for a catalog of n
-// places; nil, which keeps nothing, when budget is not positive.
+// newResultCache returns a cache of budget bytes (rounded up to a whole
+// chunk of 1 MB, at most MaxResultCache) for a catalog of n places; nil,
+// which keeps nothing, when budget is not positive.
 func newResultCache(budget int64, n int) *resultCache {
+	return newChunkedCache(budget, n, maxChunkSize)
+}
+
+// newChunkedCache is newResultCache with chunks of chunk bytes (at most
+// maxChunkSize): small ones let a test fill a budget with few places.
+func newChunkedCache(budget int64, n, chunk int) *resultCache {
 	if budget <= 0 || n <= 0 {
 		return nil
 	}
-	c := &resultCache{budget: budget}
-	c.gen.Store(newCacheGen(n))
+	c := &resultCache{chunk: chunk, chunks: int(min((budget+int64(chunk)-1)/int64(chunk), maxChunks))}
+	c.gen.Store(newCacheGen(n, c.chunks))
 	return c
 }
 
-// lookup returns the place of number doc rendered, nil when it is not
-// kept: not asked yet, or its slot holds another place (id differs).
-func (c *resultCache) lookup(doc uint32, id string) *renderedPlace {
+// lookup returns the place of number doc rendered, none when it is not
+// kept: not asked twice yet, or the number is not the place of ID id.
+func (c *resultCache) lookup(doc uint32, id string) renderedPlace {
 	if c == nil {
-		return nil
+		return renderedPlace{}
 	}
-	slots := c.gen.Load().slots
-	if int(doc) >= len(slots) {
-		return nil
+	g := c.gen.Load()
+	if int(doc) >= len(g.refs) {
+		return renderedPlace{}
 	}
-	if p := slots[doc].Load(); p != nil && p.id == id {
-		return p
+	ref := g.refs[doc].Load()
+	if ref == 0 {
+		return renderedPlace{}
 	}
-	return nil
+	chunk, off, n, mid := unpackRef(ref)
+	// The chunk was stored before the reference to it.
+	b := (*g.chunks[chunk].Load())[off : off+n : off+n]
+	if !holdsID(b, id) {
+		return renderedPlace{}
+	}
+	return renderedPlace{b: b, mid: mid}
 }
 
 // keep renders the place of r, filled whole from its hit (resultOf),
 // and keeps it by r.doc, a number in the cache's catalog, if it was
-// missed before; nil when not kept, to be written field by field.
-func (c *resultCache) keep(r *resultJSON) *renderedPlace {
+// missed before; none when not kept, to be written field by field.
+func (c *resultCache) keep(r *resultJSON) renderedPlace {
 	if c == nil {
-		return nil
+		return renderedPlace{}
 	}
 	g := c.gen.Load()
-	if int(r.doc) >= len(g.slots) {
-		return nil
+	if int(r.doc) >= len(g.refs) {
+		return renderedPlace{}
 	}
 	word, bit := &g.asked[r.doc/64], uint64(1)<<(r.doc%64)
 	if word.Load()&bit == 0 {
 		word.Or(bit)
-		return nil
+		return renderedPlace{}
 	}
 	bp := getBuf()
-	p, b := render(r, *bp)
+	defer putBuf(bp)
+	b := r.appendHead((*bp)[:0])
+	mid := len(b)
+	b = r.appendTail(b)
 	*bp = b
-	putBuf(bp)
-	c.store(g, r.doc, p)
-	return p
+	if len(b) > min(maxEntry, c.chunk) || !holdsID(b, r.ID) {
+		return renderedPlace{} // too long, or an ID escaped in JSON: never kept
+	}
+	return c.store(r.doc, b, mid)
+}
+
+// store copies b into the chunks and keeps it as place doc's, emptying
+// the cache first when its chunks are full; it returns the copy.
+func (c *resultCache) store(doc uint32, b []byte, mid int) renderedPlace {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g := c.gen.Load()
+	if g.cur < 0 || g.fill+len(b) > c.chunk {
+		if g.cur+1 == len(g.chunks) {
+			// Places kept in the old generation by requests still
+			// holding it are lost with it.
+			g = newCacheGen(len(g.refs), len(g.chunks))
+			c.gen.Store(g)
+			c.resets.Add(1)
+		}
+		g.cur, g.fill = g.cur+1, 0
+		chunk := make([]byte, c.chunk)
+		g.chunks[g.cur].Store(&chunk)
+	}
+	chunk := *g.chunks[g.cur].Load()
+	off := g.fill
+	copy(chunk[off:], b)
+	g.fill += len(b)
+	g.refs[doc].Store(packRef(g.cur, off, len(b), mid))
+	return renderedPlace{b: chunk[off : off+len(b) : off+len(b)], mid: mid}
 }
 
 // counted adds a page's lookups to the cache's figures, at once rather
@@ -145,37 +206,15 @@ func (c *resultCache) counted(hits, misses int) {
 	}
 }
 
-// store puts p in slot doc of g, emptying the cache first when it would
-// go over its budget.
-func (c *resultCache) store(g *cacheGen, doc uint32, p *renderedPlace) {
-	size := int64(len(p.s) + entryOverhead)
-	if size > c.budget {
-		return
-	}
-	if c.used.Add(size) > c.budget {
-		c.mu.Lock()
-		if c.gen.Load() == g {
-			// Not emptied by another request meanwhile. Places kept in
-			// the old generation by requests still holding it are lost
-			// with it, and their bytes may go uncounted: the budget is
-			// kept give or take a page of results.
-			c.gen.Store(newCacheGen(len(g.slots)))
-			c.used.Store(size)
-			c.resets.Add(1)
-		} else {
-			c.used.Add(size)
-		}
-		g = c.gen.Load()
-		c.mu.Unlock()
-	}
-	g.slots[doc].Store(p)
-}
-
 // stats reports the cache's use: places found rendered, places missed,
-// times emptied, and about the bytes it holds.
+// times emptied, and the bytes of its chunks in use.
 func (c *resultCache) stats() (hits, misses, resets, used int64) {
 	if c == nil {
 		return 0, 0, 0, 0
 	}
-	return c.hits.Load(), c.misses.Load(), c.resets.Load(), c.used.Load()
+	c.mu.Lock()
+	g := c.gen.Load()
+	used = int64(g.cur+1) * int64(c.chunk)
+	c.mu.Unlock()
+	return c.hits.Load(), c.misses.Load(), c.resets.Load(), used
 }

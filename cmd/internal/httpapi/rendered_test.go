@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -112,19 +113,20 @@ func TestResultCacheAnswers(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		budget int64
+		chunk  int
 		resets bool // the budget cannot hold the places asked
 		// doc, when set, numbers every hit wrongly: a slot holds
 		// another place, or none exists.
 		doc func(uint32) uint32
 	}{
-		{"roomy", DefaultResultCache, false, nil},
-		{"a few places", 4 << 10, true, nil},
-		{"less than one place", 100, false, nil},
-		{"numbers shifted", DefaultResultCache, false, func(d uint32) uint32 { return (d + 1) % 7 }},
-		{"numbers past the catalog", DefaultResultCache, false, func(doc uint32) uint32 { return doc + uint32(d.places) }},
+		{"roomy", DefaultResultCache, maxChunkSize, false, nil},
+		{"a few places", 4 << 10, 1 << 10, true, nil},
+		{"less than one place", 100, 100, false, nil},
+		{"numbers shifted", DefaultResultCache, maxChunkSize, false, func(d uint32) uint32 { return (d + 1) % 7 }},
+		{"numbers past the catalog", DefaultResultCache, maxChunkSize, false, func(doc uint32) uint32 { return doc + uint32(d.places) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := newResultCache(tc.budget, d.places)
+			c := newChunkedCache(tc.budget, d.places, tc.chunk)
 			const rounds = 3
 			for round := range rounds {
 				bodies := d.bodies(t, c, true, tc.doc)
@@ -137,7 +139,7 @@ func TestResultCacheAnswers(t *testing.T) {
 					// Asked a third time, every place is found kept.
 					for i, b := range bodies {
 						for j, r := range b.Results {
-							if r.pre == nil {
+							if !r.pre.ok() {
 								t.Errorf("round %d, answer %d, result %d (%s): not kept", round, i, j, r.ID)
 							}
 						}
@@ -148,8 +150,8 @@ func TestResultCacheAnswers(t *testing.T) {
 			if hits+misses != int64(rounds*results) {
 				t.Errorf("hits %d + misses %d, want %d lookups", hits, misses, rounds*results)
 			}
-			if used > tc.budget {
-				t.Errorf("%d bytes kept, over the budget of %d", used, tc.budget)
+			if used > max(tc.budget, int64(tc.chunk)) {
+				t.Errorf("%d bytes of chunks, over the budget of %d", used, tc.budget)
 			}
 			if (resets > 0) != tc.resets {
 				t.Errorf("%d resets, want some: %v", resets, tc.resets)
@@ -177,7 +179,7 @@ func TestResultCacheAdmits(t *testing.T) {
 	rendered := func() (n int) {
 		for _, b := range d.bodies(t, c, true, nil) {
 			for _, r := range b.Results {
-				if r.pre != nil {
+				if r.pre.ok() {
 					n++
 				}
 			}
@@ -199,8 +201,7 @@ func TestResultCacheAdmits(t *testing.T) {
 		}
 		if round == 0 {
 			// Emptied: the places start again from being asked once.
-			c.gen.Store(newCacheGen(d.places))
-			c.used.Store(0)
+			c.gen.Store(newCacheGen(d.places, c.chunks))
 		}
 	}
 }
@@ -215,7 +216,7 @@ func TestResultCacheOff(t *testing.T) {
 	}
 	for _, b := range d.bodies(t, c, false, nil) {
 		for _, r := range b.Results {
-			if r.pre != nil {
+			if r.pre.ok() {
 				t.Fatalf("%s rendered without a cache", r.ID)
 			}
 		}
@@ -228,7 +229,7 @@ func TestResultCacheOff(t *testing.T) {
 func TestResultCacheConcurrent(t *testing.T) {
 	d := newDemoSearches(t)
 	want := answers(t, d.bodies(t, nil, false, nil))
-	c := newResultCache(16<<10, d.places)
+	c := newChunkedCache(16<<10, d.places, 2<<10)
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
@@ -245,5 +246,45 @@ func TestResultCacheConcurrent(t *testing.T) {
 	wg.Wait()
 	if _, _, resets, _ := c.stats(); resets == 0 {
 		t.Errorf("never emptied: the test does not reach the budget")
+	}
+}
+
+// TestPackRef: a reference gives back its chunk, offset, length and
+// middle, at their limits too.
+func TestPackRef(t *testing.T) {
+	for _, v := range [][4]int{{0, 0, 1, 0}, {3, 12345, 700, 321}, {maxChunks - 1, offsetMask, maxEntry, maxEntry}, {maxChunks - 1, 0, 1, maxEntry}} {
+		chunk, off, n, mid := unpackRef(packRef(v[0], v[1], v[2], v[3]))
+		if got := [4]int{chunk, off, n, mid}; got != v {
+			t.Errorf("packed %v, unpacked %v", v, got)
+		}
+		if packRef(v[0], v[1], v[2], v[3]) == 0 {
+			t.Errorf("%v packs to 0, which is none", v)
+		}
+	}
+}
+
+// TestResultCacheOdd: a place whose ID JSON escapes, or too long for a
+// chunk, is written field by field every time, never kept.
+func TestResultCacheOdd(t *testing.T) {
+	c := newChunkedCache(1<<20, 4, 1<<10)
+	for _, r := range []resultJSON{
+		{ID: `a"b`, Name: "Guillemets", Types: []string{}, Services: []string{}, doc: 1},
+		{ID: "long", Name: strings.Repeat("x", 2<<10), Types: []string{}, Services: []string{}, doc: 2},
+	} {
+		want := r.appendJSON(nil)
+		for range 3 {
+			if p := c.keep(&r); p.ok() {
+				t.Fatalf("%.20s kept", r.ID)
+			}
+			if p := c.lookup(r.doc, r.ID); p.ok() {
+				t.Fatalf("%.20s found", r.ID)
+			}
+		}
+		if got := r.appendJSON(nil); !bytes.Equal(got, want) {
+			t.Errorf("got %s, want %s", got, want)
+		}
+	}
+	if _, _, _, used := c.stats(); used != 0 {
+		t.Errorf("%d bytes of chunks for no place kept", used)
 	}
 }
