@@ -2,6 +2,8 @@ package index
 
 import (
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tierslieux/tierslieux/ingest/hours"
@@ -13,9 +15,59 @@ import (
 type schedules struct {
 	list    []*hours.Schedule
 	byPlace []int32 // index into list, -1 when the hours are unknown
+	// minutes keeps, for each schedule, what it says in the last minute
+	// asked: every search of that minute answers the same.
+	minutes *minuteViews
 }
 
-func newSchedules(n int) schedules { return schedules{byPlace: make([]int32, n)} }
+func newSchedules(n int) schedules {
+	return schedules{byPlace: make([]int32, n), minutes: &minuteViews{}}
+}
+
+// minuteViews are the schedules' last minute views, one slot a schedule,
+// made at the first search (the list is complete by then).
+type minuteViews struct {
+	once  sync.Once
+	slots []atomic.Pointer[minuteView]
+}
+
+// minuteView is what a schedule says throughout one minute, for times
+// in one location (the one its next change is given in). States only
+// change at a schedule's cut minutes and at UTC-offset changes, both on
+// the minute, so every instant of a minute has the same state and day,
+// and the same next change: the first cut after the minute, found from
+// its start.
+type minuteView struct {
+	start time.Time // of the minute
+	open  bool
+	next  time.Time // zero when none
+	today []hours.Span
+}
+
+// at returns what schedule i says at now.
+func (s *schedules) at(i int32, now time.Time) minuteView {
+	m := s.minutes
+	m.once.Do(func() { m.slots = make([]atomic.Pointer[minuteView], len(s.list)) })
+	start := now.Truncate(time.Minute)
+	slot := &m.slots[i]
+	if v := slot.Load(); v != nil && v.start.Equal(start) && v.start.Location() == start.Location() {
+		return *v
+	}
+	sc := s.list[i]
+	v := minuteView{start: start, open: sc.OpenAt(now), today: sc.Day(now)}
+	next, found := sc.NextChange(start)
+	if found {
+		v.next = next
+	} else if sc.OpenAt(start.Add(hours.Horizon)) != v.open {
+		// A change at the horizon's very end, in the window of an
+		// instant after the minute's start but not of the start: this
+		// one is not the minute's to share.
+		v.next, _ = sc.NextChange(now)
+		return v
+	}
+	slot.Store(&v)
+	return v
+}
 
 // add parses a place's hours; a value that does not parse (ingest warned
 // of it) is unknown, not closed.
@@ -96,14 +148,10 @@ func (c *Catalog) hoursView(o uint32, now time.Time, pg *page) *HoursView {
 	if j := slices.Index(pg.sched, i); j >= 0 {
 		return &pg.views[j]
 	}
-	s := c.hours.list[i]
+	mv := c.hours.at(i, now)
 	n := len(pg.views)
 	pg.sched = append(pg.sched, i)
-	pg.open = append(pg.open, s.OpenAt(now))
-	pg.views = append(pg.views, HoursView{OpenNow: &pg.open[n], Today: s.Day(now)})
-	v := &pg.views[n]
-	if t, ok := s.NextChange(now); ok {
-		v.NextChange = t
-	}
-	return v
+	pg.open = append(pg.open, mv.open)
+	pg.views = append(pg.views, HoursView{OpenNow: &pg.open[n], Today: mv.today, NextChange: mv.next})
+	return &pg.views[n]
 }

@@ -2,9 +2,11 @@ package hours
 
 import "time"
 
-// horizon bounds NextChange: a year and a day, so that yearly rules
+// Horizon bounds NextChange: a year and a day, so that yearly rules
 // ("Dec 25 off" in an otherwise 24/7 schedule) are always found.
-const horizon = 367 * 24 * time.Hour
+const Horizon = 367 * 24 * time.Hour
+
+const horizon = Horizon
 
 // layer is what the rules of one day say about one minute of that day's own
 // timeline, which runs from its midnight to 48:00 (times past midnight).
