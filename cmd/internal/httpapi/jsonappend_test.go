@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
@@ -35,28 +34,11 @@ func encodingJSON(tb testing.TB, v any) []byte {
 // byte encoding/json's, over real answers of every shape: text with
 // highlights, facets, trips, hours, GeoJSON, no results.
 func TestAppendMatchesJSON(t *testing.T) {
-	cat := indextest.Demo(t)
-	lang := query.New(indextest.Gazetteer(t), cat)
-	eng := index.NewEngine(cat)
+	d := newDemoSearches(t)
 	s := &Server{}
-	now := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
-	for _, p := range []query.Params{
-		{Q: "fablab with 3D printing within 30 km of Rodez"},
-		{Q: "coworking près de Millau", Facets: "type,service,dept"},
-		{Q: "atelier couture & <b>réparation</b> \"vélo\" \\ près de Toulouse", Limit: "100"},
-		{Q: "coworking entre Toulouse et Albi"},
-		{Q: "espace numérique ouvert samedi", Open: "saturday", OpenUnknown: "include"},
-		{Near: "Montpellier", Radius: "40km", Sort: "distance", Facets: "distance", Rings: "5,10,20"},
-		{BBox: "1.2,43.4,1.6,43.8"},
-		{Q: "zzzzqqq introuvable"},
-		{Types: []string{"fablab"}, Limit: "100", Offset: "10"},
-	} {
-		q, err := lang.Build(p)
-		if err != nil {
-			t.Fatalf("%+v: %v", p, err)
-		}
-		q.Now = now
-		res, err := eng.Search(context.Background(), q)
+	for i, q := range d.queries {
+		p := demoParams[i]
+		res, err := d.eng.Search(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,6 +61,24 @@ func TestAppendMatchesJSON(t *testing.T) {
 			}
 		}
 	}
+}
+
+// demoParams are searches of every shape on the demo data: text with
+// highlights and a corrected word, facets, trips, hours, rings, a box,
+// pages, nothing found.
+var demoParams = []query.Params{
+	{Q: "fablab with 3D printing within 30 km of Rodez"},
+	{Q: "coworking près de Millau", Facets: "type,service,dept"},
+	{Q: "atelier couture & <b>réparation</b> \"vélo\" \\ près de Toulouse", Limit: "100"},
+	{Q: "coworking entre Toulouse et Albi"},
+	{Q: "espace numérique ouvert samedi", Open: "saturday", OpenUnknown: "include"},
+	{Q: "imprimeri 3D"},
+	{Near: "Montpellier", Radius: "40km", Sort: "distance", Facets: "distance", Rings: "5,10,20"},
+	{BBox: "1.2,43.4,1.6,43.8"},
+	{Q: "zzzzqqq introuvable"},
+	{Types: []string{"fablab"}, Limit: "100", Offset: "10"},
+	{Limit: "100"},
+	{Limit: "100", Offset: "100"},
 }
 
 // TestAppendString and TestAppendFloat: the two leaves, on their edges.

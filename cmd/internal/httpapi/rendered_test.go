@@ -28,19 +28,7 @@ func newDemoSearches(tb testing.TB) demoSearches {
 	lang := query.New(indextest.Gazetteer(tb), cat)
 	d := demoSearches{eng: index.NewEngine(cat), places: cat.Len()}
 	now := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
-	for _, p := range []query.Params{
-		{Q: "fablab with 3D printing within 30 km of Rodez"},
-		{Q: "coworking près de Millau", Facets: "type,service,dept"},
-		{Q: "atelier couture & <b>réparation</b> \"vélo\" \\ près de Toulouse", Limit: "100"},
-		{Q: "coworking entre Toulouse et Albi"},
-		{Q: "espace numérique ouvert samedi", Open: "saturday", OpenUnknown: "include"},
-		{Q: "imprimeri 3D"}, // corrected: the spelling reads the first places
-		{Near: "Montpellier", Radius: "40km", Sort: "distance", Rings: "5,10,20"},
-		{BBox: "1.2,43.4,1.6,43.8"},
-		{Types: []string{"fablab"}, Limit: "100", Offset: "10"},
-		{Limit: "100"},
-		{Limit: "100", Offset: "100"},
-	} {
+	for _, p := range demoParams {
 		q, err := lang.Build(p)
 		if err != nil {
 			tb.Fatalf("%+v: %v", p, err)
