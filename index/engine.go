@@ -107,13 +107,21 @@ type Result struct {
 }
 
 // Complete fills in the place of hit i whole, after a Sparse search; it
-// does nothing after another search, or after Release.
+// does nothing after another search, after Release, or when the hit's
+// place is not one of the page's.
 func (r *Result) Complete(i int) {
 	if r.sparse == nil || r.page == nil || i < 0 || i >= len(r.Hits) {
 		return
 	}
-	// The page's own numbers: a caller may have changed the hits'.
-	r.sparse.decode(r.page.docs[i], r.Hits[i].Place)
+	// The page's own numbers, found by the place's slot: a caller may
+	// have changed the hits' numbers, or their order.
+	pl := r.Hits[i].Place
+	for j := range r.page.docs {
+		if &r.page.places[j] == pl {
+			r.sparse.decode(r.page.docs[j], pl)
+			return
+		}
+	}
 }
 
 // page is the storage of a page of hits and their places.

@@ -963,8 +963,9 @@ const inseeRodez = "12202"
 
 // TestSparse: a Sparse search finds the same hits, their places holding
 // coordinates, ID, name and description only; Complete makes each the
-// whole place, whatever a caller did to the hits' numbers, and does
-// nothing once the result is released.
+// whole place, whatever a caller did to the hits' numbers or order, and
+// does nothing to a place not of the page, nor once the result is
+// released.
 func TestSparse(t *testing.T) {
 	e, _ := MustSynthEngine(t, exactN)
 	toulouse := &index.Anchor{Lat: 43.60426, Lon: 1.44367}
@@ -1000,12 +1001,21 @@ func TestSparse(t *testing.T) {
 				t.Fatalf("hit %d: %+v is not the catalog's place", i, p)
 			}
 		}
-		sparse.Hits[0].Doc++ // the caller's to change
+		// The hits are the caller's to renumber and reorder.
+		sparse.Hits[0].Doc++
+		slices.Reverse(sparse.Hits)
 		for i := range sparse.Hits {
 			sparse.Complete(i)
-			if !reflect.DeepEqual(*sparse.Hits[i].Place, *whole.Hits[i].Place) {
-				t.Fatalf("hit %d completed: %+v, want %+v", i, *sparse.Hits[i].Place, *whole.Hits[i].Place)
+			w := whole.Hits[len(whole.Hits)-1-i]
+			if !reflect.DeepEqual(*sparse.Hits[i].Place, *w.Place) {
+				t.Fatalf("hit %d completed: %+v, want %+v", i, *sparse.Hits[i].Place, *w.Place)
 			}
+		}
+		// A place that is not the page's is left alone.
+		stranger := ingest.Place{ID: "elsewhere"}
+		sparse.Hits[0].Place = &stranger
+		if sparse.Complete(0); stranger.ID != "elsewhere" || stranger.Name != "" {
+			t.Fatalf("a place not of the page was completed: %+v", stranger)
 		}
 		sparse.Complete(-1)
 		sparse.Complete(len(sparse.Hits))

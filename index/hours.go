@@ -31,12 +31,12 @@ type minuteViews struct {
 	slots []atomic.Pointer[minuteView]
 }
 
-// minuteView is what a schedule says throughout one minute, for times
-// in one location (the one its next change is given in). States only
+// minuteView is what a schedule says throughout one minute. States only
 // change at a schedule's cut minutes and at UTC-offset changes, both on
-// the minute, so every instant of a minute has the same state and day,
-// and the same next change: the first cut after the minute, found from
-// its start.
+// the Paris minute, so every instant of a minute has the same state and
+// day, and the same next change: the first cut after the minute, found
+// from its start. (Next changes and days are Paris times whatever the
+// location asked in.)
 type minuteView struct {
 	start time.Time // of the minute
 	open  bool
@@ -50,15 +50,23 @@ func (s *schedules) at(i int32, now time.Time) minuteView {
 	m.once.Do(func() { m.slots = make([]atomic.Pointer[minuteView], len(s.list)) })
 	start := now.Truncate(time.Minute)
 	slot := &m.slots[i]
-	if v := slot.Load(); v != nil && v.start.Equal(start) && v.start.Location() == start.Location() {
+	if v := slot.Load(); v != nil && v.start.Equal(start) {
 		return *v
 	}
 	sc := s.list[i]
-	v := minuteView{start: start, open: sc.OpenAt(now), today: sc.Day(now)}
+	// Read only, and shared: clipped, so that an append copies.
+	v := minuteView{start: start, open: sc.OpenAt(now), today: slices.Clip(sc.Day(now))}
 	next, found := sc.NextChange(start)
 	if found {
 		v.next = next
-	} else if sc.OpenAt(start.Add(hours.Horizon)) != v.open {
+	}
+	if _, offset := start.In(hours.Location()).Zone(); offset%60 != 0 {
+		// Paris's minutes were not UTC's before 1911 (+0:09:21): the
+		// minute's start is not the Paris minute's, nothing is shared.
+		v.next, _ = sc.NextChange(now)
+		return v
+	}
+	if !found && sc.OpenAt(start.Add(hours.Horizon)) != v.open {
 		// A change at the horizon's very end, in the window of an
 		// instant after the minute's start but not of the start: this
 		// one is not the minute's to share.
@@ -133,7 +141,8 @@ type HoursView struct {
 	// NextChange is when it next opens or closes; zero when never or
 	// unknown.
 	NextChange time.Time
-	// Today are the opening spans of the query's day.
+	// Today are the opening spans of the query's day, shared by the
+	// searches of that minute: read only.
 	Today []hours.Span
 }
 

@@ -12,9 +12,10 @@ import (
 // TestMinuteViews: what a schedule says through its minute view is, at
 // every instant, what the schedule says when asked at that instant: its
 // state, its day, its next change (found or not, and when); asked in any
-// order within a minute, in any location, across changes of offset, and
-// at the horizon's edge, where an instant after the minute's start sees
-// a change its start does not.
+// order within a minute, in any location, across changes of offset,
+// before 1911 (when Paris's minutes were not UTC's), and at the
+// horizon's edge, where an instant after the minute's start sees a
+// change its start does not.
 func TestMinuteViews(t *testing.T) {
 	values := []string{
 		"Mo-Fr 09:00-17:00", "24/7", "off", "Su 01:00-04:00", "Su 02:30-05:00", "24/7; Dec 25 off",
@@ -46,6 +47,15 @@ func TestMinuteViews(t *testing.T) {
 		for m := range 6 * 60 {
 			at := day.Add(time.Duration(m) * time.Minute)
 			instants = append(instants, at.Add(59*time.Second), at, at.Add(time.Second))
+		}
+	}
+	// Before 1911 Paris ran 9 min 21 s ahead of UTC: its minutes are not
+	// UTC's.
+	for _, day := range []time.Time{time.Date(1900, 6, 1, 8, 50, 0, 0, time.UTC), time.Date(1911, 3, 10, 23, 40, 0, 0, time.UTC)} {
+		for sec := range 40 * 60 {
+			if sec%7 == 0 {
+				instants = append(instants, day.Add(time.Duration(sec)*time.Second))
+			}
 		}
 	}
 	// The horizon's edge: the dated opening a horizon after a minute's

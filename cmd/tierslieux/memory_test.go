@@ -3,6 +3,8 @@ package main
 import (
 	"runtime/debug"
 	"testing"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
 )
 
 func TestGCPercent(t *testing.T) {
@@ -63,19 +65,28 @@ func TestTuneMemory(t *testing.T) {
 	})
 }
 
+// TestCacheGrowth: the room the cache may take is its budget, or less
+// when every place of the catalog at its longest would fill less, plus
+// its references; none without a cache. Whatever the catalog, it is at
+// least what the cache can hold of it: a limit below what the cache
+// fills would hold the collector at the limit.
 func TestCacheGrowth(t *testing.T) {
 	for _, tc := range []struct {
 		mb, places int
 		want       int64
 	}{
-		{256, 111, 111 << 10},         // every place fits
-		{256, 100_000, 100_000 << 10}, // still
-		{256, 1_000_000, 256 << 20},   // the budget bounds it
-		{0, 1_000_000, 0},             // no cache
+		{256, 111, 111*httpapi.MaxRenderedPlace + 111*16}, // every place fits
+		{256, 100_000, 256<<20 + 100_000*16},
+		{256, 1_000_000, 256<<20 + 1_000_000*16},
+		{0, 1_000_000, 0}, // no cache
 		{1, 0, 0},
 	} {
-		if got := cacheGrowth(tc.mb, tc.places); got != tc.want {
+		got := cacheGrowth(tc.mb, tc.places)
+		if got != tc.want {
 			t.Errorf("cacheGrowth(%d MB, %d places) = %d, want %d", tc.mb, tc.places, got, tc.want)
+		}
+		if kept := min(int64(tc.mb)<<20, int64(tc.places)*httpapi.MaxRenderedPlace); got < kept {
+			t.Errorf("cacheGrowth(%d MB, %d places) = %d, below the %d the cache can hold", tc.mb, tc.places, got, kept)
 		}
 	}
 }

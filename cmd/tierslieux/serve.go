@@ -260,16 +260,17 @@ func resultCacheBytes(mb int) int64 {
 	return int64(mb) << 20
 }
 
-// renderedPlaceBytes is about what a place kept rendered takes: its JSON
-// (700 bytes for the synthetic places, a short description each) and
-// the cache's share.
-const renderedPlaceBytes = 1 << 10
-
-// cacheGrowth is the memory the result cache of -result-cache mb will
-// take for a catalog of places: its budget, or less when every place
-// fits in less.
+// cacheGrowth is the memory the result cache of -result-cache mb may
+// take for a catalog of places: its chunks, up to the budget, or to what
+// every place at its longest would fill, and its references (8 bytes a
+// place, twice while an emptied generation is let go).
 func cacheGrowth(mb, places int) int64 {
-	return min(max(resultCacheBytes(mb), 0), int64(places)*renderedPlaceBytes)
+	budget := max(resultCacheBytes(mb), 0)
+	if budget == 0 {
+		return 0
+	}
+	const refs = 2 * 8
+	return min(budget, int64(places)*httpapi.MaxRenderedPlace) + int64(places)*refs
 }
 
 // envDuration defines a duration flag whose default an environment

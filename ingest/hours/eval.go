@@ -6,8 +6,6 @@ import "time"
 // ("Dec 25 off" in an otherwise 24/7 schedule) are always found.
 const Horizon = 367 * 24 * time.Hour
 
-const horizon = Horizon
-
 // layer is what the rules of one day say about one minute of that day's own
 // timeline, which runs from its midnight to 48:00 (times past midnight).
 type layer uint8
@@ -240,7 +238,7 @@ func (s *Schedule) NextChange(t time.Time) (time.Time, bool) {
 	if s.OpenAt(t) {
 		stop = notOpen
 	}
-	return s.scan(t, t.Add(horizon), stop)
+	return s.scan(t, t.Add(Horizon), stop)
 }
 
 func isOpen(st State) bool  { return st == Open }

@@ -9,9 +9,13 @@ import (
 // (Options.ResultCacheBytes).
 const DefaultResultCache = 256 << 20
 
-// MaxResultCache bounds Options.ResultCacheBytes: what the cache's
-// references can address.
+// MaxResultCache is what the cache's references can address: a larger
+// Options.ResultCacheBytes is clamped to it.
 const MaxResultCache = maxChunks * maxChunkSize
+
+// MaxRenderedPlace is the longest a place kept rendered may be: longer
+// ones are written field by field each time.
+const MaxRenderedPlace = maxEntry
 
 // renderedPlace is the part of a result that depends on the place alone,
 // as appendJSON writes it: b holds the head up to "demo", then from mid
@@ -51,6 +55,13 @@ const (
 	lenMask      = maxEntry
 )
 
+// neverRef marks a place that is never kept (its ID escaped in JSON, or
+// too long): not rendered again only to be dropped. No place packs to it,
+// its length being 0.
+var neverRef = packRef(0, 1, 0, 0)
+
+// packRef packs a place's reference; n and mid must be at most maxEntry,
+// off below maxChunkSize.
 func packRef(chunk, off, n, mid int) uint64 {
 	return uint64(chunk)<<(chunkBits+2*lenBits) | uint64(off)<<(2*lenBits) | uint64(n)<<lenBits | uint64(mid)
 }
@@ -110,6 +121,7 @@ func newChunkedCache(budget int64, n, chunk int) *resultCache {
 	if budget <= 0 || n <= 0 {
 		return nil
 	}
+	budget = min(budget, MaxResultCache)
 	c := &resultCache{chunk: chunk, chunks: int(min((budget+int64(chunk)-1)/int64(chunk), maxChunks))}
 	c.gen.Store(newCacheGen(n, c.chunks))
 	return c
@@ -126,7 +138,7 @@ func (c *resultCache) lookup(doc uint32, id string) renderedPlace {
 		return renderedPlace{}
 	}
 	ref := g.refs[doc].Load()
-	if ref == 0 {
+	if ref == 0 || ref == neverRef {
 		return renderedPlace{}
 	}
 	chunk, off, n, mid := unpackRef(ref)
@@ -154,24 +166,36 @@ func (c *resultCache) keep(r *resultJSON) renderedPlace {
 		word.Or(bit)
 		return renderedPlace{}
 	}
+	if g.refs[r.doc].Load() == neverRef {
+		return renderedPlace{}
+	}
 	bp := getBuf()
 	defer putBuf(bp)
 	b := r.appendHead((*bp)[:0])
 	mid := len(b)
 	b = r.appendTail(b)
 	*bp = b
-	if len(b) > min(maxEntry, c.chunk) || !holdsID(b, r.ID) {
-		return renderedPlace{} // too long, or an ID escaped in JSON: never kept
-	}
-	return c.store(r.doc, b, mid)
+	return c.store(r.doc, r.ID, b, mid)
 }
 
-// store copies b into the chunks and keeps it as place doc's, emptying
-// the cache first when its chunks are full; it returns the copy.
-func (c *resultCache) store(doc uint32, b []byte, mid int) renderedPlace {
+// store copies b, the rendering of place doc of ID id, into the chunks
+// and keeps it, emptying the cache first when its chunks are full; it
+// returns the copy, or none when b cannot be kept.
+func (c *resultCache) store(doc uint32, id string, b []byte, mid int) renderedPlace {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	g := c.gen.Load()
+	if len(b) > min(maxEntry, c.chunk) || !holdsID(b, id) {
+		// Too long for a reference or a chunk, or an ID escaped in JSON.
+		g.refs[doc].Store(neverRef)
+		return renderedPlace{}
+	}
+	if ref := g.refs[doc].Load(); ref != 0 && ref != neverRef {
+		chunk, off, n, kept := unpackRef(ref)
+		if b := (*g.chunks[chunk].Load())[off : off+n : off+n]; holdsID(b, id) {
+			return renderedPlace{b: b, mid: kept} // kept by another request meanwhile
+		}
+	}
 	if g.cur < 0 || g.fill+len(b) > c.chunk {
 		if g.cur+1 == len(g.chunks) {
 			// Places kept in the old generation by requests still

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -238,41 +239,86 @@ func TestResultCacheConcurrent(t *testing.T) {
 }
 
 // TestPackRef: a reference gives back its chunk, offset, length and
-// middle, at their limits too.
+// middle, at their limits too, and is never 0 (none) nor neverRef.
 func TestPackRef(t *testing.T) {
-	for _, v := range [][4]int{{0, 0, 1, 0}, {3, 12345, 700, 321}, {maxChunks - 1, offsetMask, maxEntry, maxEntry}, {maxChunks - 1, 0, 1, maxEntry}} {
-		chunk, off, n, mid := unpackRef(packRef(v[0], v[1], v[2], v[3]))
+	for _, v := range [][4]int{{0, 0, 1, 0}, {3, 12345, 700, 321}, {maxChunks - 1, maxChunkSize - maxEntry, maxEntry, maxEntry},
+		{maxChunks - 1, maxChunkSize - 1, 1, 1}, {0, 1, maxEntry, 0}} {
+		ref := packRef(v[0], v[1], v[2], v[3])
+		chunk, off, n, mid := unpackRef(ref)
 		if got := [4]int{chunk, off, n, mid}; got != v {
 			t.Errorf("packed %v, unpacked %v", v, got)
 		}
-		if packRef(v[0], v[1], v[2], v[3]) == 0 {
-			t.Errorf("%v packs to 0, which is none", v)
+		if ref == 0 || ref == neverRef {
+			t.Errorf("%v packs to %#x, which is none or never", v, ref)
 		}
 	}
 }
 
 // TestResultCacheOdd: a place whose ID JSON escapes, or too long for a
-// chunk, is written field by field every time, never kept.
+// chunk or for a reference, is written field by field every time, never
+// kept, and once known as such not rendered for nothing again; the
+// places kept beside it are unharmed.
 func TestResultCacheOdd(t *testing.T) {
-	c := newChunkedCache(1<<20, 4, 1<<10)
-	for _, r := range []resultJSON{
-		{ID: `a"b`, Name: "Guillemets", Types: []string{}, Services: []string{}, doc: 1},
-		{ID: "long", Name: strings.Repeat("x", 2<<10), Types: []string{}, Services: []string{}, doc: 2},
+	plain := resultJSON{ID: "plain", Name: "Un lieu", Types: []string{}, Services: []string{}, doc: 0}
+	for _, tc := range []struct {
+		name  string
+		chunk int
+		r     resultJSON
+	}{
+		{"escaped ID", maxChunkSize, resultJSON{ID: `a"b`, Name: "Guillemets", Types: []string{}, Services: []string{}, doc: 1}},
+		{"longer than a chunk", 1 << 10, resultJSON{ID: "long", Name: strings.Repeat("x", 2<<10), Types: []string{}, Services: []string{}, doc: 2}},
+		// Past 16 KB the length would spill into the offset.
+		{"longer than a reference", maxChunkSize, resultJSON{ID: "huge", Name: strings.Repeat("é", 10<<10), Types: []string{}, Services: []string{}, doc: 3}},
 	} {
-		want := r.appendJSON(nil)
-		for range 3 {
-			if p := c.keep(&r); p.ok() {
-				t.Fatalf("%.20s kept", r.ID)
+		t.Run(tc.name, func(t *testing.T) {
+			c := newChunkedCache(4<<20, 4, tc.chunk)
+			// A short place first, so that the odd one would start at an
+			// odd offset.
+			short := plain
+			short.Name = "Un lieu!"
+			c.keep(&short)
+			if p := c.keep(&short); !p.ok() {
+				t.Fatalf("the short place is not kept")
 			}
-			if p := c.lookup(r.doc, r.ID); p.ok() {
-				t.Fatalf("%.20s found", r.ID)
+			r := tc.r
+			want := r.appendJSON(nil)
+			for range 3 {
+				if p := c.keep(&r); p.ok() {
+					t.Fatalf("%.20s kept", r.ID)
+				}
+				if p := c.lookup(r.doc, r.ID); p.ok() {
+					t.Fatalf("%.20s found", r.ID)
+				}
 			}
-		}
-		if got := r.appendJSON(nil); !bytes.Equal(got, want) {
-			t.Errorf("got %s, want %s", got, want)
-		}
+			if got := r.appendJSON(nil); !bytes.Equal(got, want) {
+				t.Errorf("got %.100s, want %.100s", got, want)
+			}
+			if ref := c.gen.Load().refs[r.doc].Load(); ref != neverRef {
+				t.Errorf("reference %#x, want it marked never kept", ref)
+			}
+			if p := c.lookup(short.doc, short.ID); !p.ok() || !bytes.Equal(append(append(p.head(), ","...), p.tail()...), append(append(short.appendHead(nil), ","...), short.appendTail(nil)...)) {
+				t.Errorf("the short place kept beside it is not intact")
+			}
+		})
 	}
-	if _, _, _, used := c.stats(); used != 0 {
-		t.Errorf("%d bytes of chunks for no place kept", used)
+}
+
+// TestResultCacheBudget: budgets are whole chunks, clamped to what the
+// references address, and none is no cache.
+func TestResultCacheBudget(t *testing.T) {
+	for _, tc := range []struct {
+		budget int64
+		chunks int // 0: no cache
+	}{
+		{-1, 0}, {0, 0}, {1, 1}, {maxChunkSize, 1}, {maxChunkSize + 1, 2}, {DefaultResultCache, 256},
+		{MaxResultCache, maxChunks}, {MaxResultCache + 1, maxChunks}, {math.MaxInt64, maxChunks},
+	} {
+		got := 0
+		if c := newResultCache(tc.budget, 10); c != nil {
+			got = c.chunks
+		}
+		if got != tc.chunks {
+			t.Errorf("budget %d: %d chunks, want %d", tc.budget, got, tc.chunks)
+		}
 	}
 }
