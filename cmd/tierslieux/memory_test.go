@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime"
 	"runtime/debug"
 	"testing"
 
@@ -88,5 +89,29 @@ func TestCacheGrowth(t *testing.T) {
 		if kept := min(int64(tc.mb)<<20, int64(tc.places)*httpapi.MaxRenderedPlace); got < kept {
 			t.Errorf("cacheGrowth(%d MB, %d places) = %d, below the %d the cache can hold", tc.mb, tc.places, got, kept)
 		}
+	}
+}
+
+// TestRetarget: GOGC follows the live heap as it grows after ready (the
+// cache filling), unless GOGC is set; liveHeap reads the runtime's.
+func TestRetarget(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "")
+	for _, live := range []uint64{100 << 20, 170 << 20, 1 << 30, 10 << 20} {
+		if got, want := retarget(live), gcPercent(live); got != want || debug.SetGCPercent(want) != want {
+			t.Errorf("live %d MB: percent %d, want %d", live>>20, got, want)
+		}
+	}
+	if gcPercent(170<<20) >= gcPercent(100<<20) {
+		t.Errorf("a larger live heap keeps its percentage: the test does not test")
+	}
+	t.Setenv("GOGC", "77")
+	debug.SetGCPercent(77)
+	if got := retarget(1 << 30); got != 77 || debug.SetGCPercent(77) != 77 {
+		t.Errorf("GOGC=77: percent %d, want GOGC's left", got)
+	}
+	runtime.GC()
+	if liveHeap() == 0 {
+		t.Errorf("no live heap read after a collection")
 	}
 }

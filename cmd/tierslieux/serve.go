@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"sync"
 	"time"
@@ -242,6 +243,56 @@ func tuneMemory(bytes int64, serving bool, growth int64) (limit int64, percent i
 
 var tuning sync.Mutex
 
+// followLiveHeap sets GOGC again every interval from the live heap the
+// last collection measured, until ctx is done: what the server keeps
+// beside the catalog (its places kept rendered) grows that heap after
+// ready, and a percentage set against the heap at ready would let the
+// heap grow by as large a share of it again, into pages the system has
+// to fault in. No collection is forced; GOGC set in the environment is
+// left alone.
+func followLiveHeap(ctx context.Context, every time.Duration) {
+	if os.Getenv("GOGC") != "" {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if live := liveHeap(); live > 0 {
+			retarget(live)
+		}
+	}
+}
+
+// liveHeap is the heap the last collection found live, 0 before any.
+func liveHeap() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
+}
+
+// retarget sets GOGC for a live heap of live bytes, unless GOGC is set,
+// and returns the percentage in force.
+func retarget(live uint64) int {
+	tuning.Lock()
+	defer tuning.Unlock()
+	if os.Getenv("GOGC") != "" {
+		percent := debug.SetGCPercent(-1)
+		debug.SetGCPercent(percent)
+		return percent
+	}
+	percent := gcPercent(live)
+	debug.SetGCPercent(percent)
+	return percent
+}
+
 // gcPercent is the GOGC that collects once requests have allocated
 // requestHeadroom over a live heap of live bytes.
 func gcPercent(live uint64) int {
@@ -414,6 +465,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		api.SetReady(true)
 		limit, gcp := tuneMemory(cfg.MemoryLimit, true, growth) // after: it collects once, in full
 		log.Info("ready", "text_prepared_in", time.Since(start).Round(time.Millisecond), "memory_limit_mb", limit>>20, "gc_percent", gcp)
+		followLiveHeap(ctx, 2*time.Second)
 	}()
 	api.SetReloadCounters(func() (ok, failed int64) { return rl.Reloads.Load(), rl.Failures.Load() })
 	if cfg.Index != "" {
