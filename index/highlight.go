@@ -57,10 +57,11 @@ func (p *planner) highlight(h *Hit, o uint32) {
 		return
 	}
 	if p.marked == nil {
-		p.marked = map[string]bool{}
+		p.marked = &markTerms{set: map[string]bool{}}
 		for _, t := range p.text.terms {
-			if !t.ignored {
-				p.marked[t.term] = true
+			if !t.ignored && t.term != "" {
+				p.marked.set[t.term] = true
+				p.marked.initials[t.term[0]] = true
 			}
 		}
 	}
@@ -97,18 +98,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// markTerms are the terms a search marks, and the first bytes they
+// start with: a word starting otherwise is not looked up. Made once a
+// search, for every hit it highlights.
+type markTerms struct {
+	set      map[string]bool
+	initials [256]bool
+}
+
 // mark returns s as HTML with the words whose term is in terms wrapped in
 // <mark> (neighbours joined), cut to a snippet around the first one when
 // cut is set; ok is false when no word matches.
-func (c *Catalog) mark(s string, terms map[string]bool, cut bool) (string, bool) {
+func (c *Catalog) mark(s string, terms *markTerms, cut bool) (string, bool) {
 	type span struct{ start, end int }
 	var marks []span
-	var initials [256]bool
-	for t := range terms {
-		if t != "" {
-			initials[t[0]] = true
-		}
-	}
 	for i := 0; i < len(s); {
 		r, n := nextRune(s, i)
 		if !isWordRune(r) {
@@ -123,7 +126,7 @@ func (c *Catalog) mark(s string, terms map[string]bool, cut bool) (string, bool)
 			}
 			j += n
 		}
-		if mayMatch(s[i], &initials) && terms[c.termOf(s[i:j])] {
+		if mayMatch(s[i], &terms.initials) && terms.set[c.termOf(s[i:j])] {
 			if k := len(marks) - 1; k >= 0 && strings.TrimSpace(s[marks[k].end:i]) == "" {
 				marks[k].end = j // "impression 3D" is one mark
 			} else {

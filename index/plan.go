@@ -33,7 +33,7 @@ type planner struct {
 	// prepared is the query's polygon, once prepared.
 	prepared *geo.PreparedPolygon
 	// marked are the terms highlight marks, once known.
-	marked map[string]bool
+	marked *markTerms
 	// ruler measures from the query's point, once needed.
 	ruler *geo.Ruler
 	// yield makes a heavy query's loops give way to other queries.

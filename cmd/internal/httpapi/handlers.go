@@ -111,6 +111,8 @@ type searchResponse struct {
 	Results      []resultJSON              `json:"results"`
 	Facets       map[string]map[string]int `json:"facets,omitempty"`
 	TookMS       float64                   `json:"took_ms"`
+	// warmed keeps resultCache.warm's reads from being optimised away.
+	warmed byte
 }
 
 type queryJSON struct {
@@ -260,6 +262,7 @@ func (s *Server) searchBody(res *index.Result, l language.Tag, cache *resultCach
 	hasText := res.HasText
 	var seen hoursSeen
 	hits := 0
+	body.warmed = cache.warm(res.Hits)
 	for i := range res.Hits {
 		var pre renderedPlace
 		if cache != nil {

@@ -322,3 +322,49 @@ func TestResultCacheBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestResultCacheWarm: warming a page reads the references of its hits
+// and every cache line of the places kept, skips the rest (none kept,
+// never kept, numbers beyond the catalog) without harm, and leaves what
+// lookup finds as it was.
+func TestResultCacheWarm(t *testing.T) {
+	var nilCache *resultCache
+	if got := nilCache.warm([]index.Hit{{Doc: 3}}); got != 0 {
+		t.Errorf("a cache that keeps nothing warmed to %d", got)
+	}
+	c := newChunkedCache(4<<20, 8, maxChunkSize)
+	long := resultJSON{ID: "long", Name: strings.Repeat("abcdefgh", 40), Types: []string{}, Services: []string{}, doc: 5}
+	short := resultJSON{ID: "short", Name: "Un lieu", Types: []string{}, Services: []string{}, doc: 2}
+	odd := resultJSON{ID: `a"b`, Name: "Guillemets", Types: []string{}, Services: []string{}, doc: 6}
+	once := resultJSON{ID: "once", Name: "Une fois", Types: []string{}, Services: []string{}, doc: 1}
+	for _, r := range []*resultJSON{&long, &short, &odd, &long, &short, &odd, &once} {
+		c.keep(r)
+	}
+	hits := []index.Hit{{Doc: 5}, {Doc: 2}, {Doc: 6}, {Doc: 1}, {Doc: 0}, {Doc: 8}, {Doc: math.MaxUint32}, {Doc: 5}}
+	ids := map[uint32]string{5: "long", 2: "short", 6: `a"b`, 1: "once"}
+	// The references' low bytes, then a byte of every cache line of the
+	// places kept (the long one spans several), read through lookup.
+	var want byte
+	g := c.gen.Load()
+	for _, h := range hits {
+		if int(h.Doc) < len(g.refs) {
+			want += byte(g.refs[h.Doc].Load())
+		}
+	}
+	for _, h := range hits {
+		p := c.lookup(h.Doc, ids[h.Doc])
+		for j := 0; j < len(p.b); j += 64 {
+			want += p.b[j]
+		}
+	}
+	before := c.lookup(5, "long")
+	if len(before.b) <= 2*64 || !c.lookup(2, "short").ok() {
+		t.Fatalf("the long place (%d bytes) should be kept over several cache lines, and the short one kept", len(before.b))
+	}
+	if got := c.warm(hits); got != want {
+		t.Errorf("warm read %d, want %d", got, want)
+	}
+	if after := c.lookup(5, "long"); !bytes.Equal(after.b, before.b) || after.mid != before.mid {
+		t.Errorf("warm changed what lookup finds")
+	}
+}
