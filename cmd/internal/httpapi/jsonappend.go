@@ -363,7 +363,7 @@ func (r *resultJSON) appendJSON(b []byte) []byte {
 // writes it, newline included.
 func (s *searchResponse) appendJSON(b []byte) ([]byte, error) {
 	b = appendKey(append(b, '{'), "query", true)
-	b, err := appendMarshal(b, &s.Query)
+	b, err := s.Query.appendJSON(b)
 	if err != nil {
 		return b, err
 	}
@@ -397,7 +397,7 @@ func (s *searchResponse) appendJSON(b []byte) ([]byte, error) {
 // SetEscapeHTML(false) writes it, newline included.
 func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
 	b = appendString(appendKey(append(b, '{'), "type", true), g.Type)
-	b, err := appendMarshal(appendKey(b, "query", false), &g.Query)
+	b, err := g.Query.appendJSON(appendKey(b, "query", false))
 	if err != nil {
 		return b, err
 	}

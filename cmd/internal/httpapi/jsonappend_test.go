@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -212,4 +214,82 @@ func BenchmarkAnswer(b *testing.B) {
 		}
 		b.SetBytes(int64(buf.Len()))
 	})
+}
+
+// TestAppendQueryMatchesJSON: the query echo written by hand is byte for
+// byte encoding/json's, for echoes holding every member, none, and
+// random mixes of them with odd strings and numbers; a number JSON
+// cannot hold fails it as it fails encoding/json.
+func TestAppendQueryMatchesJSON(t *testing.T) {
+	km, detour, zero := 12.5, 0.75, 0.0
+	full := queryJSON{
+		Text: `atelier "vélo" <b>&</b>`, Types: []string{"fablab", "coworking"}, Services: []string{}, Dept: "12", Region: "76",
+		Lists: map[string][]string{"publics": {"jeunes", "seniors"}, "frais": nil, "accessibilite": {}, "Zèbre": {"x"}},
+		Near: &index.Anchor{Name: "Villeneuve", INSEE: "12300", Dept: "12", DeptName: "Aveyron", Lat: 44.43, Lon: 2.033,
+			Alternatives: []index.Alternative{{Name: "Villeneuve", Dept: "09", DeptName: "Ariège", INSEE: "09334"}, {Name: "Villeneuve", Dept: "04", INSEE: "04242"}}},
+		RadiusKM: &km, RadiusAuto: true, Nearest: true, BBox: []float64{1.2, 43.4, 1.6, 43.8}, Polygon: true,
+		Sort: "distance", Limit: 20, Offset: 40,
+		TextRequired: []string{"3d"}, TextRelaxed: []string{"couture"}, TextIgnored: []string{"zzz"},
+		Corrected:  []index.Correction{{From: "montpelier", To: "Montpellier (34)", Kind: "place"}, {From: "imprimeri", To: "imprimer", Kind: "text"}},
+		DidYouMean: &index.Ambiguity{From: "ville", Options: []string{"Villeneuve (12)", "Villeneuve (09)"}},
+		Open:       &openJSON{Kind: "during", From: "2026-12-01T09:00:00+01:00", To: "2026-12-01T12:00:00+01:00", Description: "mardi 9 h – 12 h", Unknown: "include"},
+		Route: &routeJSON{From: &index.Anchor{Name: "Toulouse", Lat: 43.6, Lon: 1.44}, To: &index.Anchor{Name: "Albi", Lat: 43.92, Lon: 2.14},
+			Kind: "line", LengthKM: 67.123},
+		DetourKM: &detour, RadiusFrom: &index.Minutes{Minutes: 20, KMH: 60}, Rings: []float64{5, 10, 20.5},
+	}
+	cases := map[string]queryJSON{
+		"full":          full,
+		"empty":         {},
+		"nil lists":     {Types: nil, Services: nil, Lists: map[string][]string{}, BBox: []float64{}, Rings: []float64{}},
+		"zero radius":   {RadiusKM: &zero, Sort: "relevance", Limit: 1},
+		"route no ends": {Route: &routeJSON{Kind: "polyline"}, DidYouMean: &index.Ambiguity{From: "x"}, Open: &openJSON{Kind: "at"}},
+		"tiny and huge": {BBox: []float64{1e-9, -1e21, 123456789.125, -0.000001}, Near: &index.Anchor{Lat: -0, Lon: 1e-7}},
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	odd := []string{"", "é", "<>&", "\u2028", "\xff", "a\"b\\c", "\x00\t", "Saint-Affrique"}
+	pick := func() string { return odd[rng.IntN(len(odd))] }
+	for i := range 300 {
+		var q queryJSON
+		v := reflect.ValueOf(&full).Elem()
+		w := reflect.ValueOf(&q).Elem()
+		// Each member taken from the full echo or left zero.
+		for f := range v.NumField() {
+			if rng.IntN(2) == 0 {
+				w.Field(f).Set(v.Field(f))
+			}
+		}
+		q.Text, q.Sort, q.Dept = pick(), pick(), pick()
+		if rng.IntN(3) == 0 {
+			q.Types = []string{pick(), pick()}
+		}
+		if rng.IntN(3) == 0 {
+			q.Corrected = []index.Correction{{From: pick(), To: pick(), Kind: pick()}}
+		}
+		if rng.IntN(3) == 0 {
+			f := (rng.Float64() - 0.5) * math.Pow(10, float64(rng.IntN(30)-12))
+			q.RadiusKM, q.Rings = &f, []float64{f, -f, math.Float64frombits(rng.Uint64() &^ (0x7ff << 52))}
+		}
+		cases[fmt.Sprintf("random %d", i)] = q
+	}
+	for name, q := range cases {
+		got, err := q.appendJSON(nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := bytes.TrimSuffix(encodingJSON(t, &q), []byte("\n")); !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		for _, q := range []queryJSON{{RadiusKM: &bad}, {BBox: []float64{1, bad}}, {Near: &index.Anchor{Lat: bad}},
+			{Route: &routeJSON{To: &index.Anchor{Lon: bad}}}, {Route: &routeJSON{LengthKM: bad}}, {DetourKM: &bad},
+			{RadiusFrom: &index.Minutes{KMH: bad}}, {Rings: []float64{bad}}} {
+			if _, err := json.Marshal(&q); err == nil {
+				t.Fatalf("encoding/json writes %v", bad)
+			}
+			if got, err := q.appendJSON(nil); err == nil {
+				t.Errorf("%v in %+v written: %s", bad, q, got)
+			}
+		}
+	}
 }

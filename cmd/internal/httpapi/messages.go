@@ -14,8 +14,21 @@ var languageMatcher = language.NewMatcher(languages)
 
 // lang is the language of a request: lang=fr|en, else the best of
 // Accept-Language, else English. Error codes stay the same in every
-// language; only messages change.
+// language; only messages change. Found once a request: several layers
+// ask.
 func lang(r *http.Request) language.Tag {
+	st := state(r)
+	if st != nil && st.langFound {
+		return st.lang
+	}
+	l := findLang(r)
+	if st != nil {
+		st.lang, st.langFound = l, true
+	}
+	return l
+}
+
+func findLang(r *http.Request) language.Tag {
 	switch params(r).Get("lang") {
 	case "fr":
 		return language.French

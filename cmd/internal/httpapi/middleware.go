@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"golang.org/x/text/language"
+
 	"github.com/tierslieux/tierslieux/index"
 )
 
@@ -42,6 +44,9 @@ type reqState struct {
 	base, log *slog.Logger
 	// values is the query string, parsed when first asked for (params).
 	values url.Values
+	// lang is the request's language once found (lang), when langFound.
+	lang      language.Tag
+	langFound bool
 	// backend is what the request runs on (withBackend).
 	backend *Backend
 	// route is mux's path template of the matched route, "" for none.
