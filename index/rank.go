@@ -2,7 +2,7 @@ package index
 
 import (
 	"math"
-	"sort"
+	"slices"
 )
 
 // rank sorts matches for the query's sort order, ties by place ID so
@@ -65,7 +65,17 @@ func (e *Engine) rank(q *Query, ms []match, hasText bool, k int, p *planner) {
 		selectTop(ms, k, less, admit)
 		ms = ms[:k]
 	}
-	sort.Slice(ms, func(i, j int) bool { return less(ms[i], ms[j]) })
+	// less is a total order (IDs break ties), so any sort gives the same
+	// page; this one needs no reflection.
+	slices.SortFunc(ms, func(a, b match) int {
+		switch {
+		case less(a, b):
+			return -1
+		case less(b, a):
+			return 1
+		}
+		return 0
+	})
 }
 
 // decayBound lets a decay order skip the matches a bound of their score
