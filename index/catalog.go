@@ -10,6 +10,7 @@ import (
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
+	"github.com/tierslieux/tierslieux/index/internal/memo"
 	"github.com/tierslieux/tierslieux/index/text"
 	"github.com/tierslieux/tierslieux/ingest"
 )
@@ -40,7 +41,7 @@ type Catalog struct {
 	names     nameIndex
 	// deptNames and regionNames give the names of the codes places carry.
 	deptNames, regionNames map[string]string
-	words                  wordTerms
+	words                  memo.Memo[string]
 	hours                  schedules
 	// scoreSets lends queries their score sets (scoreSet).
 	scoreSets sync.Pool

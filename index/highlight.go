@@ -3,8 +3,6 @@ package index
 import (
 	"html"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -14,39 +12,18 @@ import (
 // snippetBytes is about how much of a description a snippet shows.
 const snippetBytes = 180
 
-// wordTerms caches the analysed term of the words of places' text, so
-// highlighting a page of results analyses each word once; reading it
-// takes no lock. Bounded: it starts afresh when full.
-type wordTerms struct {
-	m atomic.Pointer[sync.Map] // word → term
-	n atomic.Int64
-}
-
+// maxWordTerms bounds the words of places' text whose term a catalog
+// keeps, so that highlighting a page of results analyses each word once.
 const maxWordTerms = 200_000
 
+// termOf is the analysed term of a word of a place's text, "" for none.
 func (c *Catalog) termOf(word string) string {
-	wt := &c.words
-	m := wt.m.Load()
-	if m != nil {
-		if t, ok := m.Load(word); ok {
-			return t.(string)
+	return c.words.Of(word, maxWordTerms, func(w string) string {
+		if ts := c.Text.Terms(w); len(ts) > 0 {
+			return ts[0]
 		}
-	}
-	var t string
-	if ts := c.Text.Terms(word); len(ts) > 0 {
-		t = ts[0]
-	}
-	if m == nil || wt.n.Load() >= maxWordTerms {
-		fresh := new(sync.Map)
-		if wt.m.CompareAndSwap(m, fresh) {
-			wt.n.Store(0)
-		}
-		m = wt.m.Load()
-	}
-	if _, loaded := m.LoadOrStore(word, t); !loaded {
-		wt.n.Add(1)
-	}
-	return t
+		return ""
+	})
 }
 
 // highlight says which fields of a place hold the query's terms and shows

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/tierslieux/tierslieux/index/internal/memo"
 )
 
 // Doc is the text of one place, as the index sees it.
@@ -36,6 +39,18 @@ type Hit struct {
 type Index struct {
 	b        bleve.Index
 	readOnly bool
+	// words keeps the terms of single words, for WordTerms: queries
+	// repeat their words ("coworking", "atelier"), and analysing one
+	// allocates a token stream each time.
+	words memo.Memo[[]string]
+}
+
+// maxMemoWords bounds the words whose terms an index keeps.
+const maxMemoWords = 50_000
+
+// wordTerms returns the terms of word w, shared: not to be changed.
+func (ix *Index) wordTerms(w string) []string {
+	return ix.words.Of(w, maxMemoWords, func(w string) []string { return slices.Clip(ix.Terms(w)) })
 }
 
 // ErrReadOnly is returned by writes to an index opened with Open: Bleve
@@ -134,7 +149,7 @@ func (ix *Index) WordTerms(text string) []WordTerm {
 	var out []WordTerm
 	seen := map[string]bool{}
 	for _, w := range strings.FieldsFunc(text, notWordRune) {
-		for _, t := range ix.Terms(w) {
+		for _, t := range ix.wordTerms(w) {
 			if !seen[t] {
 				seen[t] = true
 				out = append(out, WordTerm{Term: t, Word: w})

@@ -1,0 +1,63 @@
+package text
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tierslieux/tierslieux/index/internal/memo"
+)
+
+// wordTermsFresh is WordTerms analysing every word afresh: what the memo
+// must not change.
+func wordTermsFresh(ix *Index, s string) []WordTerm {
+	var out []WordTerm
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(s, notWordRune) {
+		for _, t := range ix.Terms(w) {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, WordTerm{Term: t, Word: w})
+			}
+		}
+	}
+	return out
+}
+
+// TestWordTermsMemo: the terms of words kept from earlier queries are
+// those of a fresh analysis, whatever the callers do with what they got,
+// also once the memo has started afresh.
+func TestWordTermsMemo(t *testing.T) {
+	ix, err := NewMemOnly()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	long := strings.Repeat("é", memo.MaxKey)
+	texts := []string{"Coworking à Millau", "l'atelier d'impression 3D", "ÉCOLE école Ecole ecoles", "", "  ,; ",
+		"il y a des fablabs et des FabLabs", "médiathèque Médiathèque mediatheque", long + " court", "Coworking à Millau"}
+	for round := range 3 {
+		for _, s := range texts {
+			got := ix.WordTerms(s)
+			if want := wordTermsFresh(ix, s); !slices.Equal(got, want) {
+				t.Fatalf("round %d, %q: %v, want %v", round, s, got, want)
+			}
+			for i := range got {
+				got[i].Term = "changed" // the caller's copy, not the memo's
+			}
+		}
+	}
+	if n := ix.words.Len(); n == 0 || n > 30 {
+		t.Errorf("%d words kept from %d texts", n, len(texts))
+	}
+	for i := range maxMemoWords + 100 {
+		ix.WordTerms(fmt.Sprintf("mot%d", i))
+		if n := ix.words.Len(); n > maxMemoWords {
+			t.Fatalf("%d words kept, over %d", n, maxMemoWords)
+		}
+	}
+	if got, want := ix.WordTerms("Coworking à Millau"), wordTermsFresh(ix, "Coworking à Millau"); !slices.Equal(got, want) {
+		t.Errorf("after the memo started afresh: %v, want %v", got, want)
+	}
+}
