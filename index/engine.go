@@ -205,9 +205,11 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 	res.Hits, pg.docs = pg.hits[:0], pg.docs[:0]
 	if q.Sparse {
 		res.sparse = e.cat.places
-	} else {
-		pg.warmed = e.cat.places.warm(matches[lo:hi])
 	}
+	// Whole records, also for a Sparse search: its first fields stall on
+	// their first reads otherwise, and the places it completes need the
+	// rest (2% less CPU a request side by side).
+	pg.warmed = e.cat.places.warm(matches[lo:hi])
 	for i, m := range matches[lo:hi] {
 		pl := &page[i]
 		if q.Sparse {
