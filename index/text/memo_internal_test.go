@@ -11,19 +11,7 @@ import (
 
 // wordTermsFresh is WordTerms analysing every word afresh: what the memo
 // must not change.
-func wordTermsFresh(ix *Index, s string) []WordTerm {
-	var out []WordTerm
-	seen := map[string]bool{}
-	for _, w := range strings.FieldsFunc(s, notWordRune) {
-		for _, t := range ix.Terms(w) {
-			if !seen[t] {
-				seen[t] = true
-				out = append(out, WordTerm{Term: t, Word: w})
-			}
-		}
-	}
-	return out
-}
+func wordTermsFresh(ix *Index, s string) []WordTerm { return wordTermsBy(s, ix.Terms) }
 
 // TestWordTermsMemo: the terms of words kept from earlier queries are
 // those of a fresh analysis, whatever the callers do with what they got,

@@ -145,11 +145,14 @@ type WordTerm struct {
 // WordTerms analyses text word by word: each term with the word, as
 // written, that gives it, in order, without repeated terms. It is how a
 // caller tells the user which of their words a term stands for.
-func (ix *Index) WordTerms(text string) []WordTerm {
+func (ix *Index) WordTerms(text string) []WordTerm { return wordTermsBy(text, ix.wordTerms) }
+
+// wordTermsBy is WordTerms with the terms of a word from terms.
+func wordTermsBy(text string, terms func(string) []string) []WordTerm {
 	var out []WordTerm
 	seen := map[string]bool{}
 	for _, w := range strings.FieldsFunc(text, notWordRune) {
-		for _, t := range ix.wordTerms(w) {
+		for _, t := range terms(w) {
 			if !seen[t] {
 				seen[t] = true
 				out = append(out, WordTerm{Term: t, Word: w})

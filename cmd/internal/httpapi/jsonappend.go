@@ -203,12 +203,17 @@ func appendStrings(b []byte, ss []string) []byte {
 	if ss == nil {
 		return append(b, "null"...)
 	}
+	return appendArray(b, ss, appendString)
+}
+
+// appendArray appends xs as a JSON array, each element as each writes it.
+func appendArray[T any](b []byte, xs []T, each func([]byte, T) []byte) []byte {
 	b = append(b, '[')
-	for i, s := range ss {
+	for i, x := range xs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, s)
+		b = each(b, x)
 	}
 	return append(b, ']')
 }

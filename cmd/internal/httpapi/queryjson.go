@@ -56,7 +56,7 @@ func (q *queryJSON) appendJSON(b []byte) ([]byte, error) {
 		b = append(appendKey(b, "nearest", false), "true"...)
 	}
 	if len(q.BBox) > 0 {
-		b = appendFloats(appendKey(b, "bbox", false), q.BBox)
+		b = appendArray(appendKey(b, "bbox", false), q.BBox, appendFloat)
 	}
 	if q.Polygon {
 		b = append(appendKey(b, "polygon", false), "true"...)
@@ -73,16 +73,7 @@ func (q *queryJSON) appendJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(q.Corrected) > 0 {
-		b = append(appendKey(b, "corrected", false), '[')
-		for i, c := range q.Corrected {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(appendKey(append(b, '{'), "from", true), c.From)
-			b = appendString(appendKey(b, "to", false), c.To)
-			b = append(appendString(appendKey(b, "kind", false), c.Kind), '}')
-		}
-		b = append(b, ']')
+		b = appendArray(appendKey(b, "corrected", false), q.Corrected, appendCorrection)
 	}
 	if a := q.DidYouMean; a != nil {
 		b = appendString(appendKey(append(appendKey(b, "did_you_mean", false), '{'), "from", true), a.From)
@@ -111,7 +102,7 @@ func (q *queryJSON) appendJSON(b []byte) ([]byte, error) {
 		b = append(appendFloat(appendKey(b, "kmh", false), m.KMH), '}')
 	}
 	if len(q.Rings) > 0 {
-		b = appendFloats(appendKey(b, "rings_km", false), q.Rings)
+		b = appendArray(appendKey(b, "rings_km", false), q.Rings, appendFloat)
 	}
 	return append(b, '}'), nil
 }
@@ -130,33 +121,26 @@ func appendAnchor(b []byte, a *index.Anchor) []byte {
 	b = appendFloat(appendKey(b, "lat", false), a.Lat)
 	b = appendFloat(appendKey(b, "lon", false), a.Lon)
 	if len(a.Alternatives) > 0 {
-		b = append(appendKey(b, "alternatives", false), '[')
-		for i, alt := range a.Alternatives {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(appendKey(append(b, '{'), "name", true), alt.Name)
-			b = appendString(appendKey(b, "dept", false), alt.Dept)
-			if alt.DeptName != "" {
-				b = appendString(appendKey(b, "dept_name", false), alt.DeptName)
-			}
-			b = append(appendString(appendKey(b, "insee", false), alt.INSEE), '}')
-		}
-		b = append(b, ']')
+		b = appendArray(appendKey(b, "alternatives", false), a.Alternatives, appendAlternative)
 	}
 	return append(b, '}')
 }
 
-// appendFloats appends a list of numbers.
-func appendFloats(b []byte, fs []float64) []byte {
-	b = append(b, '[')
-	for i, f := range fs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendFloat(b, f)
+// appendAlternative appends a homonym of an anchor's commune.
+func appendAlternative(b []byte, alt index.Alternative) []byte {
+	b = appendString(appendKey(append(b, '{'), "name", true), alt.Name)
+	b = appendString(appendKey(b, "dept", false), alt.Dept)
+	if alt.DeptName != "" {
+		b = appendString(appendKey(b, "dept_name", false), alt.DeptName)
 	}
-	return append(b, ']')
+	return append(appendString(appendKey(b, "insee", false), alt.INSEE), '}')
+}
+
+// appendCorrection appends a word read as something it was not written as.
+func appendCorrection(b []byte, c index.Correction) []byte {
+	b = appendString(appendKey(append(b, '{'), "from", true), c.From)
+	b = appendString(appendKey(b, "to", false), c.To)
+	return append(appendString(appendKey(b, "kind", false), c.Kind), '}')
 }
 
 // checkFloats fails, as encoding/json would, on a number of the echo that
