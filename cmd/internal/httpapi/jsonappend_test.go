@@ -237,6 +237,17 @@ func TestAppendQueryMatchesJSON(t *testing.T) {
 			Kind: "line", LengthKM: 67.123},
 		DetourKM: &detour, RadiusFrom: &index.Minutes{Minutes: 20, KMH: 60}, Rings: []float64{5, 10, 20.5},
 	}
+	// A member added to the echo, or to what it holds, must be set here
+	// to be compared: the hand encoder writes only the members it knows.
+	for _, v := range []reflect.Value{reflect.ValueOf(full), reflect.ValueOf(*full.Near), reflect.ValueOf(full.Near.Alternatives[0]),
+		reflect.ValueOf(full.Corrected[0]), reflect.ValueOf(*full.DidYouMean), reflect.ValueOf(*full.Open), reflect.ValueOf(*full.Route),
+		reflect.ValueOf(*full.RadiusFrom)} {
+		for f := range v.NumField() {
+			if v.Field(f).IsZero() {
+				t.Fatalf("the full echo leaves %s.%s empty", v.Type().Name(), v.Type().Field(f).Name)
+			}
+		}
+	}
 	cases := map[string]queryJSON{
 		"full":          full,
 		"empty":         {},
