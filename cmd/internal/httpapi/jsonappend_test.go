@@ -184,6 +184,32 @@ func FuzzAppendMarshal(f *testing.F) {
 	})
 }
 
+// FuzzAppendQuery: a query echo of any strings, list keys and numbers is
+// written as encoding/json writes it, or fails where it fails.
+func FuzzAppendQuery(f *testing.F) {
+	f.Add("coworking près de Millau", "12", "publics", 30.0, 44.1, true)
+	f.Add("\xff<&>\u2028", "", "", math.Inf(1), -0.0, false)
+	f.Fuzz(func(t *testing.T, text, dept, list string, km, lat float64, open bool) {
+		q := queryJSON{Text: text, Types: []string{text}, Dept: dept, Lists: map[string][]string{list: {text}, "b" + list: nil},
+			Near: &index.Anchor{Name: text, Dept: dept, Lat: lat, Lon: km}, RadiusKM: &km, BBox: []float64{lat, km},
+			Corrected: []index.Correction{{From: text, To: dept, Kind: list}}, Rings: []float64{km}}
+		if open {
+			q.Open = &openJSON{Kind: list, From: text, To: dept}
+			q.Route = &routeJSON{From: q.Near, Kind: dept, LengthKM: lat}
+		}
+		got, err := q.appendJSON(nil)
+		_, jerr := json.Marshal(&q)
+		if (err != nil) != (jerr != nil) {
+			t.Fatalf("%+v: error %v, encoding/json's %v", q, err, jerr)
+		}
+		if err == nil {
+			if want := bytes.TrimSuffix(encodingJSON(t, &q), []byte("\n")); !bytes.Equal(got, want) {
+				t.Fatalf("got %s, want %s", got, want)
+			}
+		}
+	})
+}
+
 // BenchmarkAnswer compares writing a 20-result answer by hand and with
 // encoding/json.
 func BenchmarkAnswer(b *testing.B) {
