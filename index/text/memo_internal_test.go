@@ -24,7 +24,11 @@ func TestWordTermsMemo(t *testing.T) {
 	defer ix.Close()
 	long := strings.Repeat("é", memo.MaxKey)
 	texts := []string{"Coworking à Millau", "l'atelier d'impression 3D", "ÉCOLE école Ecole ecoles", "", "  ,; ",
-		"il y a des fablabs et des FabLabs", "médiathèque Médiathèque mediatheque", long + " court", "Coworking à Millau"}
+		"il y a des fablabs et des FabLabs", "médiathèque Médiathèque mediatheque", long + " court", "Coworking à Millau",
+		"東京都 tiers-lieu 東京都"}
+	if ts := ix.Terms("東京都"); len(ts) < 2 {
+		t.Fatalf("東京都 gives %v: the test wants a word of several terms", ts)
+	}
 	for round := range 3 {
 		for _, s := range texts {
 			got := ix.WordTerms(s)

@@ -189,6 +189,7 @@ func FuzzAppendMarshal(f *testing.F) {
 func FuzzAppendQuery(f *testing.F) {
 	f.Add("coworking près de Millau", "12", "publics", 30.0, 44.1, true)
 	f.Add("\xff<&>\u2028", "", "", math.Inf(1), -0.0, false)
+	f.Add("x", "", "", 1.0, math.NaN(), true)
 	f.Fuzz(func(t *testing.T, text, dept, list string, km, lat float64, open bool) {
 		q := queryJSON{Text: text, Types: []string{text}, Dept: dept, Lists: map[string][]string{list: {text}, "b" + list: nil},
 			Near: &index.Anchor{Name: text, Dept: dept, Lat: lat, Lon: km}, RadiusKM: &km, BBox: []float64{lat, km},
@@ -280,7 +281,7 @@ func TestAppendQueryMatchesJSON(t *testing.T) {
 		"nil lists":     {Types: nil, Services: nil, Lists: map[string][]string{}, BBox: []float64{}, Rings: []float64{}},
 		"zero radius":   {RadiusKM: &zero, Sort: "relevance", Limit: 1},
 		"route no ends": {Route: &routeJSON{Kind: "polyline"}, DidYouMean: &index.Ambiguity{From: "x"}, Open: &openJSON{Kind: "at"}},
-		"tiny and huge": {BBox: []float64{1e-9, -1e21, 123456789.125, -0.000001}, Near: &index.Anchor{Lat: -0, Lon: 1e-7}},
+		"tiny and huge": {BBox: []float64{1e-9, -1e21, 123456789.125, -0.000001, 5e-324, math.MaxFloat64}, Near: &index.Anchor{Lat: math.Copysign(0, -1), Lon: 1e-7}},
 	}
 	rng := rand.New(rand.NewPCG(3, 5))
 	odd := []string{"", "é", "<>&", "\u2028", "\xff", "a\"b\\c", "\x00\t", "Saint-Affrique"}
@@ -317,16 +318,45 @@ func TestAppendQueryMatchesJSON(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
 		}
 	}
+	// Every number of the echo, each in turn made one JSON cannot hold,
+	// fails it as it fails encoding/json.
+	numbers := 0
 	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		for _, q := range []queryJSON{{RadiusKM: &bad}, {BBox: []float64{1, bad}}, {Near: &index.Anchor{Lat: bad}},
-			{Route: &routeJSON{To: &index.Anchor{Lon: bad}}}, {Route: &routeJSON{LengthKM: bad}}, {DetourKM: &bad},
-			{RadiusFrom: &index.Minutes{KMH: bad}}, {Rings: []float64{bad}}} {
-			if _, err := json.Marshal(&q); err == nil {
+		eachFloat(reflect.ValueOf(&full).Elem(), func(v reflect.Value) {
+			numbers++
+			old := v.Float()
+			v.SetFloat(bad)
+			defer v.SetFloat(old)
+			if _, err := json.Marshal(&full); err == nil {
 				t.Fatalf("encoding/json writes %v", bad)
 			}
-			if got, err := q.appendJSON(nil); err == nil {
-				t.Errorf("%v in %+v written: %s", bad, q, got)
+			if got, err := full.appendJSON(nil); err == nil {
+				t.Errorf("%v written: %s", bad, got)
 			}
+		})
+	}
+	if numbers < 3*16 {
+		t.Errorf("only %d numbers made bad in the full echo", numbers/3)
+	}
+}
+
+// eachFloat calls fn with every float64 reachable from v through
+// structs, pointers and slices, settable.
+func eachFloat(v reflect.Value, fn func(reflect.Value)) {
+	switch v.Kind() {
+	case reflect.Float64:
+		fn(v)
+	case reflect.Pointer:
+		if !v.IsNil() {
+			eachFloat(v.Elem(), fn)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			eachFloat(v.Field(i), fn)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			eachFloat(v.Index(i), fn)
 		}
 	}
 }

@@ -19,9 +19,8 @@ import (
 // appendJSON appends the query echo; like encoding/json, it fails on a
 // number JSON cannot hold, which a valid query never has.
 func (q *queryJSON) appendJSON(b []byte) ([]byte, error) {
-	if err := q.checkFloats(); err != nil {
-		return b, err
-	}
+	start := len(b)
+	var w echoWriter
 	b = appendString(appendKey(append(b, '{'), "text", true), q.Text)
 	b = appendStrings(appendKey(b, "types", false), q.Types)
 	b = appendStrings(appendKey(b, "services", false), q.Services)
@@ -44,10 +43,10 @@ func (q *queryJSON) appendJSON(b []byte) ([]byte, error) {
 		b = append(b, '}')
 	}
 	if q.Near != nil {
-		b = appendAnchor(appendKey(b, "near", false), q.Near)
+		b = w.anchor(appendKey(b, "near", false), q.Near)
 	}
 	if q.RadiusKM != nil {
-		b = appendFloat(appendKey(b, "radius_km", false), *q.RadiusKM)
+		b = w.float(appendKey(b, "radius_km", false), *q.RadiusKM)
 	}
 	if q.RadiusAuto {
 		b = append(appendKey(b, "radius_auto", false), "true"...)
@@ -56,7 +55,7 @@ func (q *queryJSON) appendJSON(b []byte) ([]byte, error) {
 		b = append(appendKey(b, "nearest", false), "true"...)
 	}
 	if len(q.BBox) > 0 {
-		b = appendArray(appendKey(b, "bbox", false), q.BBox, appendFloat)
+		b = appendArray(appendKey(b, "bbox", false), q.BBox, w.float)
 	}
 	if q.Polygon {
 		b = append(appendKey(b, "polygon", false), "true"...)
@@ -89,26 +88,44 @@ func (q *queryJSON) appendJSON(b []byte) ([]byte, error) {
 		b = append(appendString(appendKey(b, "unknown", false), o.Unknown), '}')
 	}
 	if r := q.Route; r != nil {
-		b = appendAnchor(appendKey(append(appendKey(b, "route", false), '{'), "from", true), r.From)
-		b = appendAnchor(appendKey(b, "to", false), r.To)
+		b = w.anchor(appendKey(append(appendKey(b, "route", false), '{'), "from", true), r.From)
+		b = w.anchor(appendKey(b, "to", false), r.To)
 		b = appendString(appendKey(b, "kind", false), r.Kind)
-		b = append(appendFloat(appendKey(b, "length_km", false), r.LengthKM), '}')
+		b = append(w.float(appendKey(b, "length_km", false), r.LengthKM), '}')
 	}
 	if q.DetourKM != nil {
-		b = appendFloat(appendKey(b, "detour_km", false), *q.DetourKM)
+		b = w.float(appendKey(b, "detour_km", false), *q.DetourKM)
 	}
 	if m := q.RadiusFrom; m != nil {
 		b = strconv.AppendInt(appendKey(append(appendKey(b, "radius_from", false), '{'), "minutes", true), int64(m.Minutes), 10)
-		b = append(appendFloat(appendKey(b, "kmh", false), m.KMH), '}')
+		b = append(w.float(appendKey(b, "kmh", false), m.KMH), '}')
 	}
 	if len(q.Rings) > 0 {
-		b = appendArray(appendKey(b, "rings_km", false), q.Rings, appendFloat)
+		b = appendArray(appendKey(b, "rings_km", false), q.Rings, w.float)
+	}
+	if w.hasBad {
+		return b[:start], &json.UnsupportedValueError{Value: reflect.ValueOf(w.bad), Str: strconv.FormatFloat(w.bad, 'g', -1, 64)}
 	}
 	return append(b, '}'), nil
 }
 
-// appendAnchor appends a place measured from, null for none.
-func appendAnchor(b []byte, a *index.Anchor) []byte {
+// echoWriter writes the numbers of a query echo, noting the first that
+// JSON cannot hold (infinite, or not a number), as encoding/json fails
+// on it: every number goes through float, so none can be missed.
+type echoWriter struct {
+	bad    float64
+	hasBad bool
+}
+
+func (w *echoWriter) float(b []byte, f float64) []byte {
+	if !w.hasBad && (math.IsInf(f, 0) || math.IsNaN(f)) {
+		w.bad, w.hasBad = f, true
+	}
+	return appendFloat(b, f)
+}
+
+// anchor appends a place measured from, null for none.
+func (w *echoWriter) anchor(b []byte, a *index.Anchor) []byte {
 	if a == nil {
 		return append(b, "null"...)
 	}
@@ -118,8 +135,8 @@ func appendAnchor(b []byte, a *index.Anchor) []byte {
 			b = appendString(appendKey(b, f.key, false), f.v)
 		}
 	}
-	b = appendFloat(appendKey(b, "lat", false), a.Lat)
-	b = appendFloat(appendKey(b, "lon", false), a.Lon)
+	b = w.float(appendKey(b, "lat", false), a.Lat)
+	b = w.float(appendKey(b, "lon", false), a.Lon)
 	if len(a.Alternatives) > 0 {
 		b = appendArray(appendKey(b, "alternatives", false), a.Alternatives, appendAlternative)
 	}
@@ -141,43 +158,4 @@ func appendCorrection(b []byte, c index.Correction) []byte {
 	b = appendString(appendKey(append(b, '{'), "from", true), c.From)
 	b = appendString(appendKey(b, "to", false), c.To)
 	return append(appendString(appendKey(b, "kind", false), c.Kind), '}')
-}
-
-// checkFloats fails, as encoding/json would, on a number of the echo that
-// JSON cannot hold (infinite, or not a number).
-func (q *queryJSON) checkFloats() error {
-	fs := make([]float64, 0, 16)
-	for _, p := range []*float64{q.RadiusKM, q.DetourKM} {
-		if p != nil {
-			fs = append(fs, *p)
-		}
-	}
-	fs = append(append(fs, q.BBox...), q.Rings...)
-	for _, a := range []*index.Anchor{q.Near, routeEnd(q.Route, true), routeEnd(q.Route, false)} {
-		if a != nil {
-			fs = append(fs, a.Lat, a.Lon)
-		}
-	}
-	if q.Route != nil {
-		fs = append(fs, q.Route.LengthKM)
-	}
-	if q.RadiusFrom != nil {
-		fs = append(fs, q.RadiusFrom.KMH)
-	}
-	for _, f := range fs {
-		if math.IsInf(f, 0) || math.IsNaN(f) {
-			return &json.UnsupportedValueError{Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}
-		}
-	}
-	return nil
-}
-
-func routeEnd(r *routeJSON, from bool) *index.Anchor {
-	switch {
-	case r == nil:
-		return nil
-	case from:
-		return r.From
-	}
-	return r.To
 }

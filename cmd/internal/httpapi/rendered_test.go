@@ -367,4 +367,14 @@ func TestResultCacheWarm(t *testing.T) {
 	if after := c.lookup(5, "long"); !bytes.Equal(after.b, before.b) || after.mid != before.mid {
 		t.Errorf("warm changed what lookup finds")
 	}
+	// A place never kept, marked so before any chunk exists, is skipped.
+	fresh := newChunkedCache(4<<20, 8, maxChunkSize)
+	fresh.keep(&odd)
+	fresh.keep(&odd)
+	if fresh.gen.Load().refs[odd.doc].Load() != neverRef {
+		t.Fatalf("the place with an escaped ID is not marked never kept")
+	}
+	if got := fresh.warm([]index.Hit{{Doc: odd.doc}}); got != byte(neverRef) {
+		t.Errorf("warm of a place never kept read %d, want its reference's low byte %d", got, byte(neverRef))
+	}
 }

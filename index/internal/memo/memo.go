@@ -3,6 +3,7 @@
 package memo
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -12,7 +13,8 @@ import (
 const MaxKey = 64
 
 // Memo maps strings to values computed once. The zero value is empty and
-// ready. It is bounded: once it holds the limit given to Of, it starts
+// ready. It is bounded: once it holds about the limit given to Of (a key
+// or so more per caller racing the start of a fresh map), it starts
 // afresh, which costs one computation per key asked again.
 type Memo[V any] struct {
 	m atomic.Pointer[sync.Map] // key → V
@@ -20,8 +22,9 @@ type Memo[V any] struct {
 }
 
 // Of returns f(key), from the memo when it holds key, else computed and
-// kept (keys up to MaxKey bytes, limit keys at most). A value kept is
-// shared by every caller: f must return what no caller changes.
+// kept (keys up to MaxKey bytes, about limit keys). A key kept is a copy,
+// so that it never holds a longer string it was cut from; a value kept
+// is shared by every caller: f must return what no caller changes.
 func (c *Memo[V]) Of(key string, limit int, f func(string) V) V {
 	m := c.m.Load()
 	if m != nil {
@@ -40,11 +43,11 @@ func (c *Memo[V]) Of(key string, limit int, f func(string) V) V {
 		}
 		m = c.m.Load()
 	}
-	if _, loaded := m.LoadOrStore(key, v); !loaded {
+	if _, loaded := m.LoadOrStore(strings.Clone(key), v); !loaded {
 		c.n.Add(1)
 	}
 	return v
 }
 
-// Len is how many keys the memo holds.
+// Len is about how many keys the memo holds.
 func (c *Memo[V]) Len() int { return int(c.n.Load()) }
