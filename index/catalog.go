@@ -10,7 +10,7 @@ import (
 
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
-	"github.com/tierslieux/tierslieux/index/internal/memo"
+	"github.com/tierslieux/tierslieux/index/memo"
 	"github.com/tierslieux/tierslieux/index/text"
 	"github.com/tierslieux/tierslieux/ingest"
 )

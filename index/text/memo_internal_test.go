@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tierslieux/tierslieux/index/internal/memo"
+	"github.com/tierslieux/tierslieux/index/memo"
 )
 
 // wordTermsFresh is WordTerms analysing every word afresh: what the memo

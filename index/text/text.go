@@ -14,7 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
-	"github.com/tierslieux/tierslieux/index/internal/memo"
+	"github.com/tierslieux/tierslieux/index/memo"
 )
 
 // Doc is the text of one place, as the index sees it.

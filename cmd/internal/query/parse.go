@@ -12,6 +12,7 @@ import (
 	"github.com/tierslieux/tierslieux/geo"
 	"github.com/tierslieux/tierslieux/geo/gazetteer"
 	"github.com/tierslieux/tierslieux/index"
+	"github.com/tierslieux/tierslieux/index/memo"
 	"github.com/tierslieux/tierslieux/ingest"
 )
 
@@ -35,7 +36,9 @@ type Names interface {
 	IsTypo(word, name string) bool
 }
 
-// Parser turns free text into a query.
+// Parser turns free text into a query. Its fields are set before its
+// first Parse and not changed after it (it keeps what the gazetteer
+// answered), and a Parser is not copied once used.
 type Parser struct {
 	Gazetteer *gazetteer.Gazetteer
 	// Names, when set, says which words name a place of the index: "Le
@@ -45,6 +48,25 @@ type Parser struct {
 	Now func() time.Time
 	// SpeedKMH reads "within 20 minutes" as a radius; 0 is DefaultSpeedKMH.
 	SpeedKMH float64
+
+	// typos keeps the gazetteer's typo matches of the words of queries:
+	// each word of a query's text that is not otherwise read is looked up
+	// as a possible typo of a place, mostly the same few words ("atelier",
+	// "coworking") in query after query.
+	typos memo.Memo[[]gazetteer.Match]
+	// vocabularyNear keeps the vocabulary terms one edit away from the
+	// other words.
+	vocabularyNear memo.Memo[[]string]
+}
+
+// maxMemoTypos bounds the words whose typo matches each memo keeps (a few
+// hundred bytes each).
+const maxMemoTypos = 20_000
+
+// fuzzy is Gazetteer.Fuzzy(span), kept: the matches are shared by every
+// caller, which must not change them.
+func (p *Parser) fuzzy(span string) []gazetteer.Match {
+	return p.typos.Of(span, maxMemoTypos, p.Gazetteer.Fuzzy)
 }
 
 // Parse reads free text in French or English: vocabulary terms become

@@ -238,7 +238,7 @@ func (r *reading) fuzzyPlace() bool {
 				continue
 			}
 			span := strings.Join(r.words[i:i+n], " ")
-			ms := r.plausibleAll(i, r.p.Gazetteer.Fuzzy(span))
+			ms := r.plausibleAll(i, r.p.fuzzy(span))
 			if len(ms) == 0 {
 				continue
 			}
@@ -269,9 +269,10 @@ func (r *reading) spanFree(i, j int) bool {
 	return true
 }
 
-// plausibleAll keeps the matches that words starting at i may mean.
+// plausibleAll keeps the matches that words starting at i may mean, in
+// a slice of its own: ms may be shared (Parser.fuzzy).
 func (r *reading) plausibleAll(i int, ms []gazetteer.Match) []gazetteer.Match {
-	out := ms[:0]
+	var out []gazetteer.Match
 	for _, m := range ms {
 		if r.marked(i) || r.plausible(i, m) {
 			out = append(out, m)

@@ -49,7 +49,7 @@ func (r *reading) vocabularyTypos() {
 		if !r.free(i) || words[k] {
 			continue
 		}
-		near := typos.Near(k)
+		near := r.p.vocabularyNear.Of(k, maxMemoTypos, typos.Near)
 		if len(near) != 1 || r.placeWord(i) || !r.p.Names.IsTypo(w, near[0]) {
 			continue
 		}
