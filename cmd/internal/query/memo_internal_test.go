@@ -1,6 +1,8 @@
 package query
 
 import (
+	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -57,4 +59,16 @@ func TestTypoMemo(t *testing.T) {
 		t.Fatal("no word with several typo matches: the test reads nothing a reading could change")
 	}
 	t.Logf("%d texts, %d words with several typo matches, %d words kept", len(texts), several, kept.typos.Len())
+}
+
+// TestPointName: coordinates are named as fmt's "%g,%g" names them.
+func TestPointName(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 43.6, -1.44, 1e21, 1e-5, 123456789, 5e-324, math.MaxFloat64, 48.68372, 6.14929, 90, -180}
+	for _, lat := range vals {
+		for _, lon := range vals {
+			if got, want := pointName(lat, lon), fmt.Sprintf("%g,%g", lat, lon); got != want {
+				t.Errorf("pointName(%v, %v) = %q, want %q", lat, lon, got, want)
+			}
+		}
+	}
 }

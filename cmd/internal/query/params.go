@@ -3,7 +3,6 @@ package query
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -337,6 +336,15 @@ func settleNear(q *index.Query, p Params) error {
 	return nil
 }
 
+// pointName names a point given as coordinates, as fmt's "%g,%g" would
+// (latitude first), without fmt's reflection on every search near one.
+func pointName(lat, lon float64) string {
+	var buf [64]byte
+	b := strconv.AppendFloat(buf[:0], lat, 'g', -1, 64)
+	b = strconv.AppendFloat(append(b, ','), lon, 'g', -1, 64)
+	return string(b)
+}
+
 // resolvePoint reads a parameter that names a point, such as near:
 // "lat,lon" or a commune name, maybe qualified ("Villeneuve (09)"). A name
 // read as another (an old name, a qualifier matching no homonym) is noted.
@@ -348,7 +356,7 @@ func (l *Language) resolvePoint(param, s string, notes *index.Notes) (*index.Anc
 			if !geo.ValidPoint(lon, lat) {
 				return nil, index.Errorf(index.CodeOutOfRange, param, "%q: latitude must be within [-90, 90] and longitude within [-180, 180]", s)
 			}
-			return &index.Anchor{Name: fmt.Sprintf("%g,%g", lat, lon), Lat: lat, Lon: lon}, nil
+			return &index.Anchor{Name: pointName(lat, lon), Lat: lat, Lon: lon}, nil
 		}
 	}
 	for _, m := range l.Gazetteer.Lookup(s, 5) {

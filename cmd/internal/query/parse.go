@@ -1,7 +1,6 @@
 package query
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -142,7 +141,7 @@ func readNumbers(q *index.Query, text string) (string, error) {
 		if !geo.ValidPoint(lon, lat) {
 			return text, index.Errorf(index.CodeOutOfRange, "q", "%q is not a latitude,longitude pair in range", text[m[0]:m[1]])
 		}
-		q.Near = &index.Anchor{Name: fmt.Sprintf("%g,%g", lat, lon), Lat: lat, Lon: lon}
+		q.Near = &index.Anchor{Name: pointName(lat, lon), Lat: lat, Lon: lon}
 		text = text[:m[0]] + " " + text[m[1]:]
 	}
 	if m := distanceRE.FindStringSubmatchIndex(text); m != nil {

@@ -2,7 +2,6 @@ package query
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -260,7 +259,7 @@ func parseAlong(s string) (*index.Trip, error) {
 		return nil, index.Errorf(index.CodeInvalid, "along", "%v", err)
 	}
 	end := func(p [2]float64) *index.Anchor {
-		return &index.Anchor{Name: fmt.Sprintf("%g,%g", p[1], p[0]), Lat: p[1], Lon: p[0]}
+		return &index.Anchor{Name: pointName(p[1], p[0]), Lat: p[1], Lon: p[0]}
 	}
 	return &index.Trip{From: end(points[0]), To: end(points[len(points)-1]), Route: route, Kind: "polyline"}, nil
 }
