@@ -296,5 +296,5 @@ func paramName(raw string) string {
 // searchContext is the context a search runs under: the request's, with
 // the search deadline.
 func (s *Server) searchContext(r *http.Request) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	return withSearchDeadline(r.Context(), s.opts.SearchTimeout)
 }

@@ -1,0 +1,87 @@
+package httpapi
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// searchCtx is the context a search runs under: the request's, with the
+// search's deadline. context.WithTimeout starts a timer and registers with
+// the request's context at every search, 1.5% of a search's CPU; yet most
+// searches never wait on Done: they call Err now and then, which here
+// reads the clock. So the standard context, timer and all, is made only
+// when something asks for Done (a wait for a slot, a Bleve search, a
+// context derived from this one) or the deadline has passed, and from
+// then on it answers everything.
+type searchCtx struct {
+	parent    context.Context
+	deadline  time.Time
+	once      sync.Once
+	timed     context.Context // once made is set
+	stop      context.CancelFunc
+	made      atomic.Bool
+	cancelled atomic.Bool
+}
+
+// withSearchDeadline is context.WithTimeout(parent, d), its timer made
+// only when needed.
+func withSearchDeadline(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	c := &searchCtx{parent: parent, deadline: time.Now().Add(d)}
+	if pd, ok := parent.Deadline(); ok && pd.Before(c.deadline) {
+		c.deadline = pd
+	}
+	return c, c.cancel
+}
+
+// standard makes (once) and returns the standard context this one stands
+// for; cancelled already if cancel came first.
+func (c *searchCtx) standard() context.Context {
+	c.once.Do(func() {
+		c.timed, c.stop = context.WithDeadline(c.parent, c.deadline)
+		c.made.Store(true)
+		if c.cancelled.Load() {
+			c.stop()
+		}
+	})
+	return c.timed
+}
+
+func (c *searchCtx) cancel() {
+	c.cancelled.Store(true)
+	// Whichever of cancel and standard runs second sees the other's
+	// flag, so a standard context made is always stopped.
+	if c.made.Load() {
+		c.stop()
+	}
+}
+
+func (c *searchCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+
+func (c *searchCtx) Done() <-chan struct{} { return c.standard().Done() }
+
+func (c *searchCtx) Err() error {
+	switch {
+	case c.made.Load():
+		return c.timed.Err()
+	case c.cancelled.Load():
+		return context.Canceled
+	}
+	if err := c.parent.Err(); err != nil {
+		return err
+	}
+	if time.Now().Before(c.deadline) {
+		return nil
+	}
+	return c.standard().Err() // past the deadline: closed at once
+}
+
+// Value is the standard context's once made, else the parent's
+// (context.Cause falls back on Err when the parent holds no cause).
+func (c *searchCtx) Value(key any) any {
+	if c.made.Load() {
+		return c.timed.Value(key)
+	}
+	return c.parent.Value(key)
+}
