@@ -81,7 +81,7 @@ func (s *Server) cacheAPI(next http.Handler) http.Handler {
 		if policy == timely {
 			maxAge = 60 - now.Second()
 		}
-		h.Set("ETag", etag)
+		h.Set("Etag", etag) // canonical spelling: see requestID
 		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(maxAge))
 		// The language comes from lang= or Accept-Language.
 		if len(h["Vary"]) == 0 {

@@ -115,11 +115,13 @@ const maxRequestIDLen = 64
 // proxy or a client) when it is sane, else a new one.
 func (s *Server) requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
+		// Header keys spelt canonically ("Id", "Etag") are used as they
+		// are; any other spelling is copied into canonical form each time.
+		id := r.Header.Get("X-Request-Id")
 		if !saneRequestID(id) {
 			id = newRequestID()
 		}
-		w.Header().Set("X-Request-ID", id)
+		w.Header().Set("X-Request-Id", id)
 		st := &reqState{id: id, base: s.log}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
 	})
