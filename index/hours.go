@@ -42,6 +42,7 @@ type minuteView struct {
 	open  bool
 	next  time.Time // zero when none
 	today []hours.Span
+	text  *hoursText
 }
 
 // at returns what schedule i says at now.
@@ -55,7 +56,7 @@ func (s *schedules) at(i int32, now time.Time) minuteView {
 	}
 	sc := s.list[i]
 	// Read only, and shared: clipped, so that an append copies.
-	v := minuteView{start: start, open: sc.OpenAt(now), today: slices.Clip(sc.Day(now))}
+	v := minuteView{start: start, open: sc.OpenAt(now), today: slices.Clip(sc.Day(now)), text: &hoursText{}}
 	next, found := sc.NextChange(start)
 	if found {
 		v.next = next
@@ -144,6 +145,46 @@ type HoursView struct {
 	// Today are the opening spans of the query's day, shared by the
 	// searches of that minute: read only.
 	Today []hours.Span
+	// text holds the above as written, shared like Today; nil in a view
+	// made otherwise.
+	text *hoursText
+}
+
+// hoursText is a minute view's hours as answers write them, made by the
+// first answer that writes them: the pages of a minute share a few
+// timetables, each written the same in every answer.
+type hoursText struct {
+	next  atomic.Pointer[string]
+	today [2]atomic.Pointer[string] // by hours.Lang
+}
+
+// NextChangeText is NextChange in RFC 3339, "" when zero.
+func (v *HoursView) NextChangeText() string {
+	if v.NextChange.IsZero() {
+		return ""
+	}
+	if v.text == nil {
+		return v.NextChange.Format(time.RFC3339)
+	}
+	if s := v.text.next.Load(); s != nil {
+		return *s
+	}
+	s := v.NextChange.Format(time.RFC3339)
+	v.text.next.Store(&s)
+	return s
+}
+
+// TodayText is hours.FormatDay(v.Today, l).
+func (v *HoursView) TodayText(l hours.Lang) string {
+	if v.text == nil || int(l) >= len(v.text.today) {
+		return hours.FormatDay(v.Today, l)
+	}
+	if s := v.text.today[l].Load(); s != nil {
+		return *s
+	}
+	s := hours.FormatDay(v.Today, l)
+	v.text.today[l].Store(&s)
+	return s
 }
 
 // hoursView is what place o's hours say at now, nil when unknown. The
@@ -161,6 +202,6 @@ func (c *Catalog) hoursView(o uint32, now time.Time, pg *page) *HoursView {
 	n := len(pg.views)
 	pg.sched = append(pg.sched, i)
 	pg.open = append(pg.open, mv.open)
-	pg.views = append(pg.views, HoursView{OpenNow: &pg.open[n], Today: mv.today, NextChange: mv.next})
+	pg.views = append(pg.views, HoursView{OpenNow: &pg.open[n], Today: mv.today, NextChange: mv.next, text: mv.text})
 	return &pg.views[n]
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tierslieux/tierslieux/index"
 	"github.com/tierslieux/tierslieux/index/indextest"
+	"github.com/tierslieux/tierslieux/ingest/hours"
 )
 
 // TestHitsHoursOnReusedPages: each hit's hours say what its place's
@@ -57,6 +58,19 @@ func TestHitsHoursOnReusedPages(t *testing.T) {
 				}
 				if !h.Hours.NextChange.Equal(next) {
 					t.Errorf("%s: next change %v, timetable says %v", h.Place.ID, h.Hours.NextChange, next)
+				}
+				// As written, from texts the searches of the minute share.
+				wantNext := ""
+				if !next.IsZero() {
+					wantNext = next.Format(time.RFC3339)
+				}
+				if got := h.Hours.NextChangeText(); got != wantNext {
+					t.Errorf("%s: next change written %q, want %q", h.Place.ID, got, wantNext)
+				}
+				for _, l := range []hours.Lang{hours.French, hours.English} {
+					if got, want := h.Hours.TodayText(l), hours.FormatDay(s.Day(now), l); got != want {
+						t.Errorf("%s: today written %q, want %q", h.Place.ID, got, want)
+					}
 				}
 			}
 			res.Release()

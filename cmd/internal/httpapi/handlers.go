@@ -222,9 +222,16 @@ func (f optFloat) IsZero() bool { return !f.set }
 func (f optFloat) MarshalJSON() ([]byte, error) { return appendFloat(nil, f.v), nil }
 
 func round(v float64, digits int) float64 {
-	p := math.Pow(10, float64(digits))
+	var p float64
+	if digits >= 0 && digits < len(powersOf10) {
+		p = powersOf10[digits] // Pow's own answer, without its work at every number
+	} else {
+		p = math.Pow(10, float64(digits))
+	}
 	return math.Round(v*p) / p
 }
+
+var powersOf10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 // searchBody is a search's answer. With a cache, each result is written
 // from its place as kept rendered, or completed (a Sparse search's place)
@@ -306,10 +313,7 @@ func (hs *hoursSeen) of(v *index.HoursView, l language.Tag) (next, todayHours st
 			return s.next, s.todayHours
 		}
 	}
-	if !v.NextChange.IsZero() {
-		next = v.NextChange.Format(time.RFC3339)
-	}
-	todayHours = hours.FormatDay(v.Today, hoursLang(l))
+	next, todayHours = v.NextChangeText(), v.TodayText(hoursLang(l))
 	if hs.n < len(hs.seen) {
 		hs.seen[hs.n] = hoursText{v, next, todayHours}
 		hs.n++
