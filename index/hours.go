@@ -140,7 +140,7 @@ type HoursView struct {
 	// OpenNow is nil when the hours are unknown.
 	OpenNow *bool
 	// NextChange is when it next opens or closes; zero when never or
-	// unknown.
+	// unknown. Read only: its text is kept (NextChangeText).
 	NextChange time.Time
 	// Today are the opening spans of the query's day, shared by the
 	// searches of that minute: read only.

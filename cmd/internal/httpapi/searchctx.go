@@ -16,13 +16,12 @@ import (
 // context derived from this one) or the deadline has passed, and from
 // then on it answers everything.
 type searchCtx struct {
-	parent    context.Context
-	deadline  time.Time
-	once      sync.Once
-	timed     context.Context // once made is set
-	stop      context.CancelFunc
-	made      atomic.Bool
-	cancelled atomic.Bool
+	parent   context.Context
+	deadline time.Time
+	once     sync.Once
+	timed    context.Context // once made is set
+	stop     context.CancelFunc
+	made     atomic.Bool
 }
 
 // withSearchDeadline is context.WithTimeout(parent, d), its timer made
@@ -32,29 +31,36 @@ func withSearchDeadline(parent context.Context, d time.Duration) (context.Contex
 	if pd, ok := parent.Deadline(); ok && pd.Before(c.deadline) {
 		c.deadline = pd
 	}
+	if d <= 0 || parent.Err() != nil {
+		c.standard() // done from the start, as WithTimeout's is; no timer
+	}
 	return c, c.cancel
 }
 
 // standard makes (once) and returns the standard context this one stands
-// for; cancelled already if cancel came first.
+// for.
 func (c *searchCtx) standard() context.Context {
 	c.once.Do(func() {
 		c.timed, c.stop = context.WithDeadline(c.parent, c.deadline)
 		c.made.Store(true)
-		if c.cancelled.Load() {
-			c.stop()
-		}
 	})
 	return c.timed
 }
 
+// cancel ends the context as WithTimeout's cancel would. Cancelled before
+// anything needed the standard context, it settles on what that context
+// would say, still without a timer: past the deadline or under a parent
+// already done (WithDeadline then starts none), else cancelled.
 func (c *searchCtx) cancel() {
-	c.cancelled.Store(true)
-	// Whichever of cancel and standard runs second sees the other's
-	// flag, so a standard context made is always stopped.
-	if c.made.Load() {
-		c.stop()
-	}
+	c.once.Do(func() {
+		if c.parent.Err() != nil || !time.Now().Before(c.deadline) {
+			c.timed, c.stop = context.WithDeadline(c.parent, c.deadline)
+		} else {
+			c.timed, c.stop = context.WithCancel(context.WithoutCancel(c.parent))
+		}
+		c.made.Store(true)
+	})
+	c.stop()
 }
 
 func (c *searchCtx) Deadline() (time.Time, bool) { return c.deadline, true }
@@ -62,11 +68,8 @@ func (c *searchCtx) Deadline() (time.Time, bool) { return c.deadline, true }
 func (c *searchCtx) Done() <-chan struct{} { return c.standard().Done() }
 
 func (c *searchCtx) Err() error {
-	switch {
-	case c.made.Load():
+	if c.made.Load() {
 		return c.timed.Err()
-	case c.cancelled.Load():
-		return context.Canceled
 	}
 	if err := c.parent.Err(); err != nil {
 		return err

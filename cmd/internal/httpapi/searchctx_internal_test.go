@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -10,75 +11,114 @@ import (
 type ctxKey struct{}
 
 // TestSearchCtx: the search context answers as context.WithTimeout's
-// would, whichever of its methods is called first: before and past its
-// deadline, when its parent is cancelled (with a cause), and once
-// cancelled itself; Err is never set while a Done channel taken is open.
+// does, step by step, through every sequence of up to five events and
+// questions (its parent cancelled with a cause, itself cancelled, Err,
+// Done, Cause, Value, a context derived from it), under a parent that can
+// be cancelled or one whose own deadline has passed, with its deadline
+// passed or far ahead. The deadlines are past at the start or an hour
+// away, so that no timer fires during a sequence.
 func TestSearchCtx(t *testing.T) {
 	cause := errors.New("shutting down")
-	type want struct {
-		err   error
-		cause error
+	steps := "PCEDZVW"
+	type pair struct {
+		ours, std       context.Context
+		cancel, stdStop context.CancelFunc
+		parentCancel    context.CancelCauseFunc
+		stdParentCancel context.CancelCauseFunc
+		derived         [2]context.Context
+		stops           []context.CancelFunc
 	}
-	cases := []struct {
-		name    string
-		timeout time.Duration
-		cancel  func(parent context.CancelCauseFunc, own context.CancelFunc)
-		want    want
-	}{
-		{"running", time.Hour, nil, want{nil, nil}},
-		{"past its deadline", -time.Second, nil, want{context.DeadlineExceeded, context.DeadlineExceeded}},
-		{"parent cancelled", time.Hour, func(p context.CancelCauseFunc, _ context.CancelFunc) { p(cause) }, want{context.Canceled, cause}},
-		{"cancelled", time.Hour, func(_ context.CancelCauseFunc, own context.CancelFunc) { own() }, want{context.Canceled, context.Canceled}},
+	newParent := func(pr *pair, pastDeadline bool) (context.Context, context.CancelCauseFunc) {
+		p, cancel := context.WithCancelCause(context.WithValue(context.Background(), ctxKey{}, "v"))
+		if pastDeadline {
+			var stop context.CancelFunc
+			p, stop = context.WithDeadline(p, time.Now().Add(-time.Second))
+			pr.stops = append(pr.stops, stop)
+		}
+		return p, cancel
 	}
-	// The order methods are first called in: Done makes the standard
-	// context early, Err and Value may or may not.
-	orders := [][]string{{"err", "done", "value", "cause"}, {"done", "err", "cause"}, {"cause", "err", "done"}, {"value", "done", "err"}}
-	for _, tc := range cases {
-		for _, order := range orders {
-			for _, doneFirst := range []bool{false, true} {
-				parent, cancelParent := context.WithCancelCause(context.WithValue(context.Background(), ctxKey{}, "v"))
-				ctx, cancel := withSearchDeadline(parent, tc.timeout)
-				if doneFirst {
-					ctx.Done() // the standard context made before the end
-				}
-				if tc.cancel != nil {
-					tc.cancel(cancelParent, cancel)
-				}
-				for _, m := range order {
-					switch m {
-					case "err":
-						if err := ctx.Err(); err != tc.want.err {
-							t.Errorf("%s, %v first: Err() = %v, want %v", tc.name, order, err, tc.want.err)
+	closed := func(c context.Context) bool {
+		select {
+		case <-c.Done():
+			return true
+		default:
+			return false
+		}
+	}
+	checked := 0
+	var run func(seq string)
+	run = func(seq string) {
+		for _, pastParent := range []bool{false, true} {
+			for _, timeout := range []time.Duration{-time.Second, time.Hour} {
+				var pr pair
+				p1, c1 := newParent(&pr, pastParent)
+				p2, c2 := newParent(&pr, pastParent)
+				pr.ours, pr.cancel = withSearchDeadline(p1, timeout)
+				pr.std, pr.stdStop = context.WithTimeout(p2, timeout)
+				pr.parentCancel, pr.stdParentCancel = c1, c2
+				for i, step := range seq {
+					where := fmt.Sprintf("parent past %v, timeout %v, %q at %d", pastParent, timeout, seq, i)
+					switch step {
+					case 'P':
+						pr.parentCancel(cause)
+						pr.stdParentCancel(cause)
+					case 'C':
+						pr.cancel()
+						pr.stdStop()
+					case 'E':
+						if a, b := pr.ours.Err(), pr.std.Err(); a != b {
+							t.Fatalf("%s: Err() = %v, WithTimeout's %v", where, a, b)
 						}
-					case "done":
-						select {
-						case <-ctx.Done():
-							if tc.want.err == nil {
-								t.Errorf("%s, %v first: Done closed", tc.name, order)
-							}
-						case <-time.After(time.Millisecond):
-							if tc.want.err != nil {
-								t.Errorf("%s, %v first: Done open", tc.name, order)
-							}
+					case 'D':
+						if a, b := closed(pr.ours), closed(pr.std); a != b {
+							t.Fatalf("%s: Done closed %v, WithTimeout's %v", where, a, b)
 						}
-					case "cause":
-						if c := context.Cause(ctx); c != tc.want.cause {
-							t.Errorf("%s, %v first: Cause = %v, want %v", tc.name, order, c, tc.want.cause)
+					case 'Z':
+						if a, b := context.Cause(pr.ours), context.Cause(pr.std); a != b {
+							t.Fatalf("%s: Cause = %v, WithTimeout's %v", where, a, b)
 						}
-					case "value":
-						if v := ctx.Value(ctxKey{}); v != "v" {
-							t.Errorf("%s: Value = %v", tc.name, v)
+					case 'V':
+						if v := pr.ours.Value(ctxKey{}); v != "v" {
+							t.Fatalf("%s: Value = %v", where, v)
+						}
+					case 'W':
+						if pr.derived[0] == nil {
+							var s1, s2 context.CancelFunc
+							pr.derived[0], s1 = context.WithCancel(pr.ours)
+							pr.derived[1], s2 = context.WithCancel(pr.std)
+							pr.stops = append(pr.stops, s1, s2)
+						}
+						if a, b := pr.derived[0].Err(), pr.derived[1].Err(); a != b {
+							t.Fatalf("%s: derived Err() = %v, WithTimeout's %v", where, a, b)
 						}
 					}
+					checked++
 				}
-				if d, ok := ctx.Deadline(); !ok || d.After(time.Now().Add(tc.timeout)) {
-					t.Errorf("%s: Deadline() = %v, %v", tc.name, d, ok)
+				if d, ok := pr.ours.Deadline(); !ok {
+					t.Fatalf("no deadline")
+				} else if sd, _ := pr.std.Deadline(); d.Sub(sd).Abs() > time.Second {
+					t.Fatalf("Deadline() = %v, WithTimeout's %v", d, sd)
 				}
-				cancel()
-				cancelParent(nil)
+				pr.cancel()
+				pr.stdStop()
+				if a, b := pr.ours.Err(), pr.std.Err(); a != b {
+					t.Fatalf("%q, then cancelled: Err() = %v, WithTimeout's %v", seq, a, b)
+				}
+				c1(nil)
+				c2(nil)
+				for _, stop := range pr.stops {
+					stop()
+				}
+			}
+		}
+		if len(seq) < 5 {
+			for _, s := range steps {
+				run(seq + string(s))
 			}
 		}
 	}
+	run("")
+	t.Logf("%d steps compared", checked)
 }
 
 // TestSearchCtxTimer: a search that waits on Done is woken at its
