@@ -152,14 +152,16 @@ func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 // routes registers every route of the API, in one place.
 func (s *Server) routes() {
 	r := s.router
+	// Full paths on the root router, not a /v1 subrouter: mux answers 404
+	// instead of 405 for a wrong method on a subrouter's route. Searches
+	// first: mux tries the routes in order, a regular expression each,
+	// and most requests are searches.
+	r.HandleFunc("/v1/search", s.handleSearch).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.handleReady).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", s.metrics.handler(s.log)).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/openapi.json", s.handleOpenAPI).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/docs", s.handleDocs).Methods(http.MethodGet, http.MethodHead)
-	// Full paths on the root router, not a /v1 subrouter: mux answers 404
-	// instead of 405 for a wrong method on a subrouter's route.
-	r.HandleFunc("/v1/search", s.handleSearch).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/places/{id}", s.handlePlace).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/geocode", s.handleGeocode).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/v1/suggest", s.handleSuggest).Methods(http.MethodGet, http.MethodHead)
