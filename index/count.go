@@ -64,6 +64,7 @@ func (p *planner) walkNearest(k int) []match {
 	for i, h := range hits {
 		out[i] = match{o: h.ID, meters: h.Meters}
 	}
+	p.measured = true
 	return out
 }
 

@@ -219,7 +219,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 			e.cat.places.decode(m.o, pl)
 		}
 		h := Hit{Place: pl, Doc: m.o, Meters: m.meters, HasDistance: point, Score: m.score, Hours: e.cat.hoursView(m.o, q.Now, pg)}
-		if point && q.Trip == nil {
+		if point && q.Trip == nil && !p.measured {
 			// Ranked by a cheaper measure, reported by the haversine.
 			h.Meters = p.distance(m.o)
 		}
@@ -317,6 +317,7 @@ func (p *planner) tooFew(res *Result, matches []match) bool {
 func (p *planner) run() (*Result, []match) {
 	q := *p.q
 	res := &Result{Query: q}
+	p.measured = false // a run after a relaxed text may take another way
 	if a := p.countableArea(); a != nil {
 		return p.countThenNearest(res, a)
 	}

@@ -1025,3 +1025,56 @@ func TestSparse(t *testing.T) {
 		whole.Release()
 	}
 }
+
+// TestReportedDistances: every hit of a query from a point reports its
+// haversine distance exactly, whichever way the query was answered (a
+// nearest-first walk that measured it already, a disc counted then
+// measured, a text plan ranked by a cheaper measure, a text relaxed and
+// answered again another way).
+func TestReportedDistances(t *testing.T) {
+	e, _ := MustSynthEngine(t, exactN)
+	rng := rand.New(rand.NewPCG(5, 6))
+	centres := []*index.Anchor{
+		{Name: "Toulouse", Lat: 43.60426, Lon: 1.44367},
+		{Name: "Paris", Lat: 48.8566, Lon: 2.3522},
+		{Name: "Millau", Lat: 44.0981, Lon: 3.0776},
+		{Name: "Lozère", Lat: 44.52, Lon: 3.5},
+	}
+	texts := []string{"", "", "atelier", "coworking", "atelier zzzunknown", "numérique impression"}
+	types := [][]string{nil, nil, {"fablab"}, {"coworking"}, {"mediation-numerique"}}
+	measured := 0
+	for i := range 600 {
+		near := centres[rng.IntN(len(centres))]
+		q := index.Query{Near: near, Text: texts[rng.IntN(len(texts))], Types: types[rng.IntN(len(types))],
+			Limit: []int{1, 5, 20, 50}[rng.IntN(4)], Offset: []int{0, 0, 3}[rng.IntN(3)], RelaxText: rng.IntN(2) == 0}
+		switch i % 4 {
+		case 0:
+			q.Nearest = true
+		case 1:
+			q.RadiusMeters, q.Sort = []float64{2_000, 15_000, 60_000}[rng.IntN(3)], index.SortDistance
+		case 2:
+			d := []float64{0.05, 0.3, 1}[rng.IntN(3)]
+			q.BBox = &geo.Bound{MinLon: near.Lon - d, MinLat: near.Lat - d, MaxLon: near.Lon + d, MaxLat: near.Lat + d}
+			q.Sort = index.SortDistance
+		case 3:
+			q.RadiusMeters = []float64{10_000, 50_000}[rng.IntN(2)]
+		}
+		if q.Text == "" && q.Sort != index.SortDistance && !q.Nearest {
+			q.Sort = index.SortDistance
+		}
+		res, err := e.Search(context.Background(), q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		for _, h := range res.Hits {
+			if want := geo.Distance(near.Lon, near.Lat, h.Place.Lon, h.Place.Lat); h.Meters != want {
+				t.Fatalf("%+v: %s reported at %v m, its distance is %v m", q, h.Place.ID, h.Meters, want)
+			}
+			measured++
+		}
+		res.Release()
+	}
+	if measured < 5_000 {
+		t.Fatalf("%d distances checked: the queries find too little to say anything", measured)
+	}
+}

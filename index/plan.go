@@ -40,6 +40,10 @@ type planner struct {
 	yield bool
 	// ranked says the matches go to rank (Engine.match).
 	ranked bool
+	// measured says the matches' meters are their distances as reported
+	// (geo.Distance, which the nearest walks measure with), not a rank
+	// measure to be measured again.
+	measured bool
 	// ringTotal is the number of matches when the candidates are only
 	// those of an inner disc (decayRings), -1 otherwise.
 	ringTotal int
@@ -200,6 +204,7 @@ func (p *planner) nearest() []match {
 	for i, h := range hits {
 		out[i] = match{o: h.ID, meters: h.Meters}
 	}
+	p.measured = true
 	return out
 }
 
