@@ -187,8 +187,10 @@ const maxPrefixScan = 50_000
 // ("montpelier" stems as "Montpellier" does). A word of the catalog's
 // text that means something else is not.
 func (c *Catalog) IsTypo(word, name string) bool {
-	terms := c.Text.Terms(word)
-	if slices.Equal(terms, c.Text.Terms(name)) {
+	// Kept terms: the same few words and names come back query after
+	// query.
+	terms := c.Text.KeptTerms(word)
+	if slices.Equal(terms, c.Text.KeptTerms(name)) {
 		return true
 	}
 	for _, t := range terms {

@@ -53,3 +53,21 @@ func TestWordTermsMemo(t *testing.T) {
 		t.Errorf("after the memo started afresh: %v, want %v", got, want)
 	}
 }
+
+// TestKeptTerms: kept terms are the analysis's own, for words and
+// phrases, asked once or again.
+func TestKeptTerms(t *testing.T) {
+	ix, err := NewMemOnly()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	texts := []string{"montpelier", "Montpellier", "Saint-Affrique", "Coworking à Millau", "", "東京都", strings.Repeat("é", memo.MaxKey)}
+	for round := range 2 {
+		for _, s := range texts {
+			if got, want := ix.KeptTerms(s), ix.Terms(s); !slices.Equal(got, want) {
+				t.Fatalf("round %d, %q: kept %v, analysed %v", round, s, got, want)
+			}
+		}
+	}
+}

@@ -53,6 +53,10 @@ func (ix *Index) wordTerms(w string) []string {
 	return ix.words.Of(w, maxMemoWords, func(w string) []string { return slices.Clip(ix.Terms(w)) })
 }
 
+// KeptTerms is Terms(s), kept for the next callers (strings of up to
+// memo.MaxKey bytes): shared, not to be changed.
+func (ix *Index) KeptTerms(s string) []string { return ix.wordTerms(s) }
+
 // ErrReadOnly is returned by writes to an index opened with Open: Bleve
 // would block on them forever.
 var ErrReadOnly = errors.New("index is open read-only")
