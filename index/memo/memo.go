@@ -1,5 +1,6 @@
 // Package memo keeps what a pure function gives for short strings (the
-// analysed terms of a word), read without a lock by concurrent searches.
+// analysed terms of a word, the places a word may be a typo of), read
+// without a lock by concurrent searches.
 package memo
 
 import (

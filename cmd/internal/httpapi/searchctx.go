@@ -13,8 +13,8 @@ import (
 // searches never wait on Done: they call Err now and then, which here
 // reads the clock. So the standard context, timer and all, is made only
 // when something asks for Done (a wait for a slot, a Bleve search, a
-// context derived from this one) or the deadline has passed, and from
-// then on it answers everything.
+// context derived from this one) or the deadline has passed, and at
+// cancel without a timer; from then on it answers everything.
 type searchCtx struct {
 	parent   context.Context
 	deadline time.Time
