@@ -267,7 +267,6 @@ func (s *Server) searchBody(res *index.Result, l language.Tag, cache *resultCach
 		body.Query.Rings = append(body.Query.Rings, r/1000)
 	}
 	hasText := res.HasText
-	var seen hoursSeen
 	hits := 0
 	body.warmed = cache.warm(res.Hits)
 	for i := range res.Hits {
@@ -279,7 +278,7 @@ func (s *Server) searchBody(res *index.Result, l language.Tag, cache *resultCach
 				hits++
 			}
 		}
-		r := resultOf(res.Hits[i], hasText, l, &seen)
+		r := resultOf(res.Hits[i], hasText, l)
 		if !pre.ok() {
 			pre = cache.keep(&r)
 		}
@@ -288,37 +287,6 @@ func (s *Server) searchBody(res *index.Result, l language.Tag, cache *resultCach
 	}
 	cache.counted(hits, len(res.Hits)-hits)
 	return body
-}
-
-// hoursSeen holds the hours already written for a page's timetables: its
-// places share a few, each a view of its own (index.Hit.Hours), so each
-// is formatted once.
-type hoursSeen struct {
-	n    int
-	seen [32]hoursText
-}
-
-type hoursText struct {
-	v                *index.HoursView
-	next, todayHours string
-}
-
-// of formats v's hours, once a page; a nil hs formats them each time.
-func (hs *hoursSeen) of(v *index.HoursView, l language.Tag) (next, todayHours string) {
-	if hs == nil {
-		hs = &hoursSeen{}
-	}
-	for _, s := range hs.seen[:hs.n] {
-		if s.v == v {
-			return s.next, s.todayHours
-		}
-	}
-	next, todayHours = v.NextChangeText(), v.TodayText(hoursLang(l))
-	if hs.n < len(hs.seen) {
-		hs.seen[hs.n] = hoursText{v, next, todayHours}
-		hs.n++
-	}
-	return next, todayHours
 }
 
 // resultsPool recycles the results of answers: twenty of them are a few
@@ -372,9 +340,9 @@ func hoursLang(l language.Tag) hours.Lang {
 	return hours.English
 }
 
-// resultOf is a hit as answered; seen, when not nil, lends the hours of
-// the timetables already written.
-func resultOf(h index.Hit, hasText bool, l language.Tag, seen *hoursSeen) resultJSON {
+// resultOf is a hit as answered. Its hours are written once a minute for
+// every answer (index.HoursView's texts).
+func resultOf(h index.Hit, hasText bool, l language.Tag) resultJSON {
 	p := h.Place
 	r := resultJSON{ID: p.ID, Name: p.Name, Types: nonNil(p.Types), Services: nonNil(p.Services), Tags: p.Tags,
 		Commune: p.Commune, INSEE: p.INSEE, Dept: p.Dept, Lat: p.Lat, Lon: p.Lon, Precision: p.Precision, Demo: p.Demo,
@@ -385,7 +353,7 @@ func resultOf(h index.Hit, hasText bool, l language.Tag, seen *hoursSeen) result
 	}
 	if v := h.Hours; v != nil {
 		r.OpenNow = v.OpenNow
-		r.NextChange, r.TodayHours = seen.of(v, l)
+		r.NextChange, r.TodayHours = v.NextChangeText(), v.TodayText(hoursLang(l))
 	}
 	if h.HasDistance {
 		r.DistanceKM = some(round(h.Meters/1000, 3))
@@ -687,7 +655,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		f := clusterFeature{Type: "Feature", Geometry: point{Type: "Point", Coordinates: [2]float64{round(c.Lon, 6), round(c.Lat, 6)}}}
 		if c.Place != nil {
 			f.ID = c.Place.Place.ID
-			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText, lang(r), nil)}
+			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText, lang(r))}
 		} else {
 			f.Properties = clusterProps{Cluster: true, Count: c.Count, BBox: c.Bound}
 		}
