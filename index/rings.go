@@ -61,7 +61,9 @@ func (p *planner) decayRings(bits allOf) []match {
 	most := p.text.most()
 	d := newDecay(q, true, p)
 	out := p.scratch()
-	var best scoreHeap // the k best final scores so far, the worst on top
+	// The k best final scores so far, the worst on top; made whole at
+	// once rather than grown an append at a time.
+	best := make(scoreHeap, 0, min(k, 1<<12))
 	var inner *geo.Circle
 	for p.err == nil {
 		disc := full
@@ -72,9 +74,15 @@ func (p *planner) decayRings(bits allOf) []match {
 			if (inner == nil || !p.cat.cells.Contains(inner, int(o))) && keep(o) {
 				m := match{o: o, meters: unmeasured}
 				m.score, _ = p.text.score(o)
+				// A match whose bound cannot beat the k-th best would
+				// leave the heap as it is: its arc sine and power wait
+				// for the ranking, which is likely never to need them.
+				// The distance measured is the one rank would measure.
+				if len(best) < k || k > 0 && d.atMost(&m) > best[0] {
+					m.meters = p.rankDistance(o)
+					best.offer(m.score*math.Exp2(-m.meters/d.half), k)
+				}
 				out = append(out, m)
-				s := m.score * math.Exp2(-p.rankDistance(o)/d.half)
-				best.offer(s, k)
 			}
 			return p.live()
 		})
