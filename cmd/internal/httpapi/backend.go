@@ -21,6 +21,7 @@ type liveBackend struct {
 // newLive readies b for service, with a result cache of its own.
 func (s *Server) newLive(b Backend) *liveBackend {
 	b.results = newResultCache(s.opts.ResultCacheBytes, b.Places.Len())
+	b.versionID = b.Places.Version().ID
 	return &liveBackend{Backend: b, done: make(chan struct{})}
 }
 

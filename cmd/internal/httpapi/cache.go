@@ -82,7 +82,11 @@ func (s *Server) cacheAPI(next http.Handler) http.Handler {
 			maxAge = 60 - now.Second()
 		}
 		h.Set("Etag", etag) // canonical spelling: see requestID
-		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(maxAge))
+		if maxAge >= 0 && maxAge < len(publicMaxAge) {
+			h["Cache-Control"] = publicMaxAge[maxAge]
+		} else {
+			h.Set("Cache-Control", "public, max-age="+strconv.Itoa(maxAge))
+		}
 		// The language comes from lang= or Accept-Language.
 		if len(h["Vary"]) == 0 {
 			h["Vary"] = varyLanguage
@@ -105,7 +109,7 @@ func (s *Server) cacheAPI(next http.Handler) http.Handler {
 func (s *Server) apiETag(r *http.Request, policy cachePolicy, now time.Time) string {
 	var buf [512]byte
 	b := append(buf[:0], programBuildSum()...)
-	for _, part := range [...]string{backend(r).Places.Version().ID, r.URL.Path, r.URL.RawQuery, lang(r).String()} {
+	for _, part := range [...]string{backend(r).dataVersion(), r.URL.Path, r.URL.RawQuery, lang(r).String()} {
 		b = append(append(b, part...), 0)
 	}
 	if policy == timely {
@@ -118,6 +122,15 @@ func (s *Server) apiETag(r *http.Request, policy cachePolicy, now time.Time) str
 	tag[27] = '"'
 	return string(tag[:])
 }
+
+// publicMaxAge holds the Cache-Control values of the ages an API answer
+// is given, shared as the headers of headers.go are.
+var publicMaxAge = func() (t [apiMaxAge + 1][]string) {
+	for age := range t {
+		t[age] = []string{"public, max-age=" + strconv.Itoa(age)}
+	}
+	return t
+}()
 
 // programBuildSum is the SHA-256 of programBuild, hashed into each ETag
 // in its place: the build's description is long, its sum is not.

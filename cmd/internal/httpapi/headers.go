@@ -63,6 +63,7 @@ var (
 	nosniff        = []string{"nosniff"}
 	referrerPolicy = []string{"strict-origin-when-cross-origin"}
 	varyLanguage   = []string{"Accept-Language"}
+	jsonType       = []string{"application/json; charset=utf-8"}
 )
 
 // secure sets the security headers: no content sniffing anywhere, no

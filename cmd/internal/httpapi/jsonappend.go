@@ -448,7 +448,11 @@ func writeAppended(w http.ResponseWriter, r *http.Request, status int, contentTy
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", contentType)
+	if contentType == jsonType[0] {
+		h["Content-Type"] = jsonType
+	} else {
+		h.Set("Content-Type", contentType)
+	}
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	// A plain answer of a few kilobytes leaves in one write with its
 	// head. A compressed one is written after the handler, and small.

@@ -5,6 +5,8 @@ import (
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/tierslieux/tierslieux/index/memo"
 )
 
 // languages are those the API speaks, the first the default.
@@ -35,7 +37,20 @@ func findLang(r *http.Request) language.Tag {
 	case "en":
 		return language.English
 	}
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	return acceptedLangs.Of(r.Header.Get("Accept-Language"), maxAcceptedLangs, acceptedLang)
+}
+
+// acceptedLangs keeps what acceptedLang gives for the Accept-Language
+// headers seen: a browser sends the same one with every request.
+var acceptedLangs memo.Memo[language.Tag]
+
+// maxAcceptedLangs bounds the headers acceptedLangs keeps.
+const maxAcceptedLangs = 1024
+
+// acceptedLang is the language an Accept-Language header asks for,
+// English when it names neither.
+func acceptedLang(header string) language.Tag {
+	tags, _, _ := language.ParseAcceptLanguage(header)
 	_, i, conf := languageMatcher.Match(tags...)
 	if conf == language.No {
 		return language.English

@@ -3,8 +3,10 @@ package httpapi
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +32,52 @@ type metrics struct {
 
 	// reloads reads serve's reload counters; nil until SetReloadCounters.
 	reloads atomic.Pointer[func() (ok, failed int64)]
+
+	// known holds the requests' series found so far, replaced whole under
+	// mu as one is added: read without a lock on every request.
+	known atomic.Pointer[map[seriesKey]series]
+	mu    sync.Mutex
+}
+
+// seriesKey names a series of the requests' counter and histogram.
+type seriesKey struct {
+	route  string
+	status int
+}
+
+// series are the metrics of one route and status.
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// seriesOf returns the series of route and status, looked up by their
+// labels the first time only: a look-up hashes the labels and takes the
+// vector's lock. Their number is bounded as the labels are: mux's route
+// templates and the statuses the server answers with.
+func (m *metrics) seriesOf(route string, status int) series {
+	k := seriesKey{route, status}
+	if known := m.known.Load(); known != nil {
+		if s, ok := (*known)[k]; ok {
+			return s
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var next map[seriesKey]series
+	if known := m.known.Load(); known != nil {
+		if s, ok := (*known)[k]; ok {
+			return s
+		}
+		next = maps.Clone(*known)
+	} else {
+		next = map[seriesKey]series{}
+	}
+	st := strconv.Itoa(status)
+	s := series{m.requests.WithLabelValues(route, st), m.duration.WithLabelValues(route, st)}
+	next[k] = s
+	m.known.Store(&next)
+	return s
 }
 
 // refusalCodes are the error codes that say a request was turned away
@@ -115,9 +163,9 @@ func (m *metrics) observe(route string, status int, code string, took time.Durat
 	if route == "" {
 		route = "unmatched"
 	}
-	st := strconv.Itoa(status)
-	m.requests.WithLabelValues(route, st).Inc()
-	m.duration.WithLabelValues(route, st).Observe(took.Seconds())
+	s := m.seriesOf(route, status)
+	s.requests.Inc()
+	s.duration.Observe(took.Seconds())
 	switch code {
 	case codeRateLimited, codeOverloaded, codeTimeout, codeShuttingDown:
 		m.refused.WithLabelValues(code).Inc()

@@ -56,6 +56,17 @@ type Backend struct {
 
 	// results keeps the backend's places as answered, nil for none.
 	results *resultCache
+	// versionID is Places.Version().ID, read once when the backend goes
+	// into service rather than copied out of the catalog per request.
+	versionID string
+}
+
+// dataVersion is the ID of the data b serves.
+func (b *Backend) dataVersion() string {
+	if b.versionID != "" {
+		return b.versionID
+	}
+	return b.Places.Version().ID
 }
 
 // Options configure a server.
