@@ -135,8 +135,20 @@ type page struct {
 	views []HoursView
 	open  []bool
 	sched []int32
+	// matched backs the hits' Matched, len(textFields) strings a hit.
+	matched []string
 	// warmed keeps placeStore.warm's reads from being optimised away.
 	warmed byte
+}
+
+// matchedOf is the room of hit i's Matched: empty, with a place for
+// each field, none of them another hit's.
+func (pg *page) matchedOf(i int) []string {
+	n := len(textFields)
+	if (i+1)*n > cap(pg.matched) {
+		return nil
+	}
+	return pg.matched[i*n : i*n : (i+1)*n]
 }
 
 // pages recycles pages: decoding places into storage already allocated
@@ -201,6 +213,9 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 		pg.hits, pg.docs = make([]Hit, 0, hi-lo), make([]uint32, 0, hi-lo)
 		pg.views, pg.open, pg.sched = make([]HoursView, 0, hi-lo), make([]bool, 0, hi-lo), make([]int32, 0, hi-lo)
 	}
+	if n := (hi - lo) * len(textFields); cap(pg.matched) < n && res.HasText && !q.NoHighlight {
+		pg.matched = make([]string, n)
+	}
 	page := pg.places[:hi-lo]
 	res.Hits, pg.docs = pg.hits[:0], pg.docs[:0]
 	if q.Sparse {
@@ -228,7 +243,7 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 			h.Meters = geo.Distance(q.Near.Lon, q.Near.Lat, pl.Lon, pl.Lat)
 		}
 		if !q.NoHighlight {
-			p.highlight(&h, m.o)
+			p.highlight(&h, m.o, pg.matchedOf(i))
 		}
 		res.Hits, pg.docs = append(res.Hits, h), append(pg.docs, m.o)
 	}

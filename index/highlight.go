@@ -1,7 +1,6 @@
 package index
 
 import (
-	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -28,8 +27,10 @@ func (c *Catalog) termOf(word string) string {
 
 // highlight says which fields of a place hold the query's terms and shows
 // where: the name, and a snippet of the description around its first
-// match, HTML-escaped with the matching words in <mark>.
-func (p *planner) highlight(h *Hit, o uint32) {
+// match, HTML-escaped with the matching words in <mark>. The fields go
+// into room, when it has a place for each, rather than a slice of their
+// own.
+func (p *planner) highlight(h *Hit, o uint32, room []string) {
 	if p.text == nil {
 		return
 	}
@@ -48,7 +49,10 @@ func (p *planner) highlight(h *Hit, o uint32) {
 		for i, b := range t.fields {
 			if b.has(o) && !contains(h.Matched, fields[i].Name) {
 				if h.Matched == nil {
-					h.Matched = make([]string, 0, len(fields))
+					h.Matched = room
+					if cap(room) < len(fields) {
+						h.Matched = make([]string, 0, len(fields))
+					}
 				}
 				h.Matched = append(h.Matched, fields[i].Name)
 			}
@@ -85,24 +89,19 @@ type markTerms struct {
 
 // mark returns s as HTML with the words whose term is in terms wrapped in
 // <mark> (neighbours joined), cut to a snippet around the first one when
-// cut is set; ok is false when no word matches.
+// cut is set; ok is false when no word matches. It is on every text
+// query's page, twice a hit: ASCII is read a byte at a time, and the
+// text is escaped straight into the answer.
 func (c *Catalog) mark(s string, terms *markTerms, cut bool) (string, bool) {
 	type span struct{ start, end int }
-	var marks []span
+	var kept [4]span
+	marks := kept[:0]
 	for i := 0; i < len(s); {
-		r, n := nextRune(s, i)
-		if !isWordRune(r) {
+		if n := nonWordLen(s, i); n > 0 {
 			i += n
 			continue
 		}
-		j := i
-		for j < len(s) {
-			r, n := nextRune(s, j)
-			if !isWordRune(r) {
-				break
-			}
-			j += n
-		}
+		j := wordFrom(s, i)
 		if mayMatch(s[i], &terms.initials) && terms.set[c.termOf(s[i:j])] {
 			if k := len(marks) - 1; k >= 0 && strings.TrimSpace(s[marks[k].end:i]) == "" {
 				marks[k].end = j // "impression 3D" is one mark
@@ -130,17 +129,79 @@ func (c *Catalog) mark(s string, terms *markTerms, cut bool) (string, bool) {
 		if m.start < from || m.end > to {
 			continue
 		}
-		b.WriteString(html.EscapeString(s[at:m.start]))
+		writeEscaped(&b, s[at:m.start])
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(s[m.start:m.end]))
+		writeEscaped(&b, s[m.start:m.end])
 		b.WriteString("</mark>")
 		at = m.end
 	}
-	b.WriteString(html.EscapeString(s[at:to]))
+	writeEscaped(&b, s[at:to])
 	if to < len(s) {
 		b.WriteString(" …")
 	}
 	return b.String(), true
+}
+
+// nonWordLen is the length of the rune at s[i] when it is not part of
+// a word, 0 when it is.
+func nonWordLen(s string, i int) int {
+	if c := s[i]; c < utf8.RuneSelf {
+		if asciiWord[c] {
+			return 0
+		}
+		return 1
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if isWordRune(r) {
+		return 0
+	}
+	return n
+}
+
+// wordFrom is the end of the word starting at s[i].
+func wordFrom(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			return i
+		}
+		i += n
+	}
+	return i
+}
+
+// writeEscaped writes s to b escaped as html.EscapeString does, without
+// the string it makes.
+func writeEscaped(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 // mayMatch tells, from a word's first byte, whether its term can be one of
@@ -171,14 +232,6 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	}
 	return t
 }()
-
-// nextRune is the rune at s[i] and its length, an ASCII byte read as is.
-func nextRune(s string, i int) (rune, int) {
-	if c := s[i]; c < utf8.RuneSelf {
-		return rune(c), 1
-	}
-	return utf8.DecodeRuneInString(s[i:])
-}
 
 // wordStart moves i forward to the start of a word, unless it is one.
 func wordStart(s string, i int) int {
