@@ -172,3 +172,40 @@ func BenchmarkCoverCount(b *testing.B) {
 		})
 	}
 }
+
+// TestCountIn: the points CountIn counts in a run are those Contains
+// says lie in the area, for discs of every size (their edges through
+// the points themselves included), boxes (across the antimeridian
+// included) and intersections, over runs of every length around them.
+func TestCountIn(t *testing.T) {
+	pts, cells := cellPoints(20_000, 31)
+	rng := rand.New(rand.NewPCG(41, 43))
+	inside, outside := 0, 0
+	for range 400 {
+		j := rng.IntN(len(pts))
+		p, q := pts[j], pts[min(len(pts)-1, j+rng.IntN(50))]
+		// A radius reaching q exactly puts q on the edge; a hair less,
+		// just outside, where the chord alone cannot tell.
+		edge := geo.Distance(p[0], p[1], q[0], q[1])
+		hair := math.Nextafter(edge, 0)
+		disc := geo.NewCircle(p[0], p[1], rng.Float64()*50_000)
+		box := geo.Box{MinLon: p[0] - rng.Float64()*0.5, MinLat: p[1] - rng.Float64()*0.3, MaxLon: p[0] + rng.Float64()*0.5, MaxLat: p[1] + rng.Float64()*0.3}
+		across := geo.Box{MinLon: 179.5 + rng.Float64()*0.5, MinLat: -30, MaxLon: -179.5 - rng.Float64()*0.5, MaxLat: 0}
+		lo, hi := max(0, j-rng.IntN(1500)), min(len(pts), j+rng.IntN(1500))
+		for _, a := range []geo.Area{geo.NewCircle(p[0], p[1], edge), geo.NewCircle(p[0], p[1], hair), disc, box, across, geo.Both(disc, box)} {
+			want := 0
+			for i := lo; i < hi; i++ {
+				if cells.Contains(a, i) {
+					want++
+				}
+			}
+			if got := cells.CountIn(a, lo, hi); got != want {
+				t.Fatalf("%+v over [%d, %d): %d, Contains says %d", a, lo, hi, got, want)
+			}
+			inside, outside = inside+want, outside+hi-lo-want
+		}
+	}
+	if inside < 10_000 || outside < 10_000 {
+		t.Fatalf("%d points in, %d out: the test says little", inside, outside)
+	}
+}

@@ -136,19 +136,32 @@ func (p *planner) countArea(a geo.Area) (total, unknownHours int) {
 			}
 			return p.live()
 		}
+		if f.open == nil {
+			// Along the edge, without hours to read: the area's own
+			// loop over the run, or over the places of the bitmaps.
+			if f.all == nil {
+				total += cells.CountIn(a, lo, hi)
+			} else {
+				allOf{f.all}.eachRange(uint32(lo), uint32(hi), func(o uint32) bool {
+					if cells.Contains(a, int(o)) {
+						total++
+					}
+					return true
+				})
+			}
+			return p.live()
+		}
 		for i := lo; i < hi; i++ {
 			o := uint32(i)
 			if !f.static(o) || (!inside && !cells.Contains(a, i)) {
 				continue
 			}
-			if f.open != nil {
-				open, known := f.open.state(o)
-				if !known {
-					unknownHours++
-				}
-				if !open && (known || !f.open.include) {
-					continue
-				}
+			open, known := f.open.state(o)
+			if !known {
+				unknownHours++
+			}
+			if !open && (known || !f.open.include) {
+				continue
 			}
 			total++
 		}
