@@ -3,6 +3,7 @@ package geo
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -200,6 +201,32 @@ func (c *Cells) Cover(a Area, fn func(lo, hi int, inside bool) bool) {
 // Contains reports whether point i lies in the area: for a circle, the
 // same answer as Distance(...) <= radius.
 func (c *Cells) Contains(a Area, i int) bool { return a.contains(c, i) }
+
+// Keep returns the bits of w whose points lie in the area, bit t
+// standing for point base+t: the places of a bitmap word along an
+// area's edge, tested with the area's own loop.
+func (c *Cells) Keep(a Area, base int, w uint64) uint64 {
+	out := w
+	switch x := a.(type) {
+	case *Circle:
+		// contains, inlined.
+		for m := w; m != 0; m &= m - 1 {
+			t := bits.TrailingZeros64(m)
+			switch d := chord2(x.center, c.v[base+t]); {
+			case d < x.test.min:
+			case d > x.test.max || !x.onEdge(c, base+t):
+				out &^= 1 << t
+			}
+		}
+	default:
+		for m := w; m != 0; m &= m - 1 {
+			if t := bits.TrailingZeros64(m); !a.contains(c, base+t) {
+				out &^= 1 << t
+			}
+		}
+	}
+	return out
+}
 
 // CountIn is how many of the points [lo, hi) lie in the area, as many
 // as Contains says yes to: the count of a run along an area's edge, a

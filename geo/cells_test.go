@@ -173,8 +173,8 @@ func BenchmarkCoverCount(b *testing.B) {
 	}
 }
 
-// TestCountIn: the points CountIn counts in a run are those Contains
-// says lie in the area, for discs of every size (their edges through
+// TestCountIn: the points CountIn counts in a run, and those Keep keeps
+// of a word, are those Contains says lie in the area, for discs of every size (their edges through
 // the points themselves included), boxes (across the antimeridian
 // included) and intersections, over runs of every length around them.
 func TestCountIn(t *testing.T) {
@@ -201,6 +201,20 @@ func TestCountIn(t *testing.T) {
 			}
 			if got := cells.CountIn(a, lo, hi); got != want {
 				t.Fatalf("%+v over [%d, %d): %d, Contains says %d", a, lo, hi, got, want)
+			}
+			// Keep, on a word of random places of the run.
+			base := lo &^ 63
+			if base+64 <= len(pts) {
+				w := rng.Uint64()
+				var wantW uint64
+				for b := range 64 {
+					if w&(1<<b) != 0 && cells.Contains(a, base+b) {
+						wantW |= 1 << b
+					}
+				}
+				if got := cells.Keep(a, base, w); got != wantW {
+					t.Fatalf("%+v, word at %d: Keep %064b, Contains %064b", a, base, got, wantW)
+				}
 			}
 			inside, outside = inside+want, outside+hi-lo-want
 		}

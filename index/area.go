@@ -72,15 +72,14 @@ func (p *planner) geoCandidates(bits allOf) []match {
 func (p *planner) eachIn(a geo.Area, bits allOf, fn func(o uint32) bool) {
 	cells := p.cat.cells
 	cells.Cover(a, func(lo, hi int, inside bool) bool {
-		visit := fn
-		if !inside {
-			visit = func(o uint32) bool { return !cells.Contains(a, int(o)) || fn(o) }
-		}
-		if len(bits) > 0 {
-			return bits.eachRange(uint32(lo), uint32(hi), visit)
+		switch {
+		case !inside:
+			return bits.eachIn(cells, a, uint32(lo), uint32(hi), fn)
+		case len(bits) > 0:
+			return bits.eachRange(uint32(lo), uint32(hi), fn)
 		}
 		for o := lo; o < hi; o++ {
-			if !visit(uint32(o)) {
+			if !fn(uint32(o)) {
 				return false
 			}
 		}

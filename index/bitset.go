@@ -1,6 +1,10 @@
 package index
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/tierslieux/tierslieux/geo"
+)
 
 // bitset is a fixed-size set of place ordinals: the in-memory index that
 // answers type, service, département and région filters without Bleve.
@@ -126,10 +130,11 @@ func (a allOf) countRange(lo, hi uint32) int {
 	return n
 }
 
-// word is word wi of the sets ANDed, cut to [lo, hi).
+// word is word wi of the sets ANDed (every place when there are none),
+// cut to [lo, hi).
 func (a allOf) word(wi, lo, hi uint32) uint64 {
-	w := a[0][wi]
-	for _, b := range a[1:] {
+	w := ^uint64(0)
+	for _, b := range a {
 		w &= b[wi]
 	}
 	if wi == lo>>6 {
@@ -139,6 +144,39 @@ func (a allOf) word(wi, lo, hi uint32) uint64 {
 		w &= lastMask(hi)
 	}
 	return w
+}
+
+// countIn counts the places of [lo, hi) in every bitset (every place
+// when there are none) that lie in area, a word at a time.
+func (a allOf) countIn(cells *geo.Cells, area geo.Area, lo, hi uint32) int {
+	n := 0
+	for wi := lo >> 6; lo < hi && wi <= (hi-1)>>6; wi++ {
+		if w := a.word(wi, lo, hi); w != 0 {
+			n += bits.OnesCount64(cells.Keep(area, int(wi<<6), w))
+		}
+	}
+	return n
+}
+
+// eachIn calls fn for each place of [lo, hi) in every bitset (every
+// place when there are none) that lies in area, in order, until fn
+// returns false; it reports whether fn always returned true. The area
+// tests a word of places at a time.
+func (a allOf) eachIn(cells *geo.Cells, area geo.Area, lo, hi uint32, fn func(uint32) bool) bool {
+	for wi := lo >> 6; lo < hi && wi <= (hi-1)>>6; wi++ {
+		w := a.word(wi, lo, hi)
+		if w != 0 {
+			w = cells.Keep(area, int(wi<<6), w)
+		}
+		for w != 0 {
+			t := bits.TrailingZeros64(w)
+			if !fn(wi<<6 + uint32(t)) {
+				return false
+			}
+			w &= w - 1
+		}
+	}
+	return true
 }
 
 // eachRange calls fn for each place of [lo, hi) in every bitset, in

@@ -142,12 +142,7 @@ func (p *planner) countArea(a geo.Area) (total, unknownHours int) {
 			if f.all == nil {
 				total += cells.CountIn(a, lo, hi)
 			} else {
-				allOf{f.all}.eachRange(uint32(lo), uint32(hi), func(o uint32) bool {
-					if cells.Contains(a, int(o)) {
-						total++
-					}
-					return true
-				})
+				total += allOf{f.all}.countIn(cells, a, uint32(lo), uint32(hi))
 			}
 			return p.live()
 		}
