@@ -12,7 +12,7 @@ import (
 // bound of their score rules out returns what scoring every match
 // returns, hit for hit (ID, score, distance), on random text queries
 // around places in dense and sparse areas, with and without a radius,
-// over pages at random offsets.
+// type and service filters, over pages at random offsets.
 func TestDecayBoundChangesNothing(t *testing.T) {
 	e, places := MustSynthEngine(t, exactN)
 	rng := rand.New(rand.NewPCG(2026, 11))
@@ -30,6 +30,13 @@ func TestDecayBoundChangesNothing(t *testing.T) {
 		}
 		if i%4 != 0 {
 			q.RadiusMeters = []float64{2_000, 10_000, 30_000, 80_000, 80_000}[rng.IntN(5)]
+		}
+		// Filters too: their bitmaps are counted with the text's.
+		switch i % 3 {
+		case 1:
+			q.Types = [][]string{{"coworking"}, {"fablab"}, {"mediation-numerique"}, {"coworking", "fablab"}}[rng.IntN(4)]
+		case 2:
+			q.Services = [][]string{{"fibre"}, {"impression-3d"}, {"wifi"}}[rng.IntN(3)]
 		}
 		restore := index.SetDecayBound(false)
 		want, err := e.Search(ctx, q)
