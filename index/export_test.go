@@ -91,3 +91,11 @@ func (c *Catalog) markPlain(s string, terms *markTerms, cut bool) (string, bool)
 	}
 	return b.String(), true
 }
+
+// SetFreeSpace makes a restore see free bytes of disk, and returns what
+// restores the file system's answer.
+func SetFreeSpace(free int64) (restore func()) {
+	was := freeSpace
+	freeSpace = func(string) int64 { return free }
+	return func() { freeSpace = was }
+}

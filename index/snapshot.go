@@ -209,6 +209,13 @@ func restoreBuild(dir, build string, r io.Reader) (Version, error) {
 	return v, c.Close()
 }
 
+// keepFree is the disk space a restore leaves free whatever the snapshot
+// holds: the server beside it still writes its logs and its reports.
+const keepFree = 64 << 20
+
+// freeSpace is freeBytes, replaced in tests.
+var freeSpace = freeBytes
+
 // unpack writes the files of a snapshot into build: regular files only,
 // all under one build-… directory, none outside it.
 func unpack(build string, r io.Reader) error {
@@ -239,6 +246,13 @@ func unpack(build string, r io.Reader) error {
 			return fmt.Errorf("snapshot holds two builds, %s and %s", top, first)
 		}
 		top = first
+		// What a snapshot says it holds is written whole before the
+		// build can be checked: an entry the disk cannot take (a
+		// damaged or hostile archive, a tiny stream unpacking to
+		// gigabytes) is refused before it fills the disk.
+		if free := freeSpace(filepath.Dir(build)); free >= 0 && hdr.Size > free-keepFree {
+			return fmt.Errorf("snapshot entry %q holds %d bytes; the disk of %s has %d free, and %d must stay free", hdr.Name, hdr.Size, filepath.Dir(build), free, int64(keepFree))
+		}
 		if err := writeFile(filepath.Join(build, filepath.FromSlash(rel)), tr); err != nil {
 			return err
 		}

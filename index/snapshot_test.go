@@ -230,6 +230,40 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 }
 
+// TestRestoreDiskFull: a snapshot whose files the disk cannot take, with
+// room to spare, is refused before they are written, naming the file;
+// nothing changes. With room enough the same snapshot restores.
+func TestRestoreDiskFull(t *testing.T) {
+	dir := MustBuildDir(t, MustSynthPlaces(t, 30))
+	snap, _ := MustSnapshot(t, dir)
+	before, _ := os.ReadFile(filepath.Join(dir, index.CurrentFile))
+	builds, _ := filepath.Glob(filepath.Join(dir, "build-*"))
+	largest := ""
+	size := 0
+	for _, f := range untar(t, snap) {
+		if len(f[1]) > size {
+			largest, size = f[0], len(f[1])
+		}
+	}
+	// Room for every file but the largest, once 64 MB are kept free.
+	restore := index.SetFreeSpace(64<<20 + int64(size) - 1)
+	_, err := index.Restore(dir, bytes.NewReader(snap))
+	restore()
+	if err == nil || !strings.Contains(err.Error(), largest) || !strings.Contains(err.Error(), "free") {
+		t.Fatalf("Restore = %v, want the disk too small for %s", err, largest)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, index.CurrentFile))
+	afterBuilds, _ := filepath.Glob(filepath.Join(dir, "build-*"))
+	if !bytes.Equal(before, after) || !slices.Equal(builds, afterBuilds) {
+		t.Errorf("CURRENT %q and builds %v became %q and %v", before, builds, after, afterBuilds)
+	}
+	restore = index.SetFreeSpace(64<<20 + int64(size))
+	defer restore()
+	if _, err := index.Restore(dir, bytes.NewReader(snap)); err != nil {
+		t.Fatalf("with room for the largest file: %v", err)
+	}
+}
+
 // TestSnapshotOfDamage: a damaged build does not make a snapshot.
 func TestSnapshotOfDamage(t *testing.T) {
 	dir := MustBuildDir(t, MustSynthPlaces(t, 20))
