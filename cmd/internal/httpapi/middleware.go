@@ -19,11 +19,18 @@ import (
 
 // middleware wraps the router in what every request goes through.
 func (s *Server) middleware(r *mux.Router) http.Handler {
-	// routed first, so that the route is known to the log and the
-	// metrics whatever the others answer; cacheAPI last, after CORS, so
-	// that a 304 carries the CORS headers a cross-origin revalidation
-	// needs.
-	r.Use(s.routed, s.cors, s.checkLang, s.cacheAPI)
+	// Each matched route's handler: routed first, so that the route is
+	// known to the log and the metrics whatever the others answer;
+	// cacheAPI last, after CORS, so that a 304 carries the CORS headers a
+	// cross-origin revalidation needs. Wrapped once, here: mux's Use
+	// would wrap the matched route's handler anew at every request (five
+	// allocations a request).
+	r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		if h := route.GetHandler(); h != nil {
+			route.Handler(s.routed(s.cors(s.checkLang(s.cacheAPI(h)))))
+		}
+		return nil
+	})
 	// Around the router, not in it: mux runs its middleware only on a
 	// matched route, and these hold for 404s and 405s too. The request ID
 	// comes first, so that even a panic's log line carries it;
