@@ -147,13 +147,35 @@ var (
 // plural "s" dropped from longer words, so "Imprimantes 3D",
 // "imprimante-3d" and "IMPRIMANTE 3D" are one key.
 func TermKey(s string) string {
+	if gazetteer.Folded(s) {
+		// Most keys asked are one folded word: cut, not copied.
+		if !strings.Contains(s, " ") {
+			if plural(s) {
+				return s[:len(s)-1]
+			}
+			return s
+		}
+		kept := true
+		for w := range strings.SplitSeq(s, " ") {
+			kept = kept && !plural(w)
+		}
+		if kept {
+			return s
+		}
+	}
 	words := strings.Fields(gazetteer.Fold(s))
 	for i, w := range words {
-		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+		if plural(w) {
 			words[i] = w[:len(w)-1]
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// plural says whether TermKey takes a folded word for a plural: longer
+// than three letters, ending in one s.
+func plural(w string) bool {
+	return len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss")
 }
 
 type termIndex struct {

@@ -15,10 +15,31 @@ import (
 // anything that is not a letter or a digit turned into one space, trimmed.
 // Names, vocabulary labels and query words are all compared folded.
 func Fold(s string) string {
+	if Folded(s) {
+		return s
+	}
 	if f, ok := foldFast(s); ok {
 		return f
 	}
 	return foldSlow(s)
+}
+
+// Folded reports whether s is what Fold and a split into words give
+// back as it is: words of a to z and 0 to 9 between single spaces. Most
+// query words and every vocabulary ID are: they cost no copy.
+func Folded(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == ' ' && s[i-1] != ' ':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // foldSlow is Fold by the book: the compatibility decomposition of the
@@ -149,6 +170,9 @@ func isFoldedLetter(r rune) bool {
 // article (le, la, les, l') dropped, so that "L'Isle-Jourdain", "l isle
 // jourdain" and "ISLE JOURDAIN" meet.
 func Normalize(s string) string {
+	if Folded(s) && normalized(s) {
+		return s
+	}
 	words := strings.Fields(Fold(s))
 	for i, w := range words {
 		switch w {
@@ -162,6 +186,19 @@ func Normalize(s string) string {
 		words = words[1:]
 	}
 	return strings.Join(words, " ")
+}
+
+// normalized reports whether Normalize leaves a Folded s as it is: no
+// "st" or "ste" to expand, no leading article to drop.
+func normalized(s string) bool {
+	first := true
+	for w := range strings.SplitSeq(s, " ") {
+		if w == "st" || w == "ste" || first && w != s && IsArticle(w) {
+			return false
+		}
+		first = false
+	}
+	return true
 }
 
 // IsArticle reports whether a folded word is a French definite article.
