@@ -22,6 +22,9 @@ type liveBackend struct {
 func (s *Server) newLive(b Backend) *liveBackend {
 	b.results = newResultCache(s.opts.ResultCacheBytes, b.Places.Len())
 	b.versionID = b.Places.Version().ID
+	metered := b
+	metered.Search = meteredSearcher{Searcher: b.Search, m: s.metrics}
+	b.metered = &metered
 	return &liveBackend{Backend: b, done: make(chan struct{})}
 }
 

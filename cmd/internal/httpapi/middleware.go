@@ -172,7 +172,11 @@ func (s *Server) routed(next http.Handler) http.Handler {
 		}
 		switch st.route {
 		case "/v1/search", "/v1/clusters":
-			if be := st.backend; be != nil {
+			switch be := st.backend; {
+			case be == nil:
+			case be.metered != nil:
+				st.backend = be.metered
+			default:
 				metered := *be
 				metered.Search = meteredSearcher{Searcher: be.Search, m: s.metrics}
 				st.backend = &metered

@@ -59,6 +59,9 @@ type Backend struct {
 	// versionID is Places.Version().ID, read once when the backend goes
 	// into service rather than copied out of the catalog per request.
 	versionID string
+	// metered is the same backend with its searches timed for the
+	// metrics (routed), made once when it goes into service.
+	metered *Backend
 }
 
 // dataVersion is the ID of the data b serves.
@@ -151,8 +154,8 @@ func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 	// Paths are served as sent: cleaning them would answer a redirect,
 	// and an absolute-form request line would point it at another host.
 	s := &Server{log: log, router: mux.NewRouter().SkipClean(true), opts: opts}
+	s.metrics = newMetrics(s) // before the backend, which its searches count in
 	s.live.Store(s.newLive(b))
-	s.metrics = newMetrics(s)
 	s.pages = newPages(opts, b.Query.Vocabulary())
 	s.limits = newLimits(opts)
 	s.headers = newSecurityHeaders(opts)
