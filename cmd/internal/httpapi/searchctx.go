@@ -13,8 +13,9 @@ import (
 // searches never wait on Done: they call Err now and then, which here
 // reads the clock. So the standard context, timer and all, is made only
 // when something asks for Done (a wait for a slot, a Bleve search, a
-// context derived from this one) or the deadline has passed, and at
-// cancel without a timer; from then on it answers everything.
+// context derived from this one) or the deadline has passed; from then
+// on it answers everything. A search cancelled before (most are) makes
+// none: it answers as a cancelled context shared by all.
 type searchCtx struct {
 	parent   context.Context
 	deadline time.Time
@@ -22,7 +23,20 @@ type searchCtx struct {
 	timed    context.Context // once made is set
 	stop     context.CancelFunc
 	made     atomic.Bool
+	// own says timed is cancelled, shared: the search was cancelled
+	// before anything needed its context, which answers as cancelled
+	// with no context made for it.
+	own bool
 }
+
+// cancelled is what a search's context answers once cancelled before
+// anything needed it: done, Canceled, and Canceled for its cause. Shared
+// by every such search.
+var cancelled = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
 
 // withSearchDeadline is context.WithTimeout(parent, d), its timer made
 // only when needed.
@@ -50,17 +64,20 @@ func (c *searchCtx) standard() context.Context {
 // cancel ends the context as WithTimeout's cancel would. Cancelled before
 // anything needed the standard context, it settles on what that context
 // would say, still without a timer: past the deadline or under a parent
-// already done (WithDeadline then starts none), else cancelled.
+// already done (WithDeadline then starts none), else cancelled (the
+// shared context, nothing made).
 func (c *searchCtx) cancel() {
 	c.once.Do(func() {
 		if c.parent.Err() != nil || !time.Now().Before(c.deadline) {
 			c.timed, c.stop = context.WithDeadline(c.parent, c.deadline)
 		} else {
-			c.timed, c.stop = context.WithCancel(context.WithoutCancel(c.parent))
+			c.timed, c.own = cancelled, true
 		}
 		c.made.Store(true)
 	})
-	c.stop()
+	if c.stop != nil {
+		c.stop()
+	}
 }
 
 func (c *searchCtx) Deadline() (time.Time, bool) { return c.deadline, true }
@@ -82,9 +99,17 @@ func (c *searchCtx) Err() error {
 
 // Value is the standard context's once made, else the parent's
 // (context.Cause falls back on Err when the parent holds no cause).
+// Cancelled on its own, the context holds the request's values and, as
+// the key of context.Cause, the shared cancelled context's own: that is
+// the one key for which a context with no values answers.
 func (c *searchCtx) Value(key any) any {
 	if c.made.Load() {
-		return c.timed.Value(key)
+		if !c.own {
+			return c.timed.Value(key)
+		}
+		if v := cancelled.Value(key); v != nil {
+			return v
+		}
 	}
 	return c.parent.Value(key)
 }
