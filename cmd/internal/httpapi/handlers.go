@@ -113,6 +113,8 @@ type searchResponse struct {
 	TookMS       float64                   `json:"took_ms"`
 	// warmed keeps resultCache.warm's reads from being optimised away.
 	warmed byte
+	// pooled holds Results in the pool, given back with them (release).
+	pooled *[]resultJSON
 }
 
 type queryJSON struct {
@@ -243,11 +245,11 @@ func (s *Server) searchBody(res *index.Result, l language.Tag, cache *resultCach
 			Near: q.Near, RadiusAuto: q.AutoRadius, Nearest: q.Nearest, Polygon: len(q.Polygon) > 0, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset,
 			TextRequired: q.TextRequired, TextRelaxed: res.TextRelaxed, TextIgnored: res.TextIgnored,
 			Corrected: append(slices.Clip(q.Notes.Corrections), res.TextCorrected...), DidYouMean: q.Notes.DidYouMean, Open: openOf(q, l), RadiusFrom: q.Notes.RadiusFrom},
-		Total:   res.Total,
-		Results: getResults(len(res.Hits)),
-		Facets:  res.Facets,
-		TookMS:  round(float64(res.Took.Microseconds())/1000, 3),
+		Total:  res.Total,
+		Facets: res.Facets,
+		TookMS: round(float64(res.Took.Microseconds())/1000, 3),
 	}
+	body.Results, body.pooled = getResults(len(res.Hits))
 	if q.RadiusMeters > 0 {
 		km := q.RadiusMeters / 1000
 		body.Query.RadiusKM = &km
@@ -297,12 +299,12 @@ var resultsPool = sync.Pool{New: func() any { return new([]resultJSON) }}
 // maxPooledResults bounds the result lists kept for reuse.
 const maxPooledResults = 1000
 
-func getResults(n int) []resultJSON {
-	rs := resultsPool.Get().(*[]resultJSON)
-	if *rs == nil || cap(*rs) < n {
-		*rs = make([]resultJSON, 0, max(n, 20)) // never nil: [] in JSON
+func getResults(n int) (rs []resultJSON, holder *[]resultJSON) {
+	holder = resultsPool.Get().(*[]resultJSON)
+	if *holder == nil || cap(*holder) < n {
+		*holder = make([]resultJSON, 0, max(n, 20)) // never nil: [] in JSON
 	}
-	return (*rs)[:0]
+	return (*holder)[:0], holder
 }
 
 // release gives the body's results back to the pool: the body must not
@@ -312,9 +314,13 @@ func (b *searchResponse) release() {
 		return
 	}
 	clear(b.Results)
-	rs := b.Results[:0]
-	b.Results = nil
-	resultsPool.Put(&rs)
+	holder := b.pooled
+	if holder == nil {
+		holder = new([]resultJSON)
+	}
+	*holder = b.Results[:0]
+	b.Results, b.pooled = nil, nil
+	resultsPool.Put(holder) // the holder it came in: no new one a search
 }
 
 func openOf(q index.Query, l language.Tag) *openJSON {

@@ -50,7 +50,11 @@ var ErrShuttingDown = errors.New("server shutting down")
 // client.
 type limits struct {
 	light, heavy *semaphore.Weighted
-	queueWait    time.Duration
+	// releaseLight and releaseHeavy give a slot back, made once rather
+	// than a closure per search.
+	releaseLight, releaseHeavy func()
+
+	queueWait time.Duration
 	// heavyRate bounds the heavy searches started each second, all
 	// clients together: the lane bounds how many run at once, this how
 	// much of the machine they take over time.
@@ -99,6 +103,8 @@ func newLimits(o Options) *limits {
 		l.burst = max(1, int(math.Ceil(2*o.RatePerSecond)))
 	}
 	l.overflow = rate.NewLimiter(l.rate, l.burst)
+	l.releaseLight = func() { l.light.Release(1) }
+	l.releaseHeavy = func() { l.heavy.Release(1) }
 	return l
 }
 
@@ -123,7 +129,10 @@ func (l *limits) acquire(ctx context.Context, heavy bool) (release func(), err e
 			return nil, overloaded(heavy)
 		}
 	}
-	return func() { sem.Release(1) }, nil
+	if heavy {
+		return l.releaseHeavy, nil
+	}
+	return l.releaseLight, nil
 }
 
 // overloadedError is an answer 503 with a Retry-After.
