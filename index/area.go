@@ -162,8 +162,8 @@ func (p *planner) rankDistance(o uint32) float64 {
 // measure is the ruler from the query's point, made once.
 func (p *planner) measure() *geo.Ruler {
 	if p.ruler == nil {
-		r := geo.NewRuler(p.q.Near.Lon, p.q.Near.Lat)
-		p.ruler = &r
+		p.rv = geo.NewRuler(p.q.Near.Lon, p.q.Near.Lat)
+		p.ruler = &p.rv
 	}
 	return p.ruler
 }

@@ -96,8 +96,8 @@ func (f *filter) none() bool { return f.all == nil && f.open == nil }
 // filter composes a query's bitmaps. They are shared when a dimension
 // needs only one, and built only when it combines several: at a million
 // places each is 125 KB.
-func (c *Catalog) filter(q *Query) *filter {
-	f := c.filters.filter(q)
+func (c *Catalog) filter(q *Query, f *filter) *filter {
+	c.filters.filter(q, f)
 	if s := c.scopeSet(q.Scope); s != nil {
 		f.scope = s
 		f.all = intersect(f.all, s)
@@ -108,8 +108,8 @@ func (c *Catalog) filter(q *Query) *filter {
 	return f
 }
 
-func (fs *filterSets) filter(q *Query) *filter {
-	f := &filter{}
+func (fs *filterSets) filter(q *Query, f *filter) {
+	*f = filter{}
 	var empty bitset
 	pick := func(m map[string]bitset, k string) bitset {
 		if b, ok := m[k]; ok {
@@ -170,7 +170,6 @@ func (fs *filterSets) filter(q *Query) *filter {
 		dims = append(dims, b)
 	}
 	f.all = intersect(dims...)
-	return f
 }
 
 // intersect is the intersection of the non-nil sets, nil when all are:

@@ -20,6 +20,8 @@ type planner struct {
 	force Plan // the engine's forced plan, PlanAuto to choose
 	q     *Query
 	f     *filter
+	// fv is where f is kept: no allocation of its own.
+	fv filter
 	// text is the query's text part, nil without one; tq is the same while
 	// a term of it is still a condition, nil otherwise.
 	text, tq *textQuery
@@ -34,8 +36,9 @@ type planner struct {
 	prepared *geo.PreparedPolygon
 	// marked are the terms highlight marks, once known.
 	marked *markTerms
-	// ruler measures from the query's point, once needed.
+	// ruler measures from the query's point, once needed; rv holds it.
 	ruler *geo.Ruler
+	rv    geo.Ruler
 	// yield makes a heavy query's loops give way to other queries.
 	yield bool
 	// ranked says the matches go to rank (Engine.match).
@@ -89,7 +92,8 @@ func (p *planner) release() {
 
 // plan prepares a query's filter and text.
 func (e *Engine) plan(ctx context.Context, q *Query) (*planner, error) {
-	p := &planner{ctx: ctx, cat: e.cat, force: e.Plan, q: q, f: e.cat.filter(q), yield: e.Heavy(*q, -1), ringTotal: -1}
+	p := &planner{ctx: ctx, cat: e.cat, force: e.Plan, q: q, yield: e.Heavy(*q, -1), ringTotal: -1}
+	p.f = e.cat.filter(q, &p.fv)
 	if q.Text == "" {
 		return p, nil
 	}
