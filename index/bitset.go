@@ -159,13 +159,13 @@ func (a allOf) countIn(cells *geo.Cells, area geo.Area, lo, hi uint32) int {
 }
 
 // eachIn calls fn for each place of [lo, hi) in every bitset (every
-// place when there are none) that lies in area, in order, until fn
-// returns false; it reports whether fn always returned true. The area
-// tests a word of places at a time.
+// place when there are none) that lies in area (every one for a nil
+// area), in order, until fn returns false; it reports whether fn always
+// returned true. The area tests a word of places at a time.
 func (a allOf) eachIn(cells *geo.Cells, area geo.Area, lo, hi uint32, fn func(uint32) bool) bool {
 	for wi := lo >> 6; lo < hi && wi <= (hi-1)>>6; wi++ {
 		w := a.word(wi, lo, hi)
-		if w != 0 {
+		if w != 0 && area != nil {
 			w = cells.Keep(area, int(wi<<6), w)
 		}
 		for w != 0 {
@@ -183,18 +183,5 @@ func (a allOf) eachIn(cells *geo.Cells, area geo.Area, lo, hi uint32, fn func(ui
 // order, until fn returns false; it reports whether fn always returned
 // true.
 func (a allOf) eachRange(lo, hi uint32, fn func(uint32) bool) bool {
-	if lo >= hi {
-		return true
-	}
-	for wi := lo >> 6; wi <= (hi-1)>>6; wi++ {
-		w := a.word(wi, lo, hi)
-		for w != 0 {
-			t := bits.TrailingZeros64(w)
-			if !fn(wi<<6 + uint32(t)) {
-				return false
-			}
-			w &= w - 1
-		}
-	}
-	return true
+	return a.eachIn(nil, nil, lo, hi, fn)
 }
