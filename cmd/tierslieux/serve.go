@@ -71,6 +71,9 @@ type serveConfig struct {
 	// ResultCacheMB is the memory kept of places as answered, in MB; 0
 	// keeps none.
 	ResultCacheMB int
+	// GzipMemoMB is the memory kept of search answers as compressed, in
+	// MB; 0 keeps none.
+	GzipMemoMB int
 
 	// Watch is how often serve looks at the index directory's CURRENT
 	// for a new build to load (TIERSLIEUX_WATCH); 0: only on SIGHUP or an
@@ -110,6 +113,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.BoolVar(&cfg.Compress, "compress", true, "compress answers for clients that accept gzip or zstd (-compress=false behind a proxy that does)")
 	fs.Int64Var(&cfg.MemoryLimit, "memory-limit", 0, "soft limit of the heap in bytes (default: 1.5 × the catalog's live heap plus 192 MB; GOMEMLIMIT overrides)")
 	fs.IntVar(&cfg.ResultCacheMB, "result-cache", httpapi.DefaultResultCache>>20, "memory in MB kept of places as answered, so that a place answered again is copied rather than written anew; 0 keeps none")
+	fs.IntVar(&cfg.GzipMemoMB, "gzip-memo", httpapi.DefaultGzipMemo>>20, "memory in MB kept of search answers as compressed, so that an answer asked again is not compressed anew; 0 keeps none")
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; keep it private")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", os.Getenv("TIERSLIEUX_CORS_ORIGINS"), "comma-separated origins allowed to call the API from a browser, e.g. https://www.example.org (env TIERSLIEUX_CORS_ORIGINS; default: any origin, read-only)")
 	fs.StringVar(&cfg.TileURL, "tiles", envOr("TIERSLIEUX_TILES", httpapi.DefaultTileURL), "base-map tile URL template for the page (env TIERSLIEUX_TILES)")
@@ -149,8 +153,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if !(cfg.SpeedKMH > 0 && cfg.SpeedKMH <= 300) {
 		return fmt.Errorf("-kmh %g: want a speed from 1 to 300 km/h", cfg.SpeedKMH)
 	}
-	if !(cfg.Rate >= 0) || cfg.Burst < 0 || cfg.MaxInFlight < 0 || cfg.MaxConns < 0 || cfg.ResultCacheMB < 0 || cfg.SearchTimeout <= 0 || cfg.Drain < 0 {
-		return fmt.Errorf("-rate, -burst, -max-inflight, -max-conns, -result-cache and -drain cannot be negative, nor -search-timeout zero")
+	if !(cfg.Rate >= 0) || cfg.Burst < 0 || cfg.MaxInFlight < 0 || cfg.MaxConns < 0 || cfg.ResultCacheMB < 0 || cfg.GzipMemoMB < 0 || cfg.SearchTimeout <= 0 || cfg.Drain < 0 {
+		return fmt.Errorf("-rate, -burst, -max-inflight, -max-conns, -result-cache, -gzip-memo and -drain cannot be negative, nor -search-timeout zero")
+	}
+	if cfg.GzipMemoMB > maxGzipMemoMB {
+		return fmt.Errorf("-gzip-memo %d: at most %d (MB)", cfg.GzipMemoMB, maxGzipMemoMB)
 	}
 	if cfg.ResultCacheMB > maxResultCacheMB {
 		return fmt.Errorf("-result-cache %d: at most %d (MB)", cfg.ResultCacheMB, maxResultCacheMB)
@@ -302,13 +309,27 @@ func gcPercent(live uint64) int {
 // maxResultCacheMB bounds -result-cache: what the cache can address.
 const maxResultCacheMB = httpapi.MaxResultCache >> 20
 
-// resultCacheBytes is -result-cache as httpapi.Options wants it: 0 there
-// means the default, so none is negative.
+// maxGzipMemoMB bounds -gzip-memo: a few views' worth is what it is for.
+const maxGzipMemoMB = 4096
+
+// resultCacheBytes is -result-cache (or -gzip-memo) as httpapi.Options
+// wants it: 0 there means the default, so none is negative.
 func resultCacheBytes(mb int) int64 {
 	if mb == 0 {
 		return -1
 	}
 	return int64(mb) << 20
+}
+
+// serveGrowth is what the server keeps beside a catalog of places may
+// take: the result cache and the compressed answers' memo (when
+// answers are compressed).
+func serveGrowth(cfg serveConfig, places int) int64 {
+	g := cacheGrowth(cfg.ResultCacheMB, places)
+	if cfg.Compress {
+		g += int64(cfg.GzipMemoMB) << 20
+	}
+	return g
 }
 
 // cacheGrowth is the memory the result cache of -result-cache mb may
@@ -408,13 +429,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		b.query.SpeedKMH = cfg.SpeedKMH
 	}
 	rl := &reloader{dir: cfg.Index, g: b.g, log: log, speedKMH: b.query.SpeedKMH, cur: b,
-		retune: func(places int) { tuneMemory(cfg.MemoryLimit, true, cacheGrowth(cfg.ResultCacheMB, places)) }}
+		retune: func(places int) { tuneMemory(cfg.MemoryLimit, true, serveGrowth(cfg, places)) }}
 	defer rl.close()
 	source := "embedded demo data"
 	if cfg.Index != "" {
 		source = cfg.Index
 	}
-	growth := cacheGrowth(cfg.ResultCacheMB, b.cat.Len())
+	growth := serveGrowth(cfg, b.cat.Len())
 	limit, gcp := tuneMemory(cfg.MemoryLimit, false, growth)
 	v := b.cat.Version()
 	log.Info("catalog ready", "source", source, "places", b.cat.Len(), "version", v.ID, "took", time.Since(start).Round(time.Millisecond),
@@ -437,7 +458,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, ready func(ad
 		SearchTimeout:  cfg.SearchTimeout, MaxInFlight: cfg.MaxInFlight, HeavyPerSecond: cfg.HeavyPerSecond,
 		RatePerSecond: cfg.Rate, RateBurst: cfg.Burst, TrustedProxies: proxies,
 		NoCompression: !cfg.Compress, ResultCacheBytes: resultCacheBytes(cfg.ResultCacheMB),
-		BasePath: cfg.BasePath, RequireKey: cfg.RequireKey,
+		GzipMemoBytes: resultCacheBytes(cfg.GzipMemoMB),
+		BasePath:      cfg.BasePath, RequireKey: cfg.RequireKey,
 	}
 	if cfg.Index != "" {
 		opts.Admin = rl

@@ -165,18 +165,20 @@ func MustSynthBackend(tb testing.TB, n int) httpapi.Backend {
 // server apart from TCP (ns/op is CPU per request on one core). Over the
 // demo data and, with TIERSLIEUX_BENCH_100K=1, 100,000 synthetic places.
 func BenchmarkHandler(b *testing.B) {
-	b.Run("demo", func(b *testing.B) { benchHandler(b, newTestServer(b)) })
+	demo := newTestServer(b)
+	b.Run("demo", func(b *testing.B) { benchHandler(b, demo, "") })
+	b.Run("demo-gzip", func(b *testing.B) { benchHandler(b, demo, "gzip") })
 	if os.Getenv("TIERSLIEUX_BENCH_100K") == "1" {
-		b.Run("synth100k", func(b *testing.B) {
-			benchHandler(b, httpapi.NewServer(MustSynthBackend(b, 100_000), nil, httpapi.Options{}))
-		})
+		s := httpapi.NewServer(MustSynthBackend(b, 100_000), nil, httpapi.Options{})
+		b.Run("synth100k", func(b *testing.B) { benchHandler(b, s, "") })
+		b.Run("synth100k-gzip", func(b *testing.B) { benchHandler(b, s, "gzip") })
 	}
 	// An index directory of `tierslieux synth -n 1000000` then `ingest`:
 	// opened in seconds where building a million places takes minutes.
 	if dir := os.Getenv("TIERSLIEUX_BENCH_1M_INDEX"); dir != "" {
-		b.Run("index1M", func(b *testing.B) {
-			benchHandler(b, httpapi.NewServer(MustOpenBackend(b, dir), nil, httpapi.Options{}))
-		})
+		s := httpapi.NewServer(MustOpenBackend(b, dir), nil, httpapi.Options{})
+		b.Run("index1M", func(b *testing.B) { benchHandler(b, s, "") })
+		b.Run("index1M-gzip", func(b *testing.B) { benchHandler(b, s, "gzip") })
 	}
 }
 
@@ -196,7 +198,9 @@ func MustOpenBackend(tb testing.TB, dir string) httpapi.Backend {
 	return httpapi.Backend{Search: index.NewEngine(cat), Places: cat, Query: query.New(g, cat)}
 }
 
-func benchHandler(b *testing.B, h http.Handler) {
+// benchHandler serves the mix through h, as asked with the
+// Accept-Encoding acceptEncoding ("" for none).
+func benchHandler(b *testing.B, h http.Handler, acceptEncoding string) {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
@@ -205,6 +209,9 @@ func benchHandler(b *testing.B, h http.Handler) {
 	for i, u := range pop[""] {
 		reqs[i] = httptest.NewRequest(http.MethodGet, u, nil)
 		reqs[i].RemoteAddr = "192.0.2.1:1234"
+		if acceptEncoding != "" {
+			reqs[i].Header.Set("Accept-Encoding", acceptEncoding)
+		}
 	}
 	w := &discardWriter{h: http.Header{}}
 	for _, r := range reqs {

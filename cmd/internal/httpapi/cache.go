@@ -88,9 +88,12 @@ func (s *Server) cacheAPI(next http.Handler) http.Handler {
 			h.Set("Cache-Control", "public, max-age="+strconv.Itoa(maxAge))
 		}
 		// The language comes from lang= or Accept-Language.
-		if len(h["Vary"]) == 0 {
+		switch v := h["Vary"]; {
+		case len(v) == 0:
 			h["Vary"] = varyLanguage
-		} else {
+		case len(v) == 1 && v[0] == varyEncoding[0]:
+			h["Vary"] = varyBoth
+		default:
 			h.Add("Vary", "Accept-Language")
 		}
 		st.cacheable = true

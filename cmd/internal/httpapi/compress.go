@@ -32,7 +32,22 @@ func (s *Server) compress(next http.Handler) http.Handler {
 	if err != nil {
 		panic(err) // constant options
 	}
-	return wrap(next)
+	wrapped := wrap(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Searches compress their answers themselves (writeAppended),
+		// their errors are small: the wrapper would only copy them.
+		if r.URL.Path == "/v1/search" {
+			h := w.Header()
+			if len(h["Vary"]) == 0 {
+				h["Vary"] = varyEncoding
+			} else {
+				h.Add("Vary", "Accept-Encoding")
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		wrapped.ServeHTTP(w, r)
+	})
 }
 
 // acceptsGzip reports whether an Accept-Encoding header accepts gzip
@@ -40,11 +55,16 @@ func (s *Server) compress(next http.Handler) http.Handler {
 func acceptsGzip(header string) bool {
 	any, gz := false, false
 	anySeen, gzSeen := false, false
-	for _, part := range strings.Split(header, ",") {
+	// Cut rather than Split: asked at every search, it allocates nothing.
+	for rest := header; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		coding = strings.ToLower(strings.TrimSpace(coding))
+		coding = strings.TrimSpace(coding)
 		ok := true
-		for _, p := range strings.Split(params, ";") {
+		for params != "" {
+			var p string
+			p, params, _ = strings.Cut(params, ";")
 			k, v, found := strings.Cut(strings.TrimSpace(p), "=")
 			if found && strings.EqualFold(strings.TrimSpace(k), "q") {
 				if q, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && q == 0 {
@@ -52,10 +72,10 @@ func acceptsGzip(header string) bool {
 				}
 			}
 		}
-		switch coding {
-		case "gzip", "x-gzip":
+		switch {
+		case strings.EqualFold(coding, "gzip"), strings.EqualFold(coding, "x-gzip"):
 			gz, gzSeen = ok, true
-		case "*":
+		case coding == "*":
 			any, anySeen = ok, true
 		}
 	}

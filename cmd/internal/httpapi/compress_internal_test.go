@@ -25,4 +25,8 @@ func TestAcceptsGzip(t *testing.T) {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", c.header, got, c.want)
 		}
 	}
+	// Read at every search.
+	if n := testing.AllocsPerRun(100, func() { acceptsGzip("gzip, deflate, br, zstd;q=0.9") }); n != 0 {
+		t.Errorf("acceptsGzip allocates %v times", n)
+	}
 }

@@ -3,10 +3,15 @@ package httpapi_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"testing"
+
+	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
 )
 
 // gunzip decodes a gzip body, failing the test otherwise.
@@ -86,4 +91,48 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// tookMS matches an answer's took_ms, which differs from run to run.
+var tookMS = regexp.MustCompile(`"took_ms":[0-9.e+-]+`)
+
+// TestSearchCompressedOnce: a search answer asked again and again with
+// gzip decodes each time to the plain answer (took_ms aside), its length
+// announced, whether JSON or GeoJSON; the second time on, its parts are
+// copied from the memo; and -compress=false leaves every answer plain.
+func TestSearchCompressedOnce(t *testing.T) {
+	s := newTestServer(t)
+	targets := []string{"/v1/search?type=fablab&limit=50", "/v1/search?type=fablab&limit=50&format=geojson", "/v1/search?near=Rodez&sort=distance&limit=40"}
+	for _, target := range targets {
+		plain := serveWith(s, target, "")
+		want := tookMS.ReplaceAllString(plain.Body.String(), "")
+		for round := range 3 {
+			gz := serveWith(s, target, "gzip, deflate, br, zstd")
+			if gz.Code != 200 || gz.Header().Get("Content-Encoding") != "gzip" {
+				t.Fatalf("%s, round %d: %d, Content-Encoding %q", target, round, gz.Code, gz.Header().Get("Content-Encoding"))
+			}
+			if cl := gz.Header().Get("Content-Length"); cl != strconv.Itoa(gz.Body.Len()) {
+				t.Errorf("%s: Content-Length %s for %d bytes", target, cl, gz.Body.Len())
+			}
+			if got := tookMS.ReplaceAllString(string(gunzip(t, gz.Body.Bytes())), ""); got != want {
+				t.Errorf("%s, round %d: decoded answer differs from the plain one", target, round)
+			}
+			if v := gz.Header().Values("Vary"); !contains(v, "Accept-Encoding") || !contains(v, "Accept-Language") {
+				t.Errorf("%s: Vary %v", target, v)
+			}
+		}
+	}
+	metrics := get(s, "/metrics").Body.String()
+	hit := regexp.MustCompile(`tierslieux_gzip_memo_lookups_total\{outcome="hit"\} ([0-9]+)`).FindStringSubmatch(metrics)
+	if hit == nil || hit[1] == "0" {
+		t.Errorf("no part copied from the memo after %d answers asked three times: %v", len(targets), hit)
+	}
+
+	off := httpapi.NewServer(MustBackend(t), nil, httpapi.Options{NoCompression: true})
+	for _, target := range targets {
+		rec := serveWith(off, target, "gzip")
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" || !json.Valid(rec.Body.Bytes()) {
+			t.Errorf("-compress=false, %s: %d, Content-Encoding %q", target, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+	}
 }

@@ -95,10 +95,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	defer body.release()
 	if format == "geojson" {
 		g := geoJSONBody(body)
-		writeAppended(w, r, http.StatusOK, "application/geo+json; charset=utf-8", g.appendJSON)
+		s.writeAppended(w, r, http.StatusOK, "application/geo+json; charset=utf-8", g.appendJSON, &g.took)
 		return
 	}
-	writeAppended(w, r, http.StatusOK, "application/json; charset=utf-8", body.appendJSON)
+	s.writeAppended(w, r, http.StatusOK, "application/json; charset=utf-8", body.appendJSON, &body.took)
 }
 
 // searchResponse is the JSON answer of /v1/search.
@@ -111,6 +111,9 @@ type searchResponse struct {
 	Results      []resultJSON              `json:"results"`
 	Facets       map[string]map[string]int `json:"facets,omitempty"`
 	TookMS       float64                   `json:"took_ms"`
+	// took is where appendJSON wrote took_ms's value, which differs
+	// between two runs of a request (gzipMemo).
+	took span
 	// warmed keeps resultCache.warm's reads from being optimised away.
 	warmed byte
 	// pooled holds Results in the pool, given back with them (release).
@@ -386,6 +389,7 @@ type geoJSON struct {
 	Facets   map[string]map[string]int `json:"facets,omitempty"`
 	TookMS   float64                   `json:"took_ms"`
 	Features []feature                 `json:"features"`
+	took     span                      // as searchResponse.took
 }
 
 type feature struct {

@@ -63,7 +63,10 @@ var (
 	nosniff        = []string{"nosniff"}
 	referrerPolicy = []string{"strict-origin-when-cross-origin"}
 	varyLanguage   = []string{"Accept-Language"}
+	varyEncoding   = []string{"Accept-Encoding"}
+	varyBoth       = []string{"Accept-Encoding", "Accept-Language"}
 	jsonType       = []string{"application/json; charset=utf-8"}
+	gzipEncoding   = []string{"gzip"}
 )
 
 // secure sets the security headers: no content sniffing anywhere, no

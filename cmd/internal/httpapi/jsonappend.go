@@ -394,7 +394,10 @@ func (s *searchResponse) appendJSON(b []byte) ([]byte, error) {
 			return b, err
 		}
 	}
-	b = appendFloat(appendKey(b, "took_ms", false), s.TookMS)
+	b = appendKey(b, "took_ms", false)
+	s.took.from = len(b)
+	b = appendFloat(b, s.TookMS)
+	s.took.to = len(b)
 	return append(b, '}', '\n'), nil
 }
 
@@ -412,7 +415,10 @@ func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
 			return b, err
 		}
 	}
-	b = appendFloat(appendKey(b, "took_ms", false), g.TookMS)
+	b = appendKey(b, "took_ms", false)
+	g.took.from = len(b)
+	b = appendFloat(b, g.TookMS)
+	g.took.to = len(b)
 	b = appendKey(b, "features", false)
 	if g.Features == nil {
 		b = append(b, "null"...)
@@ -437,8 +443,11 @@ func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
 	return append(b, '}', '\n'), nil
 }
 
-// writeAppended writes an answer built by appending into a pooled buffer.
-func writeAppended(w http.ResponseWriter, r *http.Request, status int, contentType string, build func([]byte) ([]byte, error)) {
+// writeAppended writes an answer built by appending into a pooled buffer,
+// compressed with gzip for a client that accepts it (gzipMemo; vol, if
+// not nil, is read after build: the bytes that differ between two runs
+// of the request).
+func (s *Server) writeAppended(w http.ResponseWriter, r *http.Request, status int, contentType string, build func([]byte) ([]byte, error), vol *span) {
 	bp := getBuf()
 	defer putBuf(bp)
 	b, err := build((*bp)[:0])
@@ -453,11 +462,23 @@ func writeAppended(w http.ResponseWriter, r *http.Request, status int, contentTy
 	} else {
 		h.Set("Content-Type", contentType)
 	}
+	// Compressed here, not by compress (which leaves searches alone), so
+	// that the parts of answers asked again are compressed once.
+	if !s.opts.NoCompression && len(b) >= compressMinSize && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		zp := getBuf()
+		defer putBuf(zp)
+		var v span
+		if vol != nil {
+			v = *vol
+		}
+		*zp = s.gzip.appendGzip((*zp)[:0], b, v)
+		b = *zp
+		h["Content-Encoding"] = gzipEncoding
+	}
 	h.Set("Content-Length", strconv.Itoa(len(b)))
-	// A plain answer of a few kilobytes leaves in one write with its
-	// head. A compressed one is written after the handler, and small.
+	// An answer of a few kilobytes leaves in one write with its head.
 	var c *conn
-	if len(b) <= maxHeldAnswer && r.Header.Get("Accept-Encoding") == "" {
+	if len(b) <= maxHeldAnswer {
 		if c = connOf(r); c != nil {
 			c.hold()
 			defer c.release()

@@ -210,7 +210,21 @@ var (
 		"Memory the places kept as answered take, about.", nil, nil)
 )
 
+// The compressed answers' memo belongs to the server: it is kept across
+// reloads, its parts named by their content.
+var (
+	gzipMemoDesc = prometheus.NewDesc("tierslieux_gzip_memo_lookups_total",
+		"Parts of compressed answers looked up among the ones kept, by outcome: hit (copied) or miss (compressed).", []string{"outcome"}, nil)
+	gzipMemoResetsDesc = prometheus.NewDesc("tierslieux_gzip_memo_resets_total",
+		"Times the memo of compressed answers was emptied, its budget spent (serve -gzip-memo).", nil, nil)
+	gzipMemoBytesDesc = prometheus.NewDesc("tierslieux_gzip_memo_bytes",
+		"Memory the compressed parts kept take, about.", nil, nil)
+)
+
 func (c catalogCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- gzipMemoDesc
+	ch <- gzipMemoResetsDesc
+	ch <- gzipMemoBytesDesc
 	ch <- catalogPlacesDesc
 	ch <- catalogBuiltDesc
 	ch <- resultCacheDesc
@@ -234,6 +248,11 @@ func (c catalogCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(resultCacheDesc, prometheus.CounterValue, float64(misses), "miss")
 	ch <- prometheus.MustNewConstMetric(resultCacheResetsDesc, prometheus.CounterValue, float64(resets))
 	ch <- prometheus.MustNewConstMetric(resultCacheBytesDesc, prometheus.GaugeValue, float64(used))
+	hits, misses, resets, used = c.s.gzip.stats()
+	ch <- prometheus.MustNewConstMetric(gzipMemoDesc, prometheus.CounterValue, float64(hits), "hit")
+	ch <- prometheus.MustNewConstMetric(gzipMemoDesc, prometheus.CounterValue, float64(misses), "miss")
+	ch <- prometheus.MustNewConstMetric(gzipMemoResetsDesc, prometheus.CounterValue, float64(resets))
+	ch <- prometheus.MustNewConstMetric(gzipMemoBytesDesc, prometheus.GaugeValue, float64(used))
 }
 
 // meteredSearcher times the searches of a request, by the plan the

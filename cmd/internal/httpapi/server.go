@@ -110,6 +110,9 @@ type Options struct {
 	// NoCompression leaves answers uncompressed, for a proxy in front
 	// that compresses (precompressed assets are still served).
 	NoCompression bool
+	// GzipMemoBytes bounds the memory kept of answers as compressed
+	// (default DefaultGzipMemo; negative keeps none).
+	GzipMemoBytes int64
 
 	// BasePath is the path the service is served under behind a reverse
 	// proxy ("/tiers-lieux"): the page and the widget address the API
@@ -136,6 +139,7 @@ type Server struct {
 	limits   *limits
 	headers  securityHeaders
 	gzipped  staticGzip
+	gzip     *gzipMemo // nil: answers compressed every time
 	health   health
 	metrics  *metrics
 }
@@ -151,9 +155,15 @@ func NewServer(b Backend, log *slog.Logger, opts Options) *Server {
 	if opts.ResultCacheBytes == 0 {
 		opts.ResultCacheBytes = DefaultResultCache
 	}
+	if opts.GzipMemoBytes == 0 {
+		opts.GzipMemoBytes = DefaultGzipMemo
+	}
 	// Paths are served as sent: cleaning them would answer a redirect,
 	// and an absolute-form request line would point it at another host.
 	s := &Server{log: log, router: mux.NewRouter().SkipClean(true), opts: opts}
+	if !opts.NoCompression {
+		s.gzip = newGzipMemo(opts.GzipMemoBytes)
+	}
 	s.metrics = newMetrics(s) // before the backend, which its searches count in
 	s.live.Store(s.newLive(b))
 	s.pages = newPages(opts, b.Query.Vocabulary())
