@@ -136,6 +136,16 @@ func TestServeBadResultCache(t *testing.T) {
 	}
 }
 
+// TestServeBadGzipMemo: so is -gzip-memo.
+func TestServeBadGzipMemo(t *testing.T) {
+	for _, v := range []string{"-1", "4097", "9000000000"} {
+		err := run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0", "-gzip-memo", v}, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-gzip-memo") {
+			t.Errorf("-gzip-memo %s: %v, want an error naming the flag", v, err)
+		}
+	}
+}
+
 // MustServe starts serve on a free port and returns its base URL, and a
 // stop function that cancels it and returns what serve returned.
 func MustServe(tb testing.TB, cfg serveConfig, log *slog.Logger) (base string, stop func() error) {

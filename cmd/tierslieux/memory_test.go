@@ -92,6 +92,23 @@ func TestCacheGrowth(t *testing.T) {
 	}
 }
 
+// TestServeGrowth: the memory limit leaves room for the compressed
+// answers' memo when answers are compressed, and only then.
+func TestServeGrowth(t *testing.T) {
+	for _, tc := range []struct {
+		cfg  serveConfig
+		want int64
+	}{
+		{serveConfig{ResultCacheMB: 256, GzipMemoMB: 32, Compress: true}, cacheGrowth(256, 100_000) + 32<<20},
+		{serveConfig{ResultCacheMB: 256, GzipMemoMB: 32}, cacheGrowth(256, 100_000)},
+		{serveConfig{GzipMemoMB: 0, Compress: true}, 0},
+	} {
+		if got := serveGrowth(tc.cfg, 100_000); got != tc.want {
+			t.Errorf("serveGrowth(%+v) = %d, want %d", tc.cfg, got, tc.want)
+		}
+	}
+}
+
 // TestRetarget: GOGC follows the live heap as it grows after ready (the
 // cache filling), unless GOGC is set; liveHeap reads the runtime's.
 func TestRetarget(t *testing.T) {
