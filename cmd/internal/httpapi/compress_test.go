@@ -2,9 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -14,19 +12,8 @@ import (
 	"github.com/tierslieux/tierslieux/cmd/internal/httpapi"
 )
 
-// gunzip decodes a gzip body, failing the test otherwise.
-func gunzip(tb testing.TB, b []byte) []byte {
-	tb.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		tb.Fatalf("not gzip: %v", err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out
-}
+// gunzip decodes a gzip body (one member), failing the test otherwise.
+var gunzip = httpapi.Gunzip
 
 func serveWith(h http.Handler, target, acceptEncoding string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodGet, target, nil)

@@ -7,3 +7,6 @@ func (s *Server) Router() *mux.Router { return s.router }
 
 // StatusByCode maps every error code to its HTTP status.
 var StatusByCode = statusByCode
+
+// Gunzip decodes one gzip member, failing the test otherwise.
+var Gunzip = gunzipAll
