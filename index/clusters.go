@@ -76,15 +76,23 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 	midLat := (q.BBox.MinLat + q.BBox.MaxLat) / 2
 	cellLat := cell * math.Cos(midLat*math.Pi/180)
 	cells := map[[2]int64]*clusterAcc{}
+	// Matches come in the cells' order, along a curve: the next one is
+	// most often in the same grid cell as the last, found without the map.
+	var last *clusterAcc
+	var lastKey [2]int64
+	lons, lats := e.cat.places.lon, e.cat.places.lat
 	add := func(m match) {
-		lon, lat := e.cat.places.lon[m.o], e.cat.places.lat[m.o]
+		lon, lat := lons[m.o], lats[m.o]
 		k := [2]int64{int64(math.Floor(lon / cell)), int64(math.Floor(lat / cellLat))}
-		a := cells[k]
-		if a == nil {
-			a = &clusterAcc{b: [4]float64{lon, lat, lon, lat}, first: m}
-			cells[k] = a
+		a := last
+		if a == nil || k != lastKey {
+			if a = cells[k]; a == nil {
+				a = &clusterAcc{}
+				cells[k] = a
+			}
+			last, lastKey = a, k
 		}
-		a.add(e.cat, lon, lat, 1, [4]float64{lon, lat, lon, lat}, m)
+		a.addPlace(lon, lat, m)
 	}
 	res, err := e.clusterMatches(ctx, q, add)
 	if err != nil {
@@ -98,7 +106,7 @@ func (e *Engine) Clusters(ctx context.Context, q Query, zoom int) (*ClusterResul
 		for k, a := range cells {
 			ck := [2]int64{floorDiv2(k[0]), floorDiv2(k[1])}
 			if c := coarse[ck]; c != nil {
-				c.add(e.cat, a.sumLon, a.sumLat, a.n, a.b, a.first)
+				c.add(a)
 			} else {
 				coarse[ck] = a
 			}
@@ -179,22 +187,39 @@ type clusterAcc struct {
 	sumLon, sumLat float64
 	n              int
 	b              [4]float64
-	first          match // the place a cell of one shows: the lowest ID
+	// first is the place a cell of one shows: its only one, so no other
+	// is ever compared with it.
+	first match
 }
 
-// add counts n places summing to (sumLon, sumLat), within b, whose lowest
-// ID is first's.
-func (a *clusterAcc) add(cat *Catalog, sumLon, sumLat float64, n int, b [4]float64, first match) {
+// addPlace counts the place m at lon, lat: once per match, so kept to
+// additions and comparisons (coordinates are never NaN).
+func (a *clusterAcc) addPlace(lon, lat float64, m match) {
 	if a.n == 0 {
-		*a = clusterAcc{b: b, first: first}
+		a.b, a.first = [4]float64{lon, lat, lon, lat}, m
 	}
-	a.sumLon += sumLon
-	a.sumLat += sumLat
-	a.n += n
-	a.b = [4]float64{math.Min(a.b[0], b[0]), math.Min(a.b[1], b[1]), math.Max(a.b[2], b[2]), math.Max(a.b[3], b[3])}
-	if cat.places.id(first.o) < cat.places.id(a.first.o) {
-		a.first = first
+	a.sumLon += lon
+	a.sumLat += lat
+	a.n++
+	if lon < a.b[0] {
+		a.b[0] = lon
+	} else if lon > a.b[2] {
+		a.b[2] = lon
 	}
+	if lat < a.b[1] {
+		a.b[1] = lat
+	} else if lat > a.b[3] {
+		a.b[3] = lat
+	}
+}
+
+// add counts the places of o, a cell merged into a's as the grid is
+// coarsened: a holds places already, so no single place is shown.
+func (a *clusterAcc) add(o *clusterAcc) {
+	a.sumLon += o.sumLon
+	a.sumLat += o.sumLat
+	a.n += o.n
+	a.b = [4]float64{min(a.b[0], o.b[0]), min(a.b[1], o.b[1]), max(a.b[2], o.b[2]), max(a.b[3], o.b[3])}
 }
 
 // floorDiv2 is k/2 rounded down, for negative keys too.

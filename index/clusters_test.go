@@ -2,6 +2,7 @@ package index_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/tierslieux/tierslieux/geo"
@@ -128,6 +129,72 @@ func TestVocabularyIDs(t *testing.T) {
 		for _, id := range f.services {
 			if _, ok := ingest.ServiceTerm(id); !ok {
 				t.Errorf("filter %s: no service %s", f.name, id)
+			}
+		}
+	}
+}
+
+// TestClustersAsBruteForce: each cluster is what grouping the matches by
+// hand on the grid of the answer's zoom gives: its count, its box and its
+// mean, over boxes up to France's and zooms whose grids are coarsened.
+func TestClustersAsBruteForce(t *testing.T) {
+	e, places := MustSynthEngine(t, exactN)
+	boxes := []geo.Bound{
+		{MinLon: 0.5, MinLat: 43.0, MaxLon: 2.5, MaxLat: 44.5},
+		{MinLon: -5, MinLat: 41, MaxLon: 10, MaxLat: 51},       // France
+		{MinLon: 2.0, MinLat: 48.6, MaxLon: 2.7, MaxLat: 49.1}, // Paris
+	}
+	type group struct {
+		n              int
+		sumLon, sumLat float64
+		b              [4]float64
+	}
+	for _, box := range boxes {
+		for _, f := range filterSpecs[:5] {
+			for _, zoom := range []int{0, 3, 6, 9, 12, 16} {
+				q := index.Query{BBox: &box}
+				f.apply(&q)
+				res, err := e.Clusters(context.Background(), q, zoom)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cell := 60 * 360 / (256 * math.Exp2(float64(res.Zoom)))
+				cellLat := cell * math.Cos((box.MinLat+box.MaxLat)/2*math.Pi/180)
+				groups := map[[2]int64]*group{}
+				for i := range places {
+					p := &places[i]
+					if !insideBound(box, p.Lon, p.Lat) || !f.pass(p) {
+						continue
+					}
+					k := [2]int64{int64(math.Floor(p.Lon / cell)), int64(math.Floor(p.Lat / cellLat))}
+					g := groups[k]
+					if g == nil {
+						g = &group{b: [4]float64{p.Lon, p.Lat, p.Lon, p.Lat}}
+						groups[k] = g
+					}
+					g.n++
+					g.sumLon += p.Lon
+					g.sumLat += p.Lat
+					g.b = [4]float64{min(g.b[0], p.Lon), min(g.b[1], p.Lat), max(g.b[2], p.Lon), max(g.b[3], p.Lat)}
+				}
+				byBound := map[[4]float64]*group{}
+				for _, g := range groups {
+					byBound[g.b] = g
+				}
+				if len(res.Clusters) != len(groups) {
+					t.Errorf("%v %s zoom %d (%d): %d clusters, %d by hand", box, f.name, zoom, res.Zoom, len(res.Clusters), len(groups))
+					continue
+				}
+				for _, c := range res.Clusters {
+					g := byBound[c.Bound]
+					if g == nil || g.n != c.Count {
+						t.Errorf("%v %s zoom %d: cluster of %d in %v: none such by hand", box, f.name, zoom, c.Count, c.Bound)
+						continue
+					}
+					if math.Abs(c.Lon-g.sumLon/float64(g.n)) > 1e-9 || math.Abs(c.Lat-g.sumLat/float64(g.n)) > 1e-9 {
+						t.Errorf("%v %s zoom %d: cluster mean %g,%g, by hand %g,%g", box, f.name, zoom, c.Lon, c.Lat, g.sumLon/float64(g.n), g.sumLat/float64(g.n))
+					}
+				}
 			}
 		}
 	}
