@@ -34,9 +34,10 @@ func (s *Server) compress(next http.Handler) http.Handler {
 	}
 	wrapped := wrap(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Searches compress their answers themselves (writeAppended),
-		// their errors are small: the wrapper would only copy them.
-		if r.URL.Path == "/v1/search" {
+		// Searches and clusters compress their answers themselves
+		// (writeAppended), their errors are small: the wrapper would only
+		// copy them.
+		if r.URL.Path == "/v1/search" || r.URL.Path == "/v1/clusters" {
 			h := w.Header()
 			if len(h["Vary"]) == 0 {
 				h["Vary"] = varyEncoding

@@ -83,13 +83,15 @@ func contains(list []string, s string) bool {
 // tookMS matches an answer's took_ms, which differs from run to run.
 var tookMS = regexp.MustCompile(`"took_ms":[0-9.e+-]+`)
 
-// TestSearchCompressedOnce: a search answer asked again and again with
-// gzip decodes each time to the plain answer (took_ms aside), its length
-// announced, whether JSON or GeoJSON; the second time on, its parts are
-// copied from the memo; and -compress=false leaves every answer plain.
+// TestSearchCompressedOnce: a search or clusters answer asked again and
+// again with gzip decodes each time to the plain answer (took_ms aside),
+// its length announced, whether JSON or GeoJSON; the second time on, its
+// parts are copied from the memo; and -compress=false leaves every
+// answer plain.
 func TestSearchCompressedOnce(t *testing.T) {
 	s := newTestServer(t)
-	targets := []string{"/v1/search?type=fablab&limit=50", "/v1/search?type=fablab&limit=50&format=geojson", "/v1/search?near=Rodez&sort=distance&limit=40"}
+	targets := []string{"/v1/search?type=fablab&limit=50", "/v1/search?type=fablab&limit=50&format=geojson", "/v1/search?near=Rodez&sort=distance&limit=40",
+		"/v1/clusters?bbox=-0.5,42.3,5,45.1&zoom=12"}
 	for _, target := range targets {
 		plain := serveWith(s, target, "")
 		want := tookMS.ReplaceAllString(plain.Body.String(), "")

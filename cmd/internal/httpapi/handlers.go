@@ -597,6 +597,7 @@ type clustersResponse struct {
 	Coarsened bool             `json:"coarsened,omitempty"`
 	TookMS    float64          `json:"took_ms"`
 	Features  []clusterFeature `json:"features"`
+	took      span             // as searchResponse.took
 }
 
 type clusterFeature struct {
@@ -658,20 +659,26 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&index.Result{Query: res.Query}, lang(r), nil).Query,
+	body := s.clustersBody(res, lang(r))
+	s.writeAppended(w, r, http.StatusOK, "application/geo+json; charset=utf-8", body.appendJSON, &body.took)
+}
+
+// clustersBody is the answer of /v1/clusters.
+func (s *Server) clustersBody(res *index.ClusterResult, l language.Tag) clustersResponse {
+	body := clustersResponse{Type: "FeatureCollection", Query: s.searchBody(&index.Result{Query: res.Query}, l, nil).Query,
 		Total: res.Total, Zoom: res.Zoom, Coarsened: res.Coarsened, TookMS: round(float64(res.Took.Microseconds())/1000, 3), Features: make([]clusterFeature, 0, len(res.Clusters))}
 	hasText := res.HasText
 	for _, c := range res.Clusters {
 		f := clusterFeature{Type: "Feature", Geometry: point{Type: "Point", Coordinates: [2]float64{round(c.Lon, 6), round(c.Lat, 6)}}}
 		if c.Place != nil {
 			f.ID = c.Place.Place.ID
-			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText, lang(r))}
+			f.Properties = placeProps{Count: 1, resultJSON: resultOf(*c.Place, hasText, l)}
 		} else {
 			f.Properties = clusterProps{Cluster: true, Count: c.Count, BBox: c.Bound}
 		}
 		body.Features = append(body.Features, f)
 	}
-	writeEncoded(w, http.StatusOK, "application/geo+json; charset=utf-8", body)
+	return body
 }
 
 func (s *Server) handleVocabulary(w http.ResponseWriter, r *http.Request) {

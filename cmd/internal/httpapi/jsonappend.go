@@ -229,6 +229,13 @@ func appendKey(b []byte, key string, first bool) []byte {
 	return append(b, '"', ':')
 }
 
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
 // appendMarshal appends v through encoding/json, for the small, varied
 // parts of an answer.
 func appendMarshal(b []byte, v any) ([]byte, error) {
@@ -441,6 +448,72 @@ func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	return append(b, '}', '\n'), nil
+}
+
+// appendJSON appends the clusters' answer as json.Encoder with
+// SetEscapeHTML(false) writes it, newline included: a map asks for one
+// at each move, and a zoomed-in view holds many places whole.
+func (c *clustersResponse) appendJSON(b []byte) ([]byte, error) {
+	b = appendString(appendKey(append(b, '{'), "type", true), c.Type)
+	b, err := c.Query.appendJSON(appendKey(b, "query", false))
+	if err != nil {
+		return b, err
+	}
+	b = strconv.AppendInt(appendKey(b, "total", false), int64(c.Total), 10)
+	b = strconv.AppendInt(appendKey(b, "zoom", false), int64(c.Zoom), 10)
+	if c.Coarsened {
+		b = append(appendKey(b, "coarsened", false), "true"...)
+	}
+	b = appendKey(b, "took_ms", false)
+	c.took.from = len(b)
+	b = appendFloat(b, c.TookMS)
+	c.took.to = len(b)
+	b = appendKey(b, "features", false)
+	if c.Features == nil {
+		return append(b, "null}\n"...), nil
+	}
+	b = append(b, '[')
+	for i := range c.Features {
+		f := &c.Features[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(appendKey(append(b, '{'), "type", true), f.Type)
+		if f.ID != "" {
+			b = appendString(appendKey(b, "id", false), f.ID)
+		}
+		b = appendString(appendKey(append(appendKey(b, "geometry", false), '{'), "type", true), f.Geometry.Type)
+		b = append(appendKey(b, "coordinates", false), '[')
+		b = append(appendFloat(b, f.Geometry.Coordinates[0]), ',')
+		b = append(appendFloat(b, f.Geometry.Coordinates[1]), ']', '}')
+		b = appendKey(b, "properties", false)
+		switch p := f.Properties.(type) {
+		case clusterProps:
+			b = appendBool(appendKey(append(b, '{'), "cluster", true), p.Cluster)
+			b = strconv.AppendInt(appendKey(b, "count", false), int64(p.Count), 10)
+			b = append(appendKey(b, "bbox", false), '[')
+			for j, v := range p.BBox {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendFloat(b, v)
+			}
+			b = append(b, ']', '}')
+		case placeProps:
+			// The place's fields follow cluster and count in one object.
+			b = appendBool(appendKey(append(b, '{'), "cluster", true), p.Cluster)
+			b = strconv.AppendInt(appendKey(b, "count", false), int64(p.Count), 10)
+			at := len(b)
+			b = p.resultJSON.appendJSON(b)
+			b[at] = ','
+		default:
+			if b, err = appendMarshal(b, p); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']', '}', '\n'), nil
 }
 
 // writeAppended writes an answer built by appending into a pooled buffer,

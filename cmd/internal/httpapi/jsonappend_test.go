@@ -8,8 +8,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
@@ -61,6 +63,63 @@ func TestAppendMatchesJSON(t *testing.T) {
 			if want := encodingJSON(t, g); !bytes.Equal(got, want) {
 				t.Errorf("%+v GeoJSON:\n got %s\nwant %s", p, got, want)
 			}
+		}
+	}
+}
+
+// TestClustersAppendMatchesJSON: the hand-written clusters answers are
+// byte for byte encoding/json's, from the world's clusters to places
+// shown one by one with their distance, score and hours.
+func TestClustersAppendMatchesJSON(t *testing.T) {
+	cat := indextest.Demo(t)
+	lang := query.New(indextest.Gazetteer(t), cat)
+	eng := index.NewEngine(cat)
+	s := &Server{}
+	now := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
+	seen := map[string]bool{}
+	for _, p := range []query.Params{
+		{BBox: "-180,-85,180,85"},
+		{BBox: "-0.5,42.3,5,45.1"},
+		{BBox: "-0.5,42.3,5,45.1", Types: []string{"fablab"}},
+		{BBox: "1.2,43.4,1.7,43.8", Q: "atelier <b>vélo</b>"},
+		{BBox: "2.3,44.2,2.8,44.5", Near: "Rodez", Sort: "distance"},
+		{BBox: "2.3,44.2,2.8,44.5", Open: "now", OpenUnknown: "include"},
+		{BBox: "2.3,44.2,2.8,44.5", Q: "nothing is called that"},
+		{BBox: "-0.5,42.3,5,45.1", Q: "atelier"},
+		{BBox: "-10,50,-9,51"},
+	} {
+		q, err := lang.Build(p)
+		if err != nil {
+			t.Fatalf("%+v: %v", p, err)
+		}
+		q.Now = now
+		for _, zoom := range []int{0, 5, 8, 11, 14, index.MaxZoom} {
+			res, err := eng.Clusters(context.Background(), q, zoom)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range []language.Tag{language.French, language.English} {
+				body := s.clustersBody(res, l)
+				got, err := body.appendJSON(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := encodingJSON(t, body)
+				if !bytes.Equal(got, want) {
+					t.Errorf("%+v zoom %d:\n got %s\nwant %s", p, zoom, got, want)
+				}
+				if string(got[body.took.from:body.took.to]) != strconv.FormatFloat(body.TookMS, 'f', -1, 64) {
+					t.Errorf("took_ms at %v: %q", body.took, got[body.took.from:body.took.to])
+				}
+				for _, kind := range []string{`"cluster":true`, `"cluster":false`, `"coarsened":true`, `"distance_km"`, `"score"`, `"features":[]`} {
+					seen[kind] = seen[kind] || bytes.Contains(got, []byte(kind))
+				}
+			}
+		}
+	}
+	for kind, ok := range seen {
+		if !ok {
+			t.Errorf("no answer holds %s: the test misses a shape", kind)
 		}
 	}
 }
