@@ -193,7 +193,8 @@ type clusterAcc struct {
 }
 
 // addPlace counts the place m at lon, lat: once per match, so kept to
-// additions and comparisons (coordinates are never NaN).
+// additions and the built-in min and max (which, as math.Min and
+// math.Max did, order -0 before +0).
 func (a *clusterAcc) addPlace(lon, lat float64, m match) {
 	if a.n == 0 {
 		a.b, a.first = [4]float64{lon, lat, lon, lat}, m
@@ -201,16 +202,7 @@ func (a *clusterAcc) addPlace(lon, lat float64, m match) {
 	a.sumLon += lon
 	a.sumLat += lat
 	a.n++
-	if lon < a.b[0] {
-		a.b[0] = lon
-	} else if lon > a.b[2] {
-		a.b[2] = lon
-	}
-	if lat < a.b[1] {
-		a.b[1] = lat
-	} else if lat > a.b[3] {
-		a.b[3] = lat
-	}
+	a.b = [4]float64{min(a.b[0], lon), min(a.b[1], lat), max(a.b[2], lon), max(a.b[3], lat)}
 }
 
 // add counts the places of o, a cell merged into a's as the grid is

@@ -23,7 +23,7 @@ const compressMinSize = 1400
 // compress answers clients that accept it with gzip (or zstd), at the
 // fastest level: answers are made per request, so the CPU spent matters
 // as much as the bytes saved. Static assets are compressed once instead
-// (staticGzip).
+// (staticGzip), and searches and clusters by their parts (gzipMemo).
 func (s *Server) compress(next http.Handler) http.Handler {
 	if s.opts.NoCompression {
 		return next
@@ -35,9 +35,11 @@ func (s *Server) compress(next http.Handler) http.Handler {
 	wrapped := wrap(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Searches and clusters compress their answers themselves
-		// (writeAppended), their errors are small: the wrapper would only
-		// copy them.
-		if r.URL.Path == "/v1/search" || r.URL.Path == "/v1/clusters" {
+		// (writeAppended) for clients that take gzip, and their errors
+		// are small: the wrapper would only copy them. A client that
+		// takes zstd and not gzip still gets zstd from the wrapper.
+		if p := r.URL.Path; (p == "/v1/search" || p == "/v1/clusters") && r.Method != http.MethodHead &&
+			(!hasAcceptEncoding(r) || acceptsGzip(r.Header.Get("Accept-Encoding"))) {
 			h := w.Header()
 			if len(h["Vary"]) == 0 {
 				h["Vary"] = varyEncoding
@@ -50,6 +52,9 @@ func (s *Server) compress(next http.Handler) http.Handler {
 		wrapped.ServeHTTP(w, r)
 	})
 }
+
+// hasAcceptEncoding reports whether r says which codings it accepts.
+func hasAcceptEncoding(r *http.Request) bool { return len(r.Header["Accept-Encoding"]) > 0 }
 
 // acceptsGzip reports whether an Accept-Encoding header accepts gzip
 // (RFC 9110 §12.5.3: a q of 0 refuses; * stands for any coding).

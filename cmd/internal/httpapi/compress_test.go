@@ -86,10 +86,12 @@ var tookMS = regexp.MustCompile(`"took_ms":[0-9.e+-]+`)
 // TestSearchCompressedOnce: a search or clusters answer asked again and
 // again with gzip decodes each time to the plain answer (took_ms aside),
 // its length announced, whether JSON or GeoJSON; the second time on, its
-// parts are copied from the memo; and -compress=false leaves every
-// answer plain.
+// parts are copied from the memo; HEAD is answered plain, a client of
+// zstd alone in zstd; and -compress=false leaves every answer plain.
 func TestSearchCompressedOnce(t *testing.T) {
-	s := newTestServer(t)
+	// Clusters of a region are heavy: more of them a second than the
+	// default lets through.
+	s := httpapi.NewServer(MustBackend(t), nil, httpapi.Options{HeavyPerSecond: 1000})
 	targets := []string{"/v1/search?type=fablab&limit=50", "/v1/search?type=fablab&limit=50&format=geojson", "/v1/search?near=Rodez&sort=distance&limit=40",
 		"/v1/clusters?bbox=-0.5,42.3,5,45.1&zoom=12"}
 	for _, target := range targets {
@@ -109,6 +111,21 @@ func TestSearchCompressedOnce(t *testing.T) {
 			if v := gz.Header().Values("Vary"); !contains(v, "Accept-Encoding") || !contains(v, "Accept-Language") {
 				t.Errorf("%s: Vary %v", target, v)
 			}
+		}
+	}
+	for _, target := range targets {
+		// HEAD is answered plain, as the other routes answer it.
+		req := httptest.NewRequest(http.MethodHead, target, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" {
+			t.Errorf("HEAD %s: %d, Content-Encoding %q", target, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+		// A client taking zstd and not gzip still gets zstd.
+		plain, zstd := serveWith(s, target, ""), serveWith(s, target, "zstd")
+		if zstd.Header().Get("Content-Encoding") != "zstd" || zstd.Body.Len() >= plain.Body.Len() {
+			t.Errorf("%s for zstd: Content-Encoding %q, %d bytes (%d plain)", target, zstd.Header().Get("Content-Encoding"), zstd.Body.Len(), plain.Body.Len())
 		}
 	}
 	metrics := get(s, "/metrics").Body.String()

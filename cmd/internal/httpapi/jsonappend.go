@@ -537,7 +537,9 @@ func (s *Server) writeAppended(w http.ResponseWriter, r *http.Request, status in
 	}
 	// Compressed here, not by compress (which leaves searches alone), so
 	// that the parts of answers asked again are compressed once.
-	if !s.opts.NoCompression && len(b) >= compressMinSize && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	// HEAD is answered plain, as compress answers it: some proxies
+	// mishandle a compressed answer without a body.
+	if !s.opts.NoCompression && r.Method != http.MethodHead && len(b) >= compressMinSize && acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		zp := getBuf()
 		defer putBuf(zp)
 		var v span

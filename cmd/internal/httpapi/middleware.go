@@ -35,7 +35,8 @@ func (s *Server) middleware(r *mux.Router) http.Handler {
 	// matched route, and these hold for 404s and 405s too. The request ID
 	// comes first, so that even a panic's log line carries it;
 	// compression wraps the logger, which sees the answer as the handler
-	// wrote it; the rate limit and the query check run inside the logger,
+	// wrote it (searches and clusters compressed already, by
+	// writeAppended); the rate limit and the query check run inside the logger,
 	// which logs and counts what they refuse; withBackend is innermost,
 	// holding the backend only while the router runs.
 	return s.requestID(s.recoverPanics(s.compress(s.logRequests(s.secure(s.rateLimit(s.strictQuery(s.withBackend(r))))))))
