@@ -401,31 +401,23 @@ func (s *searchResponse) appendJSON(b []byte) ([]byte, error) {
 			return b, err
 		}
 	}
-	b = appendKey(b, "took_ms", false)
-	s.took.from = len(b)
-	b = appendFloat(b, s.TookMS)
-	s.took.to = len(b)
+	b = appendTook(b, s.TookMS, &s.took)
 	return append(b, '}', '\n'), nil
 }
 
 // appendJSON appends the GeoJSON answer as json.Encoder with
 // SetEscapeHTML(false) writes it, newline included.
 func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
-	b = appendString(appendKey(append(b, '{'), "type", true), g.Type)
-	b, err := g.Query.appendJSON(appendKey(b, "query", false))
+	b, err := appendCollectionHead(b, g.Type, &g.Query, g.Total)
 	if err != nil {
 		return b, err
 	}
-	b = strconv.AppendInt(appendKey(b, "total", false), int64(g.Total), 10)
 	if len(g.Facets) > 0 {
 		if b, err = appendMarshal(appendKey(b, "facets", false), g.Facets); err != nil {
 			return b, err
 		}
 	}
-	b = appendKey(b, "took_ms", false)
-	g.took.from = len(b)
-	b = appendFloat(b, g.TookMS)
-	g.took.to = len(b)
+	b = appendTook(b, g.TookMS, &g.took)
 	b = appendKey(b, "features", false)
 	if g.Features == nil {
 		b = append(b, "null"...)
@@ -438,10 +430,7 @@ func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
 			}
 			b = appendString(appendKey(append(b, '{'), "type", true), f.Type)
 			b = appendString(appendKey(b, "id", false), f.ID)
-			b = appendString(appendKey(append(appendKey(b, "geometry", false), '{'), "type", true), f.Geometry.Type)
-			b = append(appendKey(b, "coordinates", false), '[')
-			b = append(appendFloat(b, f.Geometry.Coordinates[0]), ',')
-			b = append(appendFloat(b, f.Geometry.Coordinates[1]), ']', '}')
+			b = f.Geometry.appendJSON(appendKey(b, "geometry", false))
 			b = f.Properties.appendJSON(appendKey(b, "properties", false))
 			b = append(b, '}')
 		}
@@ -450,24 +439,47 @@ func (g *geoJSON) appendJSON(b []byte) ([]byte, error) {
 	return append(b, '}', '\n'), nil
 }
 
+// appendCollectionHead opens a GeoJSON answer: its type, the query as
+// read and the total.
+func appendCollectionHead(b []byte, typ string, q *queryJSON, total int) ([]byte, error) {
+	b = appendString(appendKey(append(b, '{'), "type", true), typ)
+	b, err := q.appendJSON(appendKey(b, "query", false))
+	if err != nil {
+		return b, err
+	}
+	return strconv.AppendInt(appendKey(b, "total", false), int64(total), 10), nil
+}
+
+// appendTook appends took_ms, noting in at where its value lies: the
+// bytes that differ between two runs of a request (gzipMemo).
+func appendTook(b []byte, ms float64, at *span) []byte {
+	b = appendKey(b, "took_ms", false)
+	at.from = len(b)
+	b = appendFloat(b, ms)
+	at.to = len(b)
+	return b
+}
+
+func (p *point) appendJSON(b []byte) []byte {
+	b = appendString(appendKey(append(b, '{'), "type", true), p.Type)
+	b = append(appendKey(b, "coordinates", false), '[')
+	b = append(appendFloat(b, p.Coordinates[0]), ',')
+	return append(appendFloat(b, p.Coordinates[1]), ']', '}')
+}
+
 // appendJSON appends the clusters' answer as json.Encoder with
 // SetEscapeHTML(false) writes it, newline included: a map asks for one
 // at each move, and a zoomed-in view holds many places whole.
 func (c *clustersResponse) appendJSON(b []byte) ([]byte, error) {
-	b = appendString(appendKey(append(b, '{'), "type", true), c.Type)
-	b, err := c.Query.appendJSON(appendKey(b, "query", false))
+	b, err := appendCollectionHead(b, c.Type, &c.Query, c.Total)
 	if err != nil {
 		return b, err
 	}
-	b = strconv.AppendInt(appendKey(b, "total", false), int64(c.Total), 10)
 	b = strconv.AppendInt(appendKey(b, "zoom", false), int64(c.Zoom), 10)
 	if c.Coarsened {
 		b = append(appendKey(b, "coarsened", false), "true"...)
 	}
-	b = appendKey(b, "took_ms", false)
-	c.took.from = len(b)
-	b = appendFloat(b, c.TookMS)
-	c.took.to = len(b)
+	b = appendTook(b, c.TookMS, &c.took)
 	b = appendKey(b, "features", false)
 	if c.Features == nil {
 		return append(b, "null}\n"...), nil
@@ -482,10 +494,7 @@ func (c *clustersResponse) appendJSON(b []byte) ([]byte, error) {
 		if f.ID != "" {
 			b = appendString(appendKey(b, "id", false), f.ID)
 		}
-		b = appendString(appendKey(append(appendKey(b, "geometry", false), '{'), "type", true), f.Geometry.Type)
-		b = append(appendKey(b, "coordinates", false), '[')
-		b = append(appendFloat(b, f.Geometry.Coordinates[0]), ',')
-		b = append(appendFloat(b, f.Geometry.Coordinates[1]), ']', '}')
+		b = f.Geometry.appendJSON(appendKey(b, "geometry", false))
 		b = appendKey(b, "properties", false)
 		switch p := f.Properties.(type) {
 		case clusterProps:
